@@ -1,0 +1,170 @@
+"""The one article model every source is parsed into.
+
+Plain-text dumps, HTML pages and feed entries all become an `Article`: a title,
+where it came from, its key points (the bullet summary a news story opens
+with), its body as a list of typed `Block`s, and the pull quotes found in that
+body with who said them. Nothing here does I/O, so parsers, the store, the CLI
+and the UI can all share it without dragging each other in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+WORDS_PER_MINUTE = 230
+"""Reading speed used for `Article.reading_minutes` (adult silent reading of news prose)."""
+
+_WORD = re.compile(r"\S+")
+
+
+class BlockKind(StrEnum):
+    """What a body block is; the reader styles each kind differently."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    CAPTION = "caption"
+    QUOTE = "quote"
+
+
+@dataclass(slots=True)
+class Block:
+    """One piece of an article body.
+
+    `credit` is set on captions (`Name | Agency | Getty Images`); `speaker` on
+    quote blocks, i.e. paragraphs that are essentially one attributed quotation.
+    """
+
+    kind: BlockKind
+    text: str
+    credit: str | None = None
+    speaker: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": str(self.kind), "text": self.text}
+        if self.credit is not None:
+            data["credit"] = self.credit
+        if self.speaker is not None:
+            data["speaker"] = self.speaker
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Block:
+        return cls(
+            kind=BlockKind(data["kind"]),
+            text=data["text"],
+            credit=data.get("credit"),
+            speaker=data.get("speaker"),
+        )
+
+
+@dataclass(slots=True)
+class Quote:
+    """A direct quotation (a pull quote), as opposed to a scare-quoted phrase.
+
+    `block` indexes `Article.blocks`; `start`/`end` are character offsets of the
+    quoted words inside that block's text, so a reader can highlight them in
+    place. `speaker` is the fullest name the article gives, or None when the
+    article never says who spoke.
+    """
+
+    text: str
+    speaker: str | None
+    block: int
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "speaker": self.speaker,
+            "block": self.block,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
+        return cls(
+            text=data["text"],
+            speaker=data.get("speaker"),
+            block=int(data["block"]),
+            start=int(data.get("start", 0)),
+            end=int(data.get("end", 0)),
+        )
+
+
+@dataclass(slots=True)
+class Article:
+    """A parsed article, independent of where it came from and of its library state."""
+
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    key_points: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    source: str = ""
+    url: str | None = None
+    published: datetime | None = None
+    guid: str | None = None
+    """Stable identity from a feed (guid/id or link); None for files."""
+    warnings: list[str] = field(default_factory=list)
+    """Non-fatal notes from parsing (e.g. decoded as cp1252); never stored."""
+
+    @property
+    def body_text(self) -> str:
+        """All block text, one block per paragraph: what search and word counts see."""
+        parts: list[str] = []
+        for block in self.blocks:
+            parts.append(block.text)
+            if block.credit:
+                parts.append(block.credit)
+        return "\n\n".join(parts)
+
+    @property
+    def words(self) -> int:
+        """Words in the key points and body (captions' credits excluded)."""
+        count = sum(len(_WORD.findall(point)) for point in self.key_points)
+        count += sum(len(_WORD.findall(block.text)) for block in self.blocks)
+        return count
+
+    @property
+    def reading_minutes(self) -> int:
+        """Whole minutes at `WORDS_PER_MINUTE`, at least 1 for any non-empty article."""
+        words = self.words
+        return max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0
+
+    def content_hash(self) -> str:
+        """Identity of the content for deduplication: same text, same hash.
+
+        Source, URL and date are left out on purpose, so the same story imported
+        from two copies of a file is stored once.
+        """
+        digest = hashlib.sha256()
+        for part in (self.title, *self.key_points):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\x1f")
+        for block in self.blocks:
+            digest.update(f"{block.kind}\x1e{block.text}\x1e{block.credit or ''}".encode())
+            digest.update(b"\x1f")
+        return digest.hexdigest()
+
+    def to_dict(self, *, include_blocks: bool = True) -> dict[str, Any]:
+        """The JSON shape documented in the README (without library state)."""
+        data: dict[str, Any] = {
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "words": self.words,
+            "reading_minutes": self.reading_minutes,
+            "key_points": list(self.key_points),
+        }
+        if include_blocks:
+            data["blocks"] = [block.to_dict() for block in self.blocks]
+            data["quotes"] = [quote.to_dict() for quote in self.quotes]
+        return data

@@ -1,0 +1,55 @@
+"""Make untrusted text safe to store and to show.
+
+Article and feed text is written by strangers. Escape sequences (CSI, OSC 52
+clipboard writes, OSC 0 title changes), 8-bit C1 controls and bidi overrides
+would reach the terminal unchanged through Rich and Textual, so they are
+removed once, before anything is stored. Tab and newline survive; CRLF and lone
+CR become newlines. Zero-width characters used to hide or spoof text go too.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+"""Line breaks to normalise before stripping (NEL U+0085 is C1 but means newline)."""
+
+_UNSAFE = re.compile(
+    "["
+    "\x00-\x08\x0b-\x1f\x7f"  # C0 except tab and newline, and DEL
+    "\x80-\x9f"  # C1 (includes 8-bit CSI 0x9b)
+    "\u061c\u200e\u200f"  # Arabic letter mark, LRM, RLM
+    "\u202a-\u202e"  # bidi embeddings and overrides
+    "\u2066-\u2069"  # bidi isolates
+    "\u200b-\u200d\u2060\ufeff"  # zero-width space/joiners, word joiner, BOM
+    "\ufff9-\ufffb"  # interlinear annotation controls
+    "]"
+)
+"""Every character that may never be stored."""
+
+_OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+_CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_OTHER_ESC = re.compile(r"\x1b[@-Z\\-_]")
+"""Whole escape sequences are dropped, not just their ESC, so no payload is left behind."""
+
+
+def clean_text(text: str) -> str:
+    """Return `text` with escape sequences and control/bidi/zero-width characters removed."""
+    if not text:
+        return ""
+    text = _NEWLINES.sub("\n", text)
+    if "\x1b" in text:
+        text = _OSC.sub("", text)
+        text = _CSI.sub("", text)
+        text = _OTHER_ESC.sub("", text)
+    return _UNSAFE.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """Like `clean_text`, for one-line fields (titles, names): whitespace runs become one space."""
+    return " ".join(clean_text(text).split())
+
+
+def has_unsafe(text: str) -> bool:
+    """True when `text` holds anything `clean_text` would remove (used by tests and guards)."""
+    return bool(_UNSAFE.search(text)) or "\r" in text
