@@ -1,0 +1,1106 @@
+"""The library: articles, read state, bookmarks and search in one SQLite file.
+
+Why SQLite and these choices:
+
+* WAL plus a 5 s busy timeout lets the TUI, a CLI `bookmark` and a `refresh`
+  share the file without "database is locked" reaching anyone, and a SIGKILL
+  at any moment leaves the last committed transaction intact.
+* Every write is one explicit `BEGIN IMMEDIATE` transaction, so a write either
+  lands whole or not at all and never deadlocks upgrading a read lock.
+* Read state and bookmarks live in their own tables keyed by article id, so
+  re-importing or refreshing never resets them.
+* Lists are paged by keyset (`(sort_ts, id) < (?, ?)`), never by OFFSET, so the
+  thousandth page costs what the first does at a million rows. OFFSET is used
+  only by `seek`, for a scrollbar jump to an arbitrary position.
+* Search is FTS5 with bm25 ranking and snippets; text the user types is quoted
+  token by token so it can never be an FTS5 syntax error.
+
+Nothing here imports Textual: the CLI and the UI share this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from newsreader.errors import NotFoundError, SearchQueryError, StoreError
+from newsreader.model import Article, Block, Quote
+from newsreader.sanitize import clean_line, clean_text
+
+BUSY_TIMEOUT_MS = 5000
+"""Long enough that a second instance waits for a writer instead of failing."""
+
+Filter = Literal["all", "unread", "read", "bookmarked"]
+Order = Literal["date", "title"]
+FILTERS: tuple[Filter, ...] = ("all", "unread", "read", "bookmarked")
+
+# Each entry upgrades the schema by one version; `PRAGMA user_version` says how
+# many have run. Never edit a released entry: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles, state, settings, full-text index
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        content_hash TEXT NOT NULL UNIQUE,
+        guid TEXT,
+        title TEXT NOT NULL,
+        title_key TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        url TEXT,
+        published TEXT,
+        sort_ts REAL NOT NULL,
+        imported_at TEXT NOT NULL,
+        words INTEGER NOT NULL DEFAULT 0,
+        content TEXT NOT NULL
+    );
+    CREATE INDEX articles_by_date ON articles (sort_ts DESC, id DESC);
+    CREATE INDEX articles_by_title ON articles (title_key, id);
+    CREATE INDEX articles_by_source ON articles (source, sort_ts DESC, id DESC);
+    CREATE TABLE read_state (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        read_at TEXT NOT NULL
+    );
+    CREATE TABLE bookmarks (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, key_points, body, quotes,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
+    # 2: feed subscriptions; feed entries keep their identity across refreshes
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        site_url TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        etag TEXT,
+        last_modified TEXT,
+        added_at TEXT NOT NULL,
+        last_fetch TEXT,
+        last_ok TEXT,
+        last_error TEXT
+    );
+    ALTER TABLE articles ADD COLUMN feed_id INTEGER REFERENCES feeds (id) ON DELETE SET NULL;
+    ALTER TABLE articles ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX articles_by_feed_guid ON articles (feed_id, guid)
+        WHERE feed_id IS NOT NULL AND guid IS NOT NULL;
+    CREATE INDEX articles_by_feed ON articles (feed_id, sort_ts DESC, id DESC);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+SNIPPET_START = "\x02"
+SNIPPET_END = "\x03"
+"""Markers FTS5 puts around matches; stored text can never contain them (sanitised)."""
+
+_BM25 = "bm25(articles_fts, 10.0, 5.0, 1.0, 3.0)"
+"""Title matches weigh most, then key points, quotes, body."""
+
+_ROW_COLUMNS = (
+    "a.id, a.title, a.source, a.url, a.published, a.sort_ts, a.title_key, a.words, "
+    "a.feed_id, r.article_id IS NOT NULL, b.article_id IS NOT NULL"
+)
+_ROW_JOINS = (
+    "LEFT JOIN read_state r ON r.article_id = a.id LEFT JOIN bookmarks b ON b.article_id = a.id"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """Which articles a list shows and in what order."""
+
+    filter: Filter = "all"
+    source: str | None = None
+    feed_id: int | None = None
+    order: Order = "date"
+
+    def __post_init__(self) -> None:
+        if self.filter not in FILTERS:
+            raise ValueError(f"unknown filter {self.filter!r}")
+        if self.order not in ("date", "title"):
+            raise ValueError(f"unknown order {self.order!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """What a list row needs: no body, so a page of rows is cheap to load."""
+
+    id: int
+    title: str
+    source: str
+    url: str | None
+    published: datetime | None
+    sort_ts: float
+    title_key: str
+    words: int
+    feed_id: int | None
+    read: bool
+    bookmarked: bool
+
+    @property
+    def key(self) -> tuple[Any, int]:
+        """Opaque keyset cursor for the date order; see `ArticleRow.key_for`."""
+        return (self.sort_ts, self.id)
+
+    def key_for(self, order: Order) -> tuple[Any, int]:
+        return (self.title_key, self.id) if order == "title" else (self.sort_ts, self.id)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, -(-self.words // 230)) if self.words else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "words": self.words,
+            "reading_minutes": self.reading_minutes,
+            "read": self.read,
+            "bookmarked": self.bookmarked,
+        }
+
+
+@dataclass(slots=True)
+class StoredArticle:
+    """An article with its library identity and state."""
+
+    id: int
+    article: Article
+    read: bool
+    bookmarked: bool
+    imported_at: datetime | None
+    read_at: datetime | None = None
+    bookmarked_at: datetime | None = None
+    feed_id: int | None = None
+    full_text: bool = False
+
+    def to_dict(self, *, include_blocks: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id}
+        data.update(self.article.to_dict(include_blocks=include_blocks))
+        data["read"] = self.read
+        data["bookmarked"] = self.bookmarked
+        # Keep the documented key order: state before the content lists.
+        ordered = {k: data[k] for k in ("id", "title", "source", "url", "published")}
+        ordered.update(
+            words=data["words"],
+            reading_minutes=data["reading_minutes"],
+            read=self.read,
+            bookmarked=self.bookmarked,
+            key_points=data["key_points"],
+        )
+        if include_blocks:
+            ordered["blocks"] = data["blocks"]
+            ordered["quotes"] = data["quotes"]
+        return ordered
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    id: int
+    created: bool
+    updated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A search result: the row, a snippet with highlight spans, and its bm25 rank."""
+
+    row: ArticleRow
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    rank: float
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.row.to_dict()
+        data["snippet"] = self.snippet
+        data["highlights"] = [list(span) for span in self.highlights]
+        return data
+
+
+@dataclass(slots=True)
+class Feed:
+    """A subscription and what its last refresh did."""
+
+    id: int
+    url: str
+    title: str
+    site_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    added_at: str | None = None
+    last_fetch: str | None = None
+    last_ok: str | None = None
+    last_error: str | None = None
+    unread: int = 0
+    total: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "site_url": self.site_url,
+            "tags": list(self.tags),
+            "unread": self.unread,
+            "total": self.total,
+            "added_at": self.added_at,
+            "last_fetch": self.last_fetch,
+            "last_ok": self.last_ok,
+            "last_error": self.last_error,
+        }
+
+
+def fts_query(text: str, *, prefix: bool = False) -> str:
+    """Turn what a user typed into an FTS5 query that cannot be a syntax error.
+
+    Each whitespace-separated token becomes a quoted phrase (inner quotes
+    doubled), so `NEAR(`, `*`, `AND` and stray quotes are searched as words.
+    With `prefix`, the last token also matches words it begins (live search).
+    """
+    tokens = [tok for tok in clean_line(text).split(" ") if tok]
+    phrases = ['"' + tok.replace('"', '""') + '"' for tok in tokens]
+    if prefix and phrases and re.search(r"\w", tokens[-1]):
+        phrases[-1] += "*"
+    return " ".join(phrases)
+
+
+def _split_snippet(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Remove FTS5's match markers, returning plain text and the marked spans."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for piece in re.split(f"([{SNIPPET_START}{SNIPPET_END}])", raw):
+        if piece == SNIPPET_START:
+            start = length
+        elif piece == SNIPPET_END:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        elif piece:
+            piece = re.sub(r"\s+", " ", piece)
+            out.append(piece)
+            length += len(piece)
+    return "".join(out), tuple(spans)
+
+
+def _fts_fields(article: Article) -> tuple[str, str, str, str]:
+    quotes = "\n".join(
+        f"{quote.speaker}: {quote.text}" if quote.speaker else quote.text
+        for quote in article.quotes
+    )
+    return article.title, "\n".join(article.key_points), article.body_text, quotes
+
+
+def _encode_content(article: Article) -> str:
+    return json.dumps(
+        {
+            "key_points": article.key_points,
+            "blocks": [block.to_dict() for block in article.blocks],
+            "quotes": [quote.to_dict() for quote in article.quotes],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _clean_article(article: Article) -> Article:
+    """Sanitise every text field once more at the storage boundary.
+
+    Parsers already sanitise, but the store is the last line before text is
+    shown, and callers (benchmarks, future importers) may build Articles by hand.
+    """
+    blocks = [
+        Block(
+            kind=block.kind,
+            text=clean_text(block.text),
+            credit=clean_line(block.credit) if block.credit else None,
+            speaker=clean_line(block.speaker) if block.speaker else None,
+        )
+        for block in article.blocks
+    ]
+    quotes = [
+        Quote(
+            text=clean_text(quote.text),
+            speaker=clean_line(quote.speaker) if quote.speaker else None,
+            block=quote.block,
+            start=quote.start,
+            end=quote.end,
+        )
+        for quote in article.quotes
+    ]
+    return Article(
+        title=clean_line(article.title) or "(untitled)",
+        blocks=blocks,
+        key_points=[clean_line(point) for point in article.key_points if clean_line(point)],
+        quotes=quotes,
+        source=clean_line(article.source),
+        url=article.url,
+        published=article.published,
+        guid=clean_line(article.guid) if article.guid else None,
+    )
+
+
+def _sort_ts(article: Article, fallback: float) -> float:
+    if article.published is None:
+        return fallback
+    published = article.published
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    try:
+        return published.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return fallback
+
+
+def title_key(title: str) -> str:
+    """Sort key for title order: case- and accent-insensitive enough for a list."""
+    return title.casefold().lstrip("\"'“‘([ ")
+
+
+class Library:
+    """One open library file. Thread-safe: the UI thread and workers share it.
+
+    A single connection guarded by a lock is enough: every statement is short
+    and SQLite serialises writers anyway; other processes are handled by WAL
+    and the busy timeout.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no library here")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path.parent}: cannot create data dir ({exc.strerror})"
+            ) from None
+        try:
+            self._db = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open library ({exc})") from None
+        try:
+            self._configure()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{self.path}: {self._describe(exc)}") from None
+
+    # -- connection -------------------------------------------------------
+
+    def _describe(self, exc: sqlite3.Error) -> str:
+        message = str(exc)
+        if "not a database" in message or "malformed" in message:
+            return "not a newsreader library or corrupt (SQLite says: " + message + ")"
+        if "readonly" in message or "read-only" in message:
+            return "library is read-only (" + message + ")"
+        if "disk" in message and "full" in message:
+            return "disk full, nothing was written (" + message + ")"
+        if "locked" in message or "busy" in message:
+            return "library is busy in another process, try again (" + message + ")"
+        return message
+
+    def _configure(self) -> None:
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Reading the schema first makes a foreign or corrupt file fail here.
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode and str(mode[0]).lower() != "wal":
+            # Read-only media cannot switch to WAL; reading still works.
+            pass
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: library schema version {version} is newer than this "
+                f"newsreader understands ({SCHEMA_VERSION}); upgrade newsreader"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version == 0 and self._has_foreign_tables():
+            raise StoreError(f"{self.path}: this SQLite file is not a newsreader library")
+        for number in range(version, SCHEMA_VERSION):
+            with self._write():
+                for statement in _split_sql(MIGRATIONS[number]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _has_foreign_tables(self) -> bool:
+        names = {
+            row[0]
+            for row in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        return bool(names)
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction: all of it lands or none of it does."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: {self._describe(exc)}") from None
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"{self.path}: {self._describe(exc)}") from None
+                raise
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row | tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "fts5" in str(exc) or "syntax" in str(exc):
+                    raise
+                raise StoreError(f"{self.path}: {self._describe(exc)}") from None
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: {self._describe(exc)}") from None
+
+    # -- writing articles -------------------------------------------------
+
+    def add_articles(
+        self, articles: Iterable[Article], *, feed_id: int | None = None
+    ) -> list[AddResult]:
+        """Store articles in one transaction, skipping ones already held.
+
+        Files are deduplicated by content hash. Feed entries (with `feed_id`
+        and a guid) are matched by guid, and an edited entry is updated in
+        place: same id, so its read state and bookmark stay.
+        """
+        results: list[AddResult] = []
+        now = _now()
+        fallback = time.time()
+        with self._write() as db:
+            for position, original in enumerate(articles):
+                article = _clean_article(original)
+                results.append(self._add_one(db, article, now, fallback - position * 1e-3, feed_id))
+        return results
+
+    def add_article(self, article: Article, *, feed_id: int | None = None) -> AddResult:
+        return self.add_articles([article], feed_id=feed_id)[0]
+
+    def _add_one(
+        self,
+        db: sqlite3.Connection,
+        article: Article,
+        now: str,
+        fallback_ts: float,
+        feed_id: int | None,
+    ) -> AddResult:
+        digest = article.content_hash()
+        existing = None
+        if feed_id is not None and article.guid:
+            existing = db.execute(
+                "SELECT id, content_hash FROM articles WHERE feed_id = ? AND guid = ?",
+                (feed_id, article.guid),
+            ).fetchone()
+        if existing is not None:
+            article_id, old_hash = existing
+            if old_hash == digest:
+                return AddResult(article_id, created=False)
+            clash = db.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (digest,)
+            ).fetchone()
+            if clash is not None:
+                return AddResult(article_id, created=False)
+            self._write_content(db, article_id, article, digest)
+            return AddResult(article_id, created=False, updated=True)
+        found = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+        if found is not None:
+            return AddResult(found[0], created=False)
+        cursor = db.execute(
+            "INSERT INTO articles (content_hash, guid, title, title_key, source, url, published,"
+            " sort_ts, imported_at, words, content, feed_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest,
+                article.guid,
+                article.title,
+                title_key(article.title),
+                article.source,
+                article.url,
+                article.published.isoformat() if article.published else None,
+                _sort_ts(article, fallback_ts),
+                now,
+                article.words,
+                _encode_content(article),
+                feed_id,
+            ),
+        )
+        article_id = int(cursor.lastrowid or 0)
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, key_points, body, quotes)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (article_id, *_fts_fields(article)),
+        )
+        return AddResult(article_id, created=True)
+
+    def _write_content(
+        self,
+        db: sqlite3.Connection,
+        article_id: int,
+        article: Article,
+        digest: str,
+        *,
+        full_text: bool | None = None,
+    ) -> None:
+        db.execute(
+            "UPDATE articles SET content_hash = ?, title = ?, title_key = ?, url = ?,"
+            " published = COALESCE(?, published), words = ?, content = ?,"
+            " full_text = COALESCE(?, full_text) WHERE id = ?",
+            (
+                digest,
+                article.title,
+                title_key(article.title),
+                article.url,
+                article.published.isoformat() if article.published else None,
+                article.words,
+                _encode_content(article),
+                None if full_text is None else int(full_text),
+                article_id,
+            ),
+        )
+        db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, key_points, body, quotes)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (article_id, *_fts_fields(article)),
+        )
+
+    def replace_content(self, article_id: int, article: Article, *, full_text: bool) -> None:
+        """Swap an article's body (the reader view of a feed item), keeping its state."""
+        article = _clean_article(article)
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+                raise NotFoundError(f"no article with ID {article_id}")
+            digest = article.content_hash()
+            if db.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? AND id != ?", (digest, article_id)
+            ).fetchone():
+                digest = f"{digest}:{article_id}"
+            self._write_content(db, article_id, article, digest, full_text=full_text)
+
+    # -- state ------------------------------------------------------------
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> int:
+        """Mark articles read or unread; returns how many changed. Unknown IDs raise."""
+        return self._set_flag("read_state", "read_at", ids, read)
+
+    def set_bookmarked(self, ids: Iterable[int], bookmarked: bool = True) -> int:
+        return self._set_flag("bookmarks", "created_at", ids, bookmarked)
+
+    def _set_flag(self, table: str, column: str, ids: Iterable[int], on: bool) -> int:
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        changed = 0
+        now = _now()
+        with self._write() as db:
+            for article_id in wanted:
+                if (
+                    db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+                    is None
+                ):
+                    raise NotFoundError(f"no article with ID {article_id}")
+                if on:
+                    cursor = db.execute(
+                        f"INSERT OR IGNORE INTO {table} (article_id, {column}) VALUES (?, ?)",
+                        (article_id, now),
+                    )
+                else:
+                    cursor = db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+                changed += cursor.rowcount
+        return changed
+
+    def toggle_read(self, article_id: int) -> bool:
+        """Flip read state; returns the new state."""
+        new = not self.is_read(article_id)
+        self.set_read([article_id], new)
+        return new
+
+    def toggle_bookmark(self, article_id: int) -> bool:
+        new = not self.is_bookmarked(article_id)
+        self.set_bookmarked([article_id], new)
+        return new
+
+    def is_read(self, article_id: int) -> bool:
+        return bool(self._read("SELECT 1 FROM read_state WHERE article_id = ?", (article_id,)))
+
+    def is_bookmarked(self, article_id: int) -> bool:
+        return bool(self._read("SELECT 1 FROM bookmarks WHERE article_id = ?", (article_id,)))
+
+    # -- reading ----------------------------------------------------------
+
+    def get(self, article_id: int) -> StoredArticle:
+        rows = self._read(
+            "SELECT a.id, a.title, a.source, a.url, a.published, a.guid, a.content,"
+            " a.imported_at, r.read_at, b.created_at, a.feed_id, a.full_text"
+            f" FROM articles a {_ROW_JOINS} WHERE a.id = ?",
+            (article_id,),
+        )
+        if not rows:
+            raise NotFoundError(f"no article with ID {article_id}")
+        (
+            aid,
+            title,
+            source,
+            url,
+            published,
+            guid,
+            content,
+            imported_at,
+            read_at,
+            bookmarked_at,
+            feed_id,
+            full_text,
+        ) = rows[0]
+        data = json.loads(content)
+        article = Article(
+            title=title,
+            blocks=[Block.from_dict(block) for block in data.get("blocks", [])],
+            key_points=list(data.get("key_points", [])),
+            quotes=[Quote.from_dict(quote) for quote in data.get("quotes", [])],
+            source=source,
+            url=url,
+            published=_parse_time(published),
+            guid=guid,
+        )
+        return StoredArticle(
+            id=aid,
+            article=article,
+            read=read_at is not None,
+            bookmarked=bookmarked_at is not None,
+            imported_at=_parse_time(imported_at),
+            read_at=_parse_time(read_at),
+            bookmarked_at=_parse_time(bookmarked_at),
+            feed_id=feed_id,
+            full_text=bool(full_text),
+        )
+
+    def exists(self, article_id: int) -> bool:
+        return bool(self._read("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def is_empty(self) -> bool:
+        return not self._read("SELECT 1 FROM articles LIMIT 1")
+
+    def _where(self, query: ListQuery) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.filter == "unread":
+            clauses.append("r.article_id IS NULL")
+        elif query.filter == "read":
+            clauses.append("r.article_id IS NOT NULL")
+        elif query.filter == "bookmarked":
+            clauses.append("b.article_id IS NOT NULL")
+        if query.source is not None:
+            clauses.append("a.source = ?")
+            params.append(query.source)
+        if query.feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(query.feed_id)
+        return clauses, params
+
+    @staticmethod
+    def _order_sql(query: ListQuery, reverse: bool) -> tuple[str, str]:
+        if query.order == "title":
+            cols = "(a.title_key, a.id)"
+            direction = "DESC" if reverse else "ASC"
+            return cols, f"a.title_key {direction}, a.id {direction}"
+        direction = "ASC" if reverse else "DESC"
+        return "(a.sort_ts, a.id)", f"a.sort_ts {direction}, a.id {direction}"
+
+    def page(
+        self,
+        query: ListQuery = ListQuery(),
+        *,
+        after: tuple[Any, int] | None = None,
+        limit: int = 100,
+        reverse: bool = False,
+    ) -> list[ArticleRow]:
+        """Rows after the keyset cursor `after` (exclusive), in list order.
+
+        With `reverse`, walks backwards from `after` (or from the end) and
+        still returns rows in list order, for paging up and jumping to the end.
+        """
+        clauses, params = self._where(query)
+        cols, order_by = self._order_sql(query, reverse)
+        if after is not None:
+            forward_op = ">" if query.order == "title" else "<"
+            backward_op = "<" if forward_op == ">" else ">"
+            clauses.append(f"{cols} {backward_op if reverse else forward_op} (?, ?)")
+            params.extend(after)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._read(
+            f"SELECT {_ROW_COLUMNS} FROM articles a {_ROW_JOINS} {where}"
+            f" ORDER BY {order_by} LIMIT ?",
+            [*params, max(0, int(limit))],
+        )
+        result = [_row(row) for row in rows]
+        if reverse:
+            result.reverse()
+        return result
+
+    def seek(self, query: ListQuery, index: int, *, limit: int = 100) -> list[ArticleRow]:
+        """Rows starting at position `index`: for scrollbar jumps only (uses OFFSET)."""
+        clauses, params = self._where(query)
+        _, order_by = self._order_sql(query, False)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._read(
+            f"SELECT {_ROW_COLUMNS} FROM articles a {_ROW_JOINS} {where}"
+            f" ORDER BY {order_by} LIMIT ? OFFSET ?",
+            [*params, max(0, int(limit)), max(0, int(index))],
+        )
+        return [_row(row) for row in rows]
+
+    def index_of(self, query: ListQuery, article_id: int) -> int | None:
+        """Position of an article in a list, or None when the list does not hold it."""
+        rows = self._read("SELECT sort_ts, title_key FROM articles WHERE id = ?", (article_id,))
+        if not rows:
+            return None
+        sort_ts, tkey = rows[0]
+        clauses, params = self._where(query)
+        if query.order == "title":
+            clauses.append("(a.title_key, a.id) < (?, ?)")
+            params.extend((tkey, article_id))
+        else:
+            clauses.append("(a.sort_ts, a.id) > (?, ?)")
+            params.extend((sort_ts, article_id))
+        where = f"WHERE {' AND '.join(clauses)}"
+        count = self._read(f"SELECT count(*) FROM articles a {_ROW_JOINS} {where}", params)
+        member_clauses, member_params = self._where(query)
+        member_clauses.append("a.id = ?")
+        member = self._read(
+            f"SELECT 1 FROM articles a {_ROW_JOINS} WHERE {' AND '.join(member_clauses)}",
+            [*member_params, article_id],
+        )
+        return int(count[0][0]) if member else None
+
+    def count(self, query: ListQuery = ListQuery()) -> int:
+        if query.source is None and query.feed_id is None:
+            if query.filter == "all":
+                return int(self._read("SELECT count(*) FROM articles")[0][0])
+            if query.filter == "bookmarked":
+                return int(self._read("SELECT count(*) FROM bookmarks")[0][0])
+            read = int(self._read("SELECT count(*) FROM read_state")[0][0])
+            if query.filter == "read":
+                return read
+            return int(self._read("SELECT count(*) FROM articles")[0][0]) - read
+        clauses, params = self._where(query)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return int(
+            self._read(f"SELECT count(*) FROM articles a {_ROW_JOINS} {where}", params)[0][0]
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Counts for every filter, for the list's filter indicator."""
+        total = self.count()
+        read = int(self._read("SELECT count(*) FROM read_state")[0][0])
+        bookmarked = int(self._read("SELECT count(*) FROM bookmarks")[0][0])
+        return {"all": total, "unread": total - read, "read": read, "bookmarked": bookmarked}
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Every source with its article count, most articles first."""
+        rows = self._read(
+            "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source"
+        )
+        return [(str(source), int(n)) for source, n in rows]
+
+    def iter_articles(
+        self, query: ListQuery = ListQuery(), *, batch: int = 200
+    ) -> Iterator[StoredArticle]:
+        """Every article of a list, full content, paged by keyset (for export)."""
+        after: tuple[Any, int] | None = None
+        while True:
+            rows = self.page(query, after=after, limit=batch)
+            if not rows:
+                return
+            for row in rows:
+                yield self.get(row.id)
+            after = rows[-1].key_for(query.order)
+
+    # -- search -----------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 50,
+        raw: bool = False,
+        prefix: bool = False,
+        query: ListQuery | None = None,
+    ) -> list[SearchHit]:
+        """Library-wide full-text search, best matches first, with snippets.
+
+        `raw` passes FTS5 syntax through; a bad raw query raises
+        `SearchQueryError` saying what SQLite objected to.
+        """
+        match = text.strip() if raw else fts_query(text, prefix=prefix)
+        if not match:
+            return []
+        clauses, params = self._where(query or ListQuery())
+        extra = "".join(f" AND {clause}" for clause in clauses)
+        sql = (
+            f"SELECT {_ROW_COLUMNS},"
+            f" snippet(articles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16),"
+            f" {_BM25} AS rank"
+            f" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {_ROW_JOINS}"
+            f" WHERE articles_fts MATCH ?{extra} ORDER BY rank LIMIT ?"
+        )
+        try:
+            rows = self._read(sql, [match, *params, max(0, int(limit))])
+        except sqlite3.OperationalError as exc:
+            raise SearchQueryError(f"search query {text!r} is not valid FTS5: {exc}") from None
+        hits = []
+        for row in rows:
+            snippet, spans = _split_snippet(row[11] or "")
+            hits.append(SearchHit(_row(row[:11]), snippet, spans, float(row[12])))
+        return hits
+
+    # -- settings (UI state) ----------------------------------------------
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        if not rows:
+            return default
+        try:
+            return json.loads(rows[0][0])
+        except ValueError:
+            return default
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    # -- feeds ------------------------------------------------------------
+
+    def add_feed(
+        self, url: str, *, title: str = "", site_url: str | None = None, tags: Sequence[str] = ()
+    ) -> tuple[Feed, bool]:
+        """Subscribe; returns the feed and whether it is new. Existing feeds gain tags."""
+        with self._write() as db:
+            row = db.execute("SELECT id, tags FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is not None:
+                merged = list(dict.fromkeys([*json.loads(row[1]), *tags]))
+                db.execute(
+                    "UPDATE feeds SET tags = ?, title = CASE WHEN title = '' THEN ? ELSE title END"
+                    " WHERE id = ?",
+                    (json.dumps(merged), clean_line(title), row[0]),
+                )
+                created = False
+                feed_id = int(row[0])
+            else:
+                cursor = db.execute(
+                    "INSERT INTO feeds (url, title, site_url, tags, added_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (url, clean_line(title), site_url, json.dumps(list(tags)), _now()),
+                )
+                created = True
+                feed_id = int(cursor.lastrowid or 0)
+        return self.feed(feed_id), created
+
+    def feed(self, ref: int | str) -> Feed:
+        """A feed by ID or URL."""
+        for feed in self.feeds():
+            if feed.id == ref or feed.url == ref or str(feed.id) == str(ref):
+                return feed
+        raise NotFoundError(f"no subscription {ref}")
+
+    def feeds(self) -> list[Feed]:
+        rows = self._read(
+            "SELECT f.id, f.url, f.title, f.site_url, f.tags, f.etag, f.last_modified,"
+            " f.added_at, f.last_fetch, f.last_ok, f.last_error,"
+            " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id),"
+            " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND NOT EXISTS"
+            "   (SELECT 1 FROM read_state r WHERE r.article_id = a.id))"
+            " FROM feeds f ORDER BY lower(f.title), f.id"
+        )
+        return [
+            Feed(
+                id=row[0],
+                url=row[1],
+                title=row[2],
+                site_url=row[3],
+                tags=json.loads(row[4] or "[]"),
+                etag=row[5],
+                last_modified=row[6],
+                added_at=row[7],
+                last_fetch=row[8],
+                last_ok=row[9],
+                last_error=row[10],
+                total=int(row[11]),
+                unread=int(row[12]),
+            )
+            for row in rows
+        ]
+
+    def remove_feed(self, ref: int | str) -> Feed:
+        """Unsubscribe. Its articles stay (with state); they just lose the feed link."""
+        feed = self.feed(ref)
+        with self._write() as db:
+            db.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
+        return feed
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        articles: Sequence[Article] = (),
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        title: str | None = None,
+        site_url: str | None = None,
+    ) -> list[AddResult]:
+        """Store one feed's refresh result, entries and status, in one transaction."""
+        now = _now()
+        fallback = time.time()
+        results: list[AddResult] = []
+        with self._write() as db:
+            for position, original in enumerate(articles):
+                article = _clean_article(original)
+                results.append(self._add_one(db, article, now, fallback - position * 1e-3, feed_id))
+            if error is not None:
+                db.execute(
+                    "UPDATE feeds SET last_fetch = ?, last_error = ? WHERE id = ?",
+                    (now, clean_line(error), feed_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL,"
+                    " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+                    " title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,"
+                    " site_url = COALESCE(site_url, ?) WHERE id = ?",
+                    (
+                        now,
+                        now,
+                        etag,
+                        last_modified,
+                        title,
+                        clean_line(title or ""),
+                        site_url,
+                        feed_id,
+                    ),
+                )
+        return results
+
+    # -- maintenance ------------------------------------------------------
+
+    def integrity_ok(self) -> bool:
+        rows = self._read("PRAGMA integrity_check")
+        return bool(rows) and rows[0][0] == "ok"
+
+    def bulk_load(
+        self,
+        articles: Iterable[Article],
+        *,
+        batch: int = 5000,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Insert many articles in large transactions (benchmarks, big imports)."""
+        total = 0
+        chunk: list[Article] = []
+        for article in articles:
+            chunk.append(article)
+            if len(chunk) >= batch:
+                total += sum(r.created for r in self.add_articles(chunk))
+                chunk.clear()
+                if progress:
+                    progress(total)
+        if chunk:
+            total += sum(r.created for r in self.add_articles(chunk))
+            if progress:
+                progress(total)
+        return total
+
+
+def _row(row: Sequence[Any]) -> ArticleRow:
+    return ArticleRow(
+        id=int(row[0]),
+        title=row[1],
+        source=row[2],
+        url=row[3],
+        published=_parse_time(row[4]),
+        sort_ts=float(row[5]),
+        title_key=row[6],
+        words=int(row[7]),
+        feed_id=row[8],
+        read=bool(row[9]),
+        bookmarked=bool(row[10]),
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (none of ours contain `;` in strings)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def open_library(data_dir: Path) -> Library:
+    """Open (creating if needed) the library in `data_dir`."""
+    from newsreader.paths import database_path
+
+    return Library(database_path(data_dir))
