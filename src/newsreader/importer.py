@@ -1,0 +1,238 @@
+"""Import files and directories into the library, one bad file at a time.
+
+A user points `newsreader import` at a pile of files: plain-text article
+dumps, saved web pages, RSS/Atom files, OPML subscription lists. Each file is
+parsed on its own; a broken one becomes a one-line error naming it and the
+rest still land. The kind of a file is decided by its content first (feed files
+lie about their extension), its suffix second.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from newsreader.errors import NewsreaderError, ParseError
+from newsreader.model import Article
+from newsreader.store import Library
+
+Kind = Literal["text", "html", "feed", "opml"]
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Bigger files are refused before reading: no article or feed is that large."""
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
+OPML_SUFFIXES = {".opml"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    kind: Kind | None = None
+    created: list[int] = field(default_factory=list)
+    existing: list[int] = field(default_factory=list)
+    feeds_added: list[str] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    titles: dict[int, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "created": self.created,
+            "existing": self.existing,
+            "feeds_added": self.feeds_added,
+            "error": self.error,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """Errors not tied to a parsed file (missing path, empty directory)."""
+
+    @property
+    def created(self) -> int:
+        return sum(len(f.created) for f in self.files)
+
+    @property
+    def existing(self) -> int:
+        return sum(len(f.existing) for f in self.files)
+
+    @property
+    def failed(self) -> list[str]:
+        return self.errors + [f.error for f in self.files if f.error]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.created,
+            "already_present": self.existing,
+            "feeds_added": sum(len(f.feeds_added) for f in self.files),
+            "errors": self.failed,
+            "files": [f.to_dict() for f in self.files],
+        }
+
+
+def sniff_kind(head: bytes, suffix: str) -> Kind:
+    """Decide what a file is from its first bytes, falling back on its suffix."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"\xff\xfe") or start.startswith(b"\xfe\xff"):
+        start = head.decode("utf-16", "ignore").encode("utf-8", "ignore").lstrip().lower()
+    if b"<opml" in start[:2048]:
+        return "opml"
+    if start.startswith(b"<?xml") or start.startswith(b"<rss") or start.startswith(b"<feed"):
+        if b"<html" in start[:2048] and b"<rss" not in start[:2048]:
+            return "html"
+        return "feed" if suffix not in OPML_SUFFIXES else "opml"
+    if start.startswith(b"<!doctype html") or start.startswith(b"<html"):
+        return "html"
+    if start.startswith(b"<!doctype") and (b"<rss" in start or b"<feed" in start):
+        return "feed"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
+    if suffix in OPML_SUFFIXES:
+        return "opml"
+    return "text"
+
+
+def iter_files(path: Path) -> Iterator[Path]:
+    """Files under `path` worth trying, sorted, skipping hidden entries and junk suffixes."""
+    if path.is_file():
+        yield path
+        return
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            candidate = Path(root) / name
+            if candidate.suffix.lower() in KNOWN_SUFFIXES:
+                yield candidate
+
+
+def parse_file(path: Path, *, skip: frozenset[Kind] = frozenset()) -> tuple[Kind, Any, list[str]]:
+    """Parse one file without storing it: (kind, articles or subscriptions, warnings)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ParseError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise ParseError(
+            f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit"
+        )
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ParseError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise ParseError(f"{path}: empty file")
+    kind = sniff_kind(data[:4096], path.suffix.lower())
+    if kind in skip:
+        return kind, [], []
+    name = str(path)
+    if kind == "text":
+        from newsreader.parse.text import decode_text, parse_text
+
+        text, warnings = decode_text(data, name=name)
+        article = parse_text(text, source=_source_for(path))
+        article.warnings[:0] = warnings
+        return kind, [article], list(article.warnings)
+    if kind == "html":
+        from newsreader.parse.html import parse_html
+
+        article = parse_html(data, name=name)
+        if not article.source:
+            article.source = _source_for(path)
+        return kind, [article], list(article.warnings)
+    if kind == "feed":
+        from newsreader.parse.feed import parse_feed
+
+        feed = parse_feed(data, name=name)
+        return kind, feed.entries, list(feed.warnings)
+    from newsreader.parse.opml import parse_opml
+
+    subscriptions, warnings = parse_opml(data, name=name)
+    return kind, subscriptions, warnings
+
+
+def _source_for(path: Path) -> str:
+    """Plain files carry no publication name; the folder they sit in is the best hint."""
+    parent = path.resolve().parent.name
+    return parent or path.name
+
+
+def import_paths(
+    library: Library,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    skip: frozenset[Kind] = frozenset(),
+    on_file: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
+    """Import every file under `paths`; failures are reported, never raised."""
+    report = ImportReport()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            report.errors.append(f"{path}: no such file or directory")
+            continue
+        found = False
+        for file in iter_files(path):
+            found = True
+            result = import_file(library, file, skip=skip)
+            report.files.append(result)
+            if on_file:
+                on_file(result)
+        if not found:
+            report.errors.append(f"{path}: nothing to import (no article, feed or OPML files)")
+    return report
+
+
+def import_file(library: Library, path: Path, *, skip: frozenset[Kind] = frozenset()) -> FileResult:
+    result = FileResult(path=str(path))
+    try:
+        kind, items, warnings = parse_file(path, skip=skip)
+        result.kind = kind
+        result.warnings = warnings
+        if kind == "opml":
+            _subscribe(library, items, result)
+        else:
+            articles: list[Article] = items
+            for article, added in zip(articles, library.add_articles(articles), strict=True):
+                (result.created if added.created else result.existing).append(added.id)
+                result.titles[added.id] = article.title
+    except NewsreaderError as exc:
+        result.error = str(exc)
+    except RecursionError:
+        result.error = f"{path}: document nested too deeply to read"
+    except MemoryError:
+        result.error = f"{path}: document too large to read"
+    return result
+
+
+def _subscribe(library: Library, subscriptions: list[Any], result: FileResult) -> None:
+    from newsreader.urls import is_safe_web_url
+
+    for sub in subscriptions:
+        if not is_safe_web_url(sub.url):
+            result.warnings.append(f"{result.path}: skipped {sub.url!r}: not an http(s) URL")
+            continue
+        _, created = library.add_feed(sub.url, title=sub.title, tags=sub.tags)
+        if created:
+            result.feeds_added.append(sub.url)

@@ -1,0 +1,147 @@
+"""Refresh subscriptions: fetch every feed, parse it, store it, one feed at a time.
+
+Shared by `newsreader refresh` and the TUI's background refresh. Each feed's
+result is stored in its own transaction as soon as it arrives, so one bad feed
+never loses or blocks the others, an interrupted refresh leaves every finished
+feed stored, and the TUI can show new articles while the rest download.
+Nothing here raises for a feed's failure: it becomes that feed's error line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newsreader.errors import NewsreaderError
+from newsreader.store import Feed, Library
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    """What one feed's refresh did, for the summary table and `--json`."""
+
+    feed_id: int
+    url: str
+    title: str
+    new: int = 0
+    updated: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feed_id": self.feed_id,
+            "url": self.url,
+            "title": self.title,
+            "new": self.new,
+            "updated": self.updated,
+            "not_modified": self.not_modified,
+            "error": self.error,
+            "elapsed": round(self.elapsed, 3),
+        }
+
+
+def store_fetch_result(library: Library, feed: Feed, result: Any) -> FeedOutcome:
+    """Parse one `FetchResult` and store it (or its error) for `feed`."""
+    from newsreader.parse.feed import parse_feed
+
+    outcome = FeedOutcome(feed.id, feed.url, feed.title, elapsed=getattr(result, "elapsed", 0.0))
+    if result.error:
+        outcome.error = result.error
+    elif result.not_modified:
+        outcome.not_modified = True
+    else:
+        try:
+            parsed = parse_feed(result.body or b"", name=feed.url, url=result.url)
+        except NewsreaderError as exc:
+            outcome.error = str(exc)
+        except RecursionError:
+            outcome.error = f"{feed.url}: document nested too deeply to read"
+        else:
+            source = feed.title or parsed.title
+            for entry in parsed.entries:
+                entry.source = source or entry.source
+            try:
+                added = library.record_fetch(
+                    feed.id,
+                    articles=parsed.entries,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                    title=parsed.title or None,
+                    site_url=parsed.link,
+                )
+            except NewsreaderError as exc:
+                outcome.error = str(exc)
+            else:
+                outcome.new = sum(a.created for a in added)
+                outcome.updated = sum(a.updated for a in added)
+                outcome.title = feed.title or parsed.title or feed.url
+                return outcome
+    try:
+        library.record_fetch(
+            feed.id,
+            error=outcome.error,
+            etag=getattr(result, "etag", None),
+            last_modified=getattr(result, "last_modified", None),
+        )
+    except NewsreaderError as exc:  # the library itself failed (disk full, read-only)
+        outcome.error = f"{outcome.error or 'not modified'}; status not saved: {exc}"
+    return outcome
+
+
+async def refresh_async(
+    library: Library,
+    feeds: Sequence[Feed] | None = None,
+    *,
+    on_outcome: Callable[[FeedOutcome], None] | None = None,
+    concurrency: int = 8,
+    per_host: int = 2,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    **fetch_options: Any,
+) -> list[FeedOutcome]:
+    """Fetch and store `feeds` (default: all subscriptions); outcomes in feed order."""
+    from newsreader.fetch import FetchRequest, fetch_many
+
+    targets = list(library.feeds() if feeds is None else feeds)
+    by_id = {feed.id: feed for feed in targets}
+    outcomes: dict[int, FeedOutcome] = {}
+
+    def on_result(result: Any) -> None:
+        feed = by_id[result.request.key]
+        outcome = store_fetch_result(library, feed, result)
+        outcomes[feed.id] = outcome
+        if on_outcome:
+            on_outcome(outcome)
+
+    requests = [
+        FetchRequest(feed.url, etag=feed.etag, last_modified=feed.last_modified, key=feed.id)
+        for feed in targets
+    ]
+    await fetch_many(
+        requests,
+        concurrency=concurrency,
+        per_host=per_host,
+        max_bytes=max_bytes,
+        on_result=on_result,
+        **fetch_options,
+    )
+    return [
+        outcomes.get(feed.id) or FeedOutcome(feed.id, feed.url, feed.title, error="not fetched")
+        for feed in targets
+    ]
+
+
+def refresh(
+    library: Library, feeds: Sequence[Feed] | None = None, **options: Any
+) -> list[FeedOutcome]:
+    """Blocking wrapper around `refresh_async` for the CLI and worker threads."""
+    return asyncio.run(refresh_async(library, feeds, **options))
