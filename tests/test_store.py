@@ -321,3 +321,21 @@ def test_feed_entries_update_in_place_keeping_state(library: Library) -> None:
     assert status.last_error == "HTTP 500 Internal Server Error" and status.total == 1
     library.remove_feed(feed.id)
     assert library.get(first[0].id).bookmarked, "unsubscribing keeps the articles"
+
+
+def test_migrates_a_version_1_library_keeping_everything(tmp_path: Path) -> None:
+    """A library written by schema version 1 (stored fixture) opens with all its data."""
+    fixture = Path(__file__).parent / "fixtures" / "library-v1.sqlite3"
+    path = tmp_path / "library.sqlite3"
+    path.write_bytes(fixture.read_bytes())
+    with Library(path) as lib:
+        assert lib.schema_version() == SCHEMA_VERSION
+        assert lib.counts() == {"all": 3, "unread": 2, "read": 1, "bookmarked": 1}
+        assert lib.get(1).read and lib.get(2).bookmarked
+        assert lib.get(3).article.key_points == ["Old point 3"]
+        assert lib.search("timetable")
+        assert lib.get_state("ui.filter") == "unread"
+        assert lib.feeds() == []
+        assert lib.integrity_ok()
+        lib.add_article(make_article(1))
+        assert lib.count() == 4

@@ -100,6 +100,32 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE feed_id IS NOT NULL AND guid IS NOT NULL;
     CREATE INDEX articles_by_feed ON articles (feed_id, sort_ts DESC, id DESC);
     """,
+    # 3: counts kept by triggers, so the list's size is O(1) at a million articles
+    """
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO counters (name, value) VALUES
+        ('articles', (SELECT count(*) FROM articles)),
+        ('read', (SELECT count(*) FROM read_state)),
+        ('bookmarks', (SELECT count(*) FROM bookmarks));
+    CREATE TRIGGER count_articles_insert AFTER INSERT ON articles BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'articles';
+    END;
+    CREATE TRIGGER count_articles_delete AFTER DELETE ON articles BEGIN
+        UPDATE counters SET value = value - 1 WHERE name = 'articles';
+    END;
+    CREATE TRIGGER count_read_insert AFTER INSERT ON read_state BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'read';
+    END;
+    CREATE TRIGGER count_read_delete AFTER DELETE ON read_state BEGIN
+        UPDATE counters SET value = value - 1 WHERE name = 'read';
+    END;
+    CREATE TRIGGER count_bookmarks_insert AFTER INSERT ON bookmarks BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'bookmarks';
+    END;
+    CREATE TRIGGER count_bookmarks_delete AFTER DELETE ON bookmarks BEGIN
+        UPDATE counters SET value = value - 1 WHERE name = 'bookmarks';
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -837,26 +863,19 @@ class Library:
         return int(count[0][0]) if member else None
 
     def count(self, query: ListQuery = ListQuery()) -> int:
+        """Rows in a list. The unfiltered counts are O(1), kept by triggers."""
         if query.source is None and query.feed_id is None:
-            if query.filter == "all":
-                return int(self._read("SELECT count(*) FROM articles")[0][0])
-            if query.filter == "bookmarked":
-                return int(self._read("SELECT count(*) FROM bookmarks")[0][0])
-            read = int(self._read("SELECT count(*) FROM read_state")[0][0])
-            if query.filter == "read":
-                return read
-            return int(self._read("SELECT count(*) FROM articles")[0][0]) - read
+            counts = self.counts()
+            return counts[query.filter]
         clauses, params = self._where(query)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return int(
-            self._read(f"SELECT count(*) FROM articles a {_ROW_JOINS} {where}", params)[0][0]
-        )
+        rows = self._read(f"SELECT count(*) FROM articles a {_ROW_JOINS} {where}", params)
+        return int(rows[0][0])
 
     def counts(self) -> dict[str, int]:
         """Counts for every filter, for the list's filter indicator."""
-        total = self.count()
-        read = int(self._read("SELECT count(*) FROM read_state")[0][0])
-        bookmarked = int(self._read("SELECT count(*) FROM bookmarks")[0][0])
+        rows = dict(self._read("SELECT name, value FROM counters"))
+        total, read, bookmarked = rows["articles"], rows["read"], rows["bookmarks"]
         return {"all": total, "unread": total - read, "read": read, "bookmarked": bookmarked}
 
     def sources(self) -> list[tuple[str, int]]:
@@ -1095,8 +1114,21 @@ def _row(row: Sequence[Any]) -> ArticleRow:
 
 
 def _split_sql(script: str) -> list[str]:
-    """Split a migration script into statements (none of ours contain `;` in strings)."""
-    return [part.strip() for part in script.split(";") if part.strip()]
+    """Split a migration script into complete statements (trigger bodies hold `;`).
+
+    `executescript` would commit the migration's transaction half-way, so each
+    statement runs through `execute` inside one transaction instead.
+    """
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
 
 
 def open_library(data_dir: Path) -> Library:
