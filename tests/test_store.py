@@ -339,3 +339,13 @@ def test_migrates_a_version_1_library_keeping_everything(tmp_path: Path) -> None
         assert lib.integrity_ok()
         lib.add_article(make_article(1))
         assert lib.count() == 4
+
+
+def test_very_common_terms_rank_the_newest_matches(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("newsreader.store.RANK_WINDOW", 5)
+    ids = [r.id for r in library.add_articles(make_article(n) for n in range(20))]
+    hits = library.search("harbour", limit=50)
+    assert {hit.row.id for hit in hits} == set(ids[-5:])
+    assert library.search("Story 0001")[0].row.id == ids[1], "rare terms still search everything"

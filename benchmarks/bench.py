@@ -1,0 +1,416 @@
+"""newsreader benchmarks: run `python benchmarks/bench.py` (add `--quick` for a short run).
+
+Every figure is measured next to a baseline taken in the same run on the same
+machine, because absolute numbers on a shared 2-core box mean little:
+
+* first paint: the installed `newsreader` command and a bare Textual app that
+  paints one label, each spawned in a real terminal (tmux) and timed from spawn
+  until `capture-pane` shows their first screen;
+* key presses and opening articles: in-process with Textual's headless driver
+  (`App.run_test`), CPU time per key, next to the same keys in a bare app;
+* search, import, refresh and size: through the public store/importer/refresh
+  APIs on synthetic libraries built with `Library.bulk_load`.
+
+Results print as a table and are written to `benchmarks/results/latest.json`.
+Synthetic libraries are cached in `benchmarks/.cache/` between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synthetic  # noqa: E402
+from newsreader.store import Library  # noqa: E402
+
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+ARTICLE_WORDS = 60
+"""Body words per synthetic library article: small, so a 1M library builds in minutes."""
+
+BASELINE_APP = """
+from textual.app import App
+from textual.widgets import Label
+
+class Bare(App):
+    def compose(self):
+        yield Label("baseline-ready")
+
+Bare().run()
+"""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def human(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
+# -- libraries ----------------------------------------------------------------
+
+
+def library_path(size: int) -> Path:
+    """A cached synthetic library of `size` articles, built through the store API."""
+    path = CACHE / f"library-{human(size)}" / "library.sqlite3"
+    done = path.with_suffix(".done")
+    if done.exists():
+        return path
+    shutil.rmtree(path.parent, ignore_errors=True)
+    path.parent.mkdir(parents=True)
+    log(f"building a {human(size)} library (cached in {path.parent}) ...")
+    start = time.perf_counter()
+    with Library(path) as library:
+        library.bulk_load(synthetic.articles(size, words=ARTICLE_WORDS), batch=10_000)
+        with library._lock:  # checkpoint so the file size is the real size
+            library._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    log(f"  built in {time.perf_counter() - start:.0f} s")
+    done.write_text("ok")
+    return path
+
+
+# -- terminal first paint -------------------------------------------------------
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def first_paint(
+    command: str, marker: str, env: dict[str, str], timeout: float = 30.0
+) -> tuple[float, int]:
+    """Seconds from spawn until `marker` is on screen, and the process's peak RSS (KB)."""
+    session = f"bench{os.getpid()}{time.monotonic_ns() % 100000}"
+    start = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", f"exec {command}"],
+        check=True,
+        env=env,
+    )
+    elapsed = float("nan")
+    peak = 0
+    try:
+        while time.perf_counter() - start < timeout:
+            if marker in tmux("capture-pane", "-p", "-t", session):
+                elapsed = time.perf_counter() - start
+                break
+            time.sleep(0.005)
+        pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+        time.sleep(0.3)
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = int(line.split()[1])
+    finally:
+        tmux("kill-session", "-t", session)
+    return elapsed, peak
+
+
+def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
+    if not shutil.which("tmux"):
+        return {"skipped": "tmux not installed"}
+    newsreader = shutil.which("newsreader")
+    if not newsreader:
+        return {"skipped": "newsreader command not installed"}
+    env = dict(os.environ)
+    config = tempfile.mkdtemp(prefix="nr-bench-config-")
+    env["NEWSREADER_CONFIG_DIR"] = config
+    baseline_file = Path(config) / "baseline.py"
+    baseline_file.write_text(BASELINE_APP)
+    results: dict[str, Any] = {"method": "tmux 120x40, spawn to first capture-pane with content"}
+    base = [
+        first_paint(f"{sys.executable} {baseline_file}", "baseline-ready", env) for _ in range(runs)
+    ]
+    results["baseline_ms"] = round(statistics.median(t for t, _ in base) * 1000, 1)
+    results["baseline_rss_mb"] = round(max(p for _, p in base) / 1024, 1)
+    for size in sizes:
+        path = library_path(size)
+        marker = f" {size - 1}"  # the newest synthetic title ends with its index
+        times = [
+            first_paint(f"{newsreader} --data-dir {path.parent}", marker, env) for _ in range(runs)
+        ]
+        ms = statistics.median(t for t, _ in times) * 1000
+        results[human(size)] = {
+            "first_paint_ms": round(ms, 1),
+            "ratio_to_baseline": round(ms / results["baseline_ms"], 2),
+            "peak_rss_mb": round(max(p for _, p in times) / 1024, 1),
+        }
+    shutil.rmtree(config, ignore_errors=True)
+    return results
+
+
+# -- in-process UI ----------------------------------------------------------------
+
+
+async def _key_cpu(app: Any, keys: list[str], repeat: int) -> dict[str, float]:
+    per_key: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            samples = []
+            for _ in range(repeat):
+                before = time.process_time()
+                await pilot.press(key)
+                await pilot.pause()
+                samples.append(time.process_time() - before)
+            per_key[key] = round(statistics.median(samples) * 1000, 2)
+        await pilot.press("q")
+    return per_key
+
+
+def bench_keys(size: int, repeat: int) -> dict[str, Any]:
+    from textual.app import App
+    from textual.widgets import Label
+
+    from newsreader.ui.app import NewsreaderApp
+
+    class Bare(App[None]):
+        def compose(self) -> Iterator[Label]:
+            yield Label("baseline")
+
+    config = Path(tempfile.mkdtemp(prefix="nr-bench-config-")) / "config.toml"
+    keys = ["down", "j", "pagedown", "G", "g", "pageup", "up"]
+    bare = asyncio.run(_key_cpu(Bare(), ["down"], repeat))["down"]
+    with Library(library_path(size)) as library:
+        app = NewsreaderApp(library, config_path=config)
+        measured = asyncio.run(_key_cpu(app, keys, repeat))
+    return {
+        "method": "headless run_test, median CPU ms per key incl. pilot overhead",
+        "library": human(size),
+        "bare_app_key_ms": bare,
+        "keys_ms": measured,
+        "worst_minus_bare_ms": round(max(measured.values()) - bare, 2),
+    }
+
+
+async def _open_article(app: Any, article_id: int) -> float:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        start = time.perf_counter()
+        app.open_article(article_id)
+        await pilot.pause()
+        await pilot.pause()
+        elapsed = time.perf_counter() - start
+        await pilot.press("q")
+    return elapsed
+
+
+def bench_open(words: list[int], runs: int) -> dict[str, Any]:
+    from newsreader.ui.app import NewsreaderApp
+
+    results: dict[str, Any] = {"method": "headless run_test, open_article() to painted"}
+    tmp = Path(tempfile.mkdtemp(prefix="nr-bench-open-"))
+    with Library(tmp / "library.sqlite3") as library:
+        ids = {n: library.add_article(synthetic.long_article(n)).id for n in words}
+        for n, article_id in ids.items():
+            samples = []
+            for _ in range(runs):
+                app = NewsreaderApp(library, config_path=tmp / "config.toml")
+                samples.append(asyncio.run(_open_article(app, article_id)))
+            results[f"{n // 1000}k_words_ms"] = round(statistics.median(samples) * 1000, 1)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+# -- store-level ------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    return statistics.median(samples) * 1000, samples[int(len(samples) * 0.9)] * 1000
+
+
+def bench_search(size: int, runs: int) -> dict[str, Any]:
+    with Library(library_path(size)) as library:
+        results: dict[str, Any] = {"library": human(size), "limit": 50}
+        for label, term in (("rare", synthetic.RARE_TERM), ("common", synthetic.COMMON_TERM)):
+            hits = library.search(term, limit=50)
+            p50, p90 = timed(lambda t=term: library.search(t, limit=50), runs)
+            results[label] = {
+                "term": term,
+                "hits": len(hits),
+                "p50_ms": round(p50, 2),
+                "p90_ms": round(p90, 2),
+            }
+        p50, _ = timed(lambda: library.search("gov", limit=50, prefix=True), runs)
+        results["prefix_p50_ms"] = round(p50, 2)
+        p50, _ = timed(lambda: library.page(limit=100), runs)
+        results["first_page_p50_ms"] = round(p50, 3)
+        p50, _ = timed(lambda: library.page(limit=100, reverse=True), runs)
+        results["last_page_p50_ms"] = round(p50, 3)
+        p50, _ = timed(lambda: library.counts(), runs)
+        results["counts_p50_ms"] = round(p50, 3)
+    return results
+
+
+def bench_import(count: int) -> dict[str, Any]:
+    from newsreader.importer import import_paths
+
+    tmp = Path(tempfile.mkdtemp(prefix="nr-bench-import-"))
+    writer = synthetic.Writer(5)
+    folder = tmp / "articles"
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"{i:05d}.txt").write_text(synthetic.text_file(i, writer), encoding="utf-8")
+    with Library(tmp / "library.sqlite3") as library:
+        start = time.perf_counter()
+        report = import_paths(library, [folder])
+        elapsed = time.perf_counter() - start
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "files": count,
+        "imported": report.created,
+        "errors": len(report.failed),
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(report.created / elapsed),
+    }
+
+
+def bench_size(sizes: list[int]) -> dict[str, Any]:
+    out = {}
+    for size in sizes:
+        path = library_path(size)
+        total = sum(p.stat().st_size for p in path.parent.glob("library.sqlite3*"))
+        out[human(size)] = {
+            "mb": round(total / 1e6, 1),
+            "mb_per_100k": round(total / 1e6 / (size / 100_000), 1),
+        }
+    out["words_per_article"] = ARTICLE_WORDS + 30
+    return out
+
+
+class FeedServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    feeds: dict[str, bytes]
+
+
+class FeedHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = self.server.feeds.get(self.path)  # type: ignore[attr-defined]
+        if body is None:
+            self.send_error(404)
+            return
+        etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/atom+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def bench_refresh(feeds: int, items: int) -> dict[str, Any]:
+    from newsreader.refresh import refresh
+
+    writer = synthetic.Writer(9)
+    server = FeedServer(("127.0.0.1", 0), FeedHandler)
+    server.feeds = {f"/feed{i}.xml": synthetic.atom_feed(i, items, writer) for i in range(feeds)}
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    tmp = Path(tempfile.mkdtemp(prefix="nr-bench-refresh-"))
+    try:
+        with Library(tmp / "library.sqlite3") as library:
+            for i in range(feeds):
+                library.add_feed(f"http://{host}:{port}/feed{i}.xml", title=f"Feed {i}")
+            start = time.perf_counter()
+            first = refresh(library)
+            cold = time.perf_counter() - start
+            start = time.perf_counter()
+            second = refresh(library)
+            warm = time.perf_counter() - start
+    finally:
+        server.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "feeds": feeds,
+        "items_per_feed": items,
+        "first_refresh_s": round(cold, 2),
+        "new_articles": sum(o.new for o in first),
+        "errors": sum(1 for o in first if o.error),
+        "articles_per_s": round(sum(o.new for o in first) / cold),
+        "second_refresh_s (304s)": round(warm, 2),
+        "not_modified": sum(1 for o in second if o.not_modified),
+    }
+
+
+# -- main -------------------------------------------------------------------------
+
+
+def print_table(results: dict[str, Any]) -> None:
+    for section, data in results.items():
+        print(f"\n== {section}")
+        if not isinstance(data, dict):
+            print(f"  {data}")
+            continue
+        for key, value in data.items():
+            print(f"  {key:<28} {json.dumps(value)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10k/100k only, fewer runs")
+    parser.add_argument(
+        "--only", nargs="*", help="sections to run (paint keys open search import size refresh)"
+    )
+    args = parser.parse_args()
+    big = 100_000 if args.quick else 1_000_000
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    runs = 3 if args.quick else 5
+    sections: dict[str, Callable[[], dict[str, Any]]] = {
+        "paint": lambda: bench_first_paint([s for s in sizes if s >= 100_000], runs),
+        "keys": lambda: bench_keys(big, 10),
+        "open": lambda: bench_open([10_000, 100_000], 3),
+        "search": lambda: bench_search(100_000, 20),
+        "import": lambda: bench_import(2000 if args.quick else 5000),
+        "size": lambda: bench_size(sizes),
+        "refresh": lambda: bench_refresh(50, 200),
+    }
+    chosen = args.only or list(sections)
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    }
+    for name in chosen:
+        log(f"running {name} ...")
+        try:
+            results[name] = sections[name]()
+        except Exception as exc:  # a broken section must not hide the others
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+    print_table(results)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    log(f"\nwrote {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
