@@ -280,7 +280,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = library.page(query, limit=args.limit)
         total = library.count(query)
     if args.json:
-        _print_json({"total": total, "articles": [row.to_dict() for row in rows]})
+        with _open_library(args) as library:
+            articles = [_row_document(library, row.to_dict()) for row in rows]
+        _print_json({"total": total, "articles": articles})
         return EXIT_OK
     from newsreader.render import row_text
 
@@ -292,6 +294,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     elif total > len(rows):
         console.print(f"… {total - len(rows)} more (use --limit)", style="dim")
     return EXIT_OK
+
+
+def _row_document(library: Library, row: dict[str, Any]) -> dict[str, Any]:
+    """A list/search row in the documented article shape: everything but blocks and quotes."""
+    row["key_points"] = library.get(row["id"]).article.key_points
+    return row
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -311,7 +319,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
         hits = library.search(text, limit=args.limit, raw=args.raw)
     if args.json:
-        _print_json({"query": text, "results": [hit.to_dict() for hit in hits]})
+        with _open_library(args) as library:
+            results = [_row_document(library, hit.to_dict()) for hit in hits]
+        _print_json({"query": text, "results": results})
         return EXIT_OK
     from newsreader.render import row_text, snippet_text
 
