@@ -237,3 +237,16 @@ def test_corrupt_library_is_named(data_dir: Path) -> None:
     assert proc.returncode == 1
     assert "library.sqlite3" in proc.stderr and "Traceback" not in proc.stderr
     assert (data_dir / "library.sqlite3").read_bytes().startswith(b"garbage")
+
+
+def test_new_library_flag_moves_a_corrupt_file_aside(data_dir: Path, article_file: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "library.sqlite3").write_bytes(b"garbage" * 1000)
+    proc = run_cli("list", data_dir=data_dir)
+    assert "--new-library" in proc.stderr
+    proc = run_cli("--new-library", "import", str(article_file), data_dir=data_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert "moved aside" in proc.stderr
+    kept = list(data_dir.glob("library.sqlite3.broken-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"garbage")
+    assert json.loads(run_cli("list", "--json", data_dir=data_dir).stdout)["total"] == 1

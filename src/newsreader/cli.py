@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="library location (default: $NEWSREADER_DATA_DIR or the platform data dir)",
     )
+    parser.add_argument(
+        "--new-library",
+        action="store_true",
+        help="if the library file is corrupt or not a newsreader library, move it aside"
+        " (it is kept) and start a fresh one",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -149,10 +155,30 @@ def _warn(message: str) -> None:
     sys.stderr.write(f"newsreader: warning: {message}\n")
 
 
-def _open_library(args: argparse.Namespace) -> Library:
-    from newsreader.store import Library
+def open_library(args: argparse.Namespace) -> Library:
+    """The library for this run; a corrupt or foreign file there is never overwritten.
 
-    return Library(database_path(data_dir(args.data_dir)))
+    Without `--new-library` the user gets the file's name and the way out; with
+    it, the file is renamed aside (kept) and a fresh library starts.
+    """
+    from newsreader.errors import CorruptLibraryError
+    from newsreader.store import Library, quarantine_library
+
+    path = database_path(data_dir(args.data_dir))
+    try:
+        return Library(path)
+    except CorruptLibraryError as exc:
+        if not getattr(args, "new_library", False):
+            raise NewsreaderError(
+                f"{exc}. The file was left untouched; run again with --new-library to move it"
+                " aside and start a fresh library"
+            ) from None
+        moved = quarantine_library(path)
+        _warn(f"{path}: not a usable library, moved aside to {moved}; starting a fresh library")
+        return Library(path)
+
+
+_open_library = open_library
 
 
 def _write_output(text: str, output: str | None) -> None:
@@ -178,16 +204,17 @@ def _write_output(text: str, output: str | None) -> None:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     """Open the reader; a brand-new library is seeded with the bundled samples."""
-    from newsreader.store import Library
 
     path = database_path(data_dir(args.data_dir))
     first_run = not path.exists()
-    library = Library(path)
+    library = open_library(args)
+    first_run = first_run or (library.is_empty() and not library.get_state("samples.offered"))
     try:
         if first_run and library.is_empty():
             from newsreader.importer import import_paths
 
             import_paths(library, [samples_dir()], skip=frozenset({"opml"}))
+            library.set_state("samples.offered", True)
         from newsreader.ui.app import run
 
         run(library, config_path=config_path(config_dir()))

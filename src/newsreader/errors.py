@@ -21,6 +21,10 @@ class StoreError(NewsreaderError):
     """The library database could not be opened or written."""
 
 
+class CorruptLibraryError(StoreError):
+    """The file at the library path is not a (readable) newsreader library; it is never touched."""
+
+
 class NotFoundError(NewsreaderError):
     """An article or feed ID that the library does not hold."""
 

@@ -11,15 +11,16 @@ import sys
 from typing import Any
 
 from newsreader.errors import NewsreaderError
-from newsreader.paths import data_dir, database_path
 from newsreader.refresh import FeedOutcome, refresh, store_fetch_result
 from newsreader.store import Library
 from newsreader.urls import require_web_url
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsreader.cli import open_library
+
     handler = {"add": add, "feeds": feeds, "remove": remove, "refresh": refresh_command}
-    with Library(database_path(data_dir(args.data_dir))) as library:
+    with open_library(args) as library:
         return handler[args.command](library, args)
 
 

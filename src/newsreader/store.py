@@ -21,6 +21,7 @@ Nothing here imports Textual: the CLI and the UI share this module.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -31,8 +32,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
-from newsreader.errors import NotFoundError, SearchQueryError, StoreError
+from newsreader.errors import CorruptLibraryError, NotFoundError, SearchQueryError, StoreError
 from newsreader.model import Article, Block, Quote
 from newsreader.sanitize import clean_line, clean_text
 
@@ -431,6 +433,10 @@ class Library:
         self._lock = threading.RLock()
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no library here")
+        self.read_only = self.path.exists() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        )
+        """A library on read-only media or in a read-only dir opens for reading."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -438,12 +444,18 @@ class Library:
                 f"{self.path.parent}: cannot create data dir ({exc.strerror})"
             ) from None
         try:
-            self._db = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            if self.read_only:
+                uri = f"file:{quote(str(self.path.resolve()))}?mode=ro&immutable=1"
+                self._db = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+            else:
+                self._db = sqlite3.connect(
+                    self.path,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open library ({exc})") from None
         try:
@@ -451,7 +463,13 @@ class Library:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StoreError(f"{self.path}: {self._describe(exc)}") from None
+            message = f"{self.path}: {self._describe(exc)}"
+            if _is_corruption(exc):
+                raise CorruptLibraryError(message) from None
+            raise StoreError(message) from None
+        except StoreError:
+            self._db.close()
+            raise
 
     # -- connection -------------------------------------------------------
 
@@ -472,10 +490,9 @@ class Library:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Reading the schema first makes a foreign or corrupt file fail here.
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
-        if mode and str(mode[0]).lower() != "wal":
-            # Read-only media cannot switch to WAL; reading still works.
-            pass
+        if self.read_only:
+            return
+        db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
 
@@ -489,7 +506,12 @@ class Library:
         if version == SCHEMA_VERSION:
             return
         if version == 0 and self._has_foreign_tables():
-            raise StoreError(f"{self.path}: this SQLite file is not a newsreader library")
+            raise CorruptLibraryError(f"{self.path}: this SQLite file is not a newsreader library")
+        if self.read_only:
+            raise StoreError(
+                f"{self.path}: library is read-only and needs an upgrade to schema"
+                f" {SCHEMA_VERSION}; open it once where it is writable"
+            )
         for number in range(version, SCHEMA_VERSION):
             with self._write():
                 for statement in _split_sql(MIGRATIONS[number]):
@@ -1155,6 +1177,23 @@ def _split_sql(script: str) -> list[str]:
     if pending.strip():
         statements.append(pending.strip())
     return statements
+
+
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    message = str(exc)
+    return "not a database" in message or "malformed" in message
+
+
+def quarantine_library(path: Path) -> Path:
+    """Move a broken library (and its WAL files) aside, never deleting it; returns the new name."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    path.rename(target)
+    return target
 
 
 def open_library(data_dir: Path) -> Library:
