@@ -1,0 +1,422 @@
+"""Fetch feeds and pages over HTTP, politely and without surprises.
+
+Every failure becomes `FetchResult.error`, a one-line human reason ("timed out
+after 10 s", "HTTP 404 Not Found", "redirect to file:///etc/passwd refused"):
+a refresh of 200 feeds must report the three that failed, not die on the
+first. Bodies are streamed with the size cap enforced while reading (a 5 GB
+response never reaches memory), redirects are followed by hand so every hop
+is checked against the http(s)-only URL policy, and concurrency is bounded
+both overall and per host so one refresh cannot hammer a single server.
+
+httpx is imported inside the functions: the TUI's startup path imports this
+module's names and must not pay for httpx until something is fetched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from newsreader import __version__
+from newsreader.errors import FetchError
+from newsreader.urls import describe_url, require_web_url
+
+if TYPE_CHECKING:
+    import asyncio
+
+USER_AGENT = f"newsreader/{__version__}"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_RETRY_STATUSES = frozenset({429, 503})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True)
+class FetchTimeouts:
+    """Per-request limits in seconds; `total` bounds a server that drips one byte at a time."""
+
+    connect: float = 5.0
+    read: float = 10.0
+    total: float = 60.0
+
+
+@dataclass
+class FetchRequest:
+    """What to fetch; `etag`/`last_modified` make it conditional, `key` is the caller's tag."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    key: object = None
+
+
+@dataclass
+class FetchResult:
+    """The outcome of one request: a body, "not modified", or a human-readable error."""
+
+    request: FetchRequest
+    url: str
+    status: int | None = None
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    error: str | None = None
+    elapsed: float = 0.0
+    content_type: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx body or a 304; False whenever `error` is set."""
+        return self.error is None
+
+
+class _Failure(Exception):
+    """Internal: a fetch failed with a finished human-readable reason."""
+
+
+async def fetch_many(
+    requests: Sequence[FetchRequest],
+    *,
+    concurrency: int = 8,
+    per_host: int = 2,
+    timeout: FetchTimeouts | float | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_redirects: int = 5,
+    retries: int = 2,
+    max_retry_wait: float = 30.0,
+    backoff: float = 1.0,
+    on_result: Callable[[FetchResult], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    transport: Any = None,
+) -> list[FetchResult]:
+    """Fetch every request concurrently; results come back in request order.
+
+    At most `concurrency` requests are in flight, at most `per_host` to one
+    host. 429/503 are retried up to `retries` times, waiting Retry-After
+    (capped at `max_retry_wait`) or `backoff` doubling each time. `on_result`
+    is called as each request finishes and `on_progress(done, total)` after;
+    exceptions raised by those callbacks are the caller's and propagate.
+    `transport` is an httpx transport for tests.
+    """
+    import asyncio
+
+    import httpx
+
+    limits = _timeouts(timeout)
+    global_slots = asyncio.Semaphore(max(1, concurrency))
+    host_slots: dict[str, asyncio.Semaphore] = {}
+    done = 0
+    total = len(requests)
+    settings = _Settings(
+        limits=limits,
+        max_bytes=max_bytes,
+        max_redirects=max_redirects,
+        retries=retries,
+        max_retry_wait=max_retry_wait,
+        backoff=backoff,
+        per_host=max(1, per_host),
+        global_slots=global_slots,
+        host_slots=host_slots,
+    )
+    client = httpx.AsyncClient(
+        transport=transport,
+        follow_redirects=False,
+        timeout=httpx.Timeout(limits.read, connect=limits.connect),
+        headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT},
+        limits=httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=8),
+    )
+
+    async def run(request: FetchRequest) -> FetchResult:
+        nonlocal done
+        result = await _fetch_one(client, request, settings)
+        done += 1
+        if on_result is not None:
+            on_result(result)
+        if on_progress is not None:
+            on_progress(done, total)
+        return result
+
+    async with client:
+        return list(await asyncio.gather(*(run(request) for request in requests)))
+
+
+def fetch_one(url: str, **kwargs: Any) -> FetchResult:
+    """Fetch one URL synchronously (for the CLI and the reader view's worker thread).
+
+    Accepts `etag`/`last_modified` plus any `fetch_many` keyword. Works even
+    when called from a thread that already runs an event loop, by running the
+    fetch on a fresh thread.
+    """
+    request = FetchRequest(
+        url=url, etag=kwargs.pop("etag", None), last_modified=kwargs.pop("last_modified", None)
+    )
+
+    import asyncio
+
+    def run() -> FetchResult:
+        return asyncio.run(fetch_many([request], **kwargs))[0]
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+# --------------------------------------------------------------------------- internals
+
+
+@dataclass
+class _Settings:
+    limits: FetchTimeouts
+    max_bytes: int
+    max_redirects: int
+    retries: int
+    max_retry_wait: float
+    backoff: float
+    per_host: int
+    global_slots: asyncio.Semaphore
+    host_slots: dict[str, asyncio.Semaphore]
+
+    def host_slot(self, url: str) -> asyncio.Semaphore:
+        import asyncio
+
+        host = (urlsplit(url).hostname or "").lower()
+        slot = self.host_slots.get(host)
+        if slot is None:
+            slot = self.host_slots[host] = asyncio.Semaphore(self.per_host)
+        return slot
+
+
+def _timeouts(value: FetchTimeouts | float | None) -> FetchTimeouts:
+    if value is None:
+        return FetchTimeouts()
+    if isinstance(value, FetchTimeouts):
+        return value
+    seconds = float(value)
+    return FetchTimeouts(connect=min(5.0, seconds), read=seconds, total=max(seconds * 6, 1.0))
+
+
+async def _fetch_one(client: Any, request: FetchRequest, settings: _Settings) -> FetchResult:
+    """Run one request to completion; every exception becomes `result.error`."""
+    started = time.monotonic()
+    result = FetchResult(request=request, url=request.url)
+    try:
+        require_web_url(request.url)
+        await _follow(client, request, result, settings)
+    except FetchError as exc:
+        result.error = str(exc)
+    except _Failure as exc:
+        result.error = str(exc)
+    except Exception as exc:  # never let one request take down a refresh
+        result.error = _describe_exception(exc, result.url, settings.limits)
+    if result.error is not None:
+        result.body = None
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _Settings) -> None:
+    """Redirect and retry loop around single requests."""
+    import asyncio
+
+    url = request.url
+    headers: dict[str, str] = {}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    hops = 0
+    attempt = 0
+    while True:
+        result.url = url
+        status, response_headers, body = await _attempt(client, url, headers, s)
+        result.status = status
+        if status in _REDIRECT_STATUSES and response_headers.get("location"):
+            hops += 1
+            if hops > s.max_redirects:
+                raise _Failure(f"too many redirects (>{s.max_redirects})")
+            target = _resolve(url, response_headers["location"])
+            try:
+                require_web_url(target)
+            except FetchError:
+                raise _Failure(f"redirect to {describe_url(target)} refused") from None
+            url = target
+            continue
+        if status in _RETRY_STATUSES and attempt < s.retries:
+            wait = _retry_wait(response_headers.get("retry-after"), attempt, s)
+            attempt += 1
+            await asyncio.sleep(wait)
+            continue
+        result.content_type = response_headers.get("content-type")
+        result.etag = response_headers.get("etag")
+        result.last_modified = response_headers.get("last-modified")
+        if status == 304:
+            result.not_modified = True
+            return
+        if 200 <= status < 300:
+            result.body = body
+            return
+        reason = _reason_phrase(status)
+        if status in _RETRY_STATUSES and attempt:
+            raise _Failure(f"HTTP {status} {reason} (gave up after {attempt} retries)")
+        raise _Failure(f"HTTP {status} {reason}".rstrip())
+
+
+async def _attempt(
+    client: Any, url: str, headers: dict[str, str], s: _Settings
+) -> tuple[int, dict[str, str], bytes | None]:
+    """One GET under the host and global slots; the body is read only for 2xx."""
+    import asyncio
+
+    async with s.host_slot(url), s.global_slots:
+        try:
+            async with asyncio.timeout(s.limits.total):
+                return await _get(client, url, headers, s)
+        except TimeoutError:
+            raise _Failure(f"timed out after {_seconds(s.limits.total)} s (total)") from None
+
+
+async def _get(
+    client: Any, url: str, headers: dict[str, str], s: _Settings
+) -> tuple[int, dict[str, str], bytes | None]:
+    import httpx
+
+    try:
+        async with client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            response_headers = {key.lower(): value for key, value in response.headers.items()}
+            if not 200 <= status < 300:
+                return status, response_headers, None
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > s.max_bytes:
+                raise _Failure(_too_large(s.max_bytes))
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > s.max_bytes:
+                        raise _Failure(_too_large(s.max_bytes))
+                    chunks.append(chunk)
+            except httpx.RemoteProtocolError:
+                raise _Failure("server closed the connection mid-body") from None
+            except httpx.DecodingError:
+                raise _Failure("could not decode the response body (bad compression)") from None
+            return status, response_headers, b"".join(chunks)
+    except _Failure:
+        raise
+    except httpx.HTTPError as exc:
+        raise _Failure(_describe_exception(exc, url, s.limits)) from None
+
+
+def _too_large(max_bytes: int) -> str:
+    from newsreader.parse.xmlguard import format_mb
+
+    if max_bytes >= 1024 * 1024:
+        return f"response larger than {format_mb(max_bytes)} MB"
+    return f"response larger than {max_bytes} bytes"
+
+
+def _resolve(base: str, location: str) -> str:
+    try:
+        return urljoin(base, location.strip())
+    except ValueError:
+        return location
+
+
+def _retry_wait(header: str | None, attempt: int, s: _Settings) -> float:
+    """Seconds to wait before retry `attempt + 1`: Retry-After if given, else exponential."""
+    wait: float | None = None
+    if header:
+        header = header.strip()
+        if header.isdigit():
+            wait = float(header)
+        else:
+            with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+                when = email.utils.parsedate_to_datetime(header)
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                wait = (when - datetime.now(UTC)).total_seconds()
+    if wait is None:
+        wait = s.backoff * (2**attempt)
+    return max(0.0, min(wait, s.max_retry_wait))
+
+
+def _reason_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _describe_exception(exc: BaseException, url: str, limits: FetchTimeouts) -> str:
+    """A one-line reason for a transport failure, from the exception and its causes."""
+    import socket
+    import ssl
+
+    import httpx
+
+    host = urlsplit(url).hostname or url
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out after {_seconds(limits.connect)} s connecting to {host}"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out after {_seconds(limits.read)} s"
+    chain = _causes(exc)
+    for cause in chain:
+        if isinstance(cause, socket.gaierror):
+            return f"could not resolve host {host}"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ssl.SSLError):
+            reason = getattr(cause, "verify_message", None) or getattr(cause, "reason", None)
+            return f"TLS error: {reason or cause}"
+    text = " ".join(str(cause) for cause in chain).lower()
+    if "name or service not known" in text or "nodename nor servname" in text:
+        return f"could not resolve host {host}"
+    if "temporary failure in name resolution" in text or "no address associated" in text:
+        return f"could not resolve host {host}"
+    if "connection refused" in text:
+        return "connection refused"
+    if "ssl" in text or "certificate" in text:
+        return f"TLS error: {_first_line(exc)}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"server closed the connection ({_first_line(exc)})"
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect to {host} ({_first_line(exc)})"
+    if isinstance(exc, httpx.HTTPError):
+        return f"network error: {_first_line(exc)}"
+    return f"unexpected error: {type(exc).__name__}: {_first_line(exc)}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
