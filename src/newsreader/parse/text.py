@@ -1,0 +1,393 @@
+"""Parse plain-text article dumps into an `Article`.
+
+A saved news page reduced to text has a recognisable shape: some page debris
+(a lone `×` from a close button), the headline, a few `•` key points, then
+paragraphs separated by blank lines, with short unpunctuated lines acting as
+subheadings and photo captions printed twice around a `Name | Agency | Getty
+Images` credit. This module recovers that structure; `quotes.py` then finds the
+pull quotes.
+
+The input is untrusted: every string goes through `sanitize` first, nothing but
+`ParseError` may escape (the property tests hold us to it), and every regex is
+linear so a 100k-word dump parses in well under a second.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsreader.errors import ParseError
+from newsreader.model import Article, Block, BlockKind
+from newsreader.parse.quotes import extract_quotes
+from newsreader.sanitize import clean_line, clean_text
+
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+"""Largest text file we read: far above any article, small enough to never hurt."""
+
+_SNIFF_BYTES = 8192
+"""How much of a file the binary check looks at."""
+
+_MAGIC = (b"\x89PNG\r\n\x1a\n", b"%PDF-", b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b")
+"""PNG, PDF, ZIP (and so docx/epub), empty ZIP, GZIP: common wrong files to import."""
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_CONTROL_BYTES = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B})
+"""C0 bytes that real text never holds in bulk (tab, newlines, form feed and ESC excluded)."""
+
+_MAX_CONTROL_RATIO = 0.3
+
+_HAS_WORD = re.compile(r"[^\W_]")
+"""A letter or digit in any script: a line without one is debris."""
+
+_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣]\s*|[-*–—]\s+)(?=\S)")
+"""Key-point bullets: the seed's `•`, plus the ASCII and dash bullets other dumps use."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_QUOTE_START = re.compile(r"^[\"“”‘’'«»]")
+
+_TITLE_MAX_WORDS = 25
+_TITLE_MAX_CHARS = 200
+_HEADING_MAX_WORDS = 12
+_FALLBACK_TITLE_CHARS = 80
+
+_AGENCIES = (
+    r"Getty\s+Images|AP\s+Photo|AP|Reuters|AFP|EPA(?:-EFE)?|Shutterstock|Bloomberg|Alamy"
+    r"|PA(?:\s+(?:Images|Wire|Media))?|NurPhoto|Anadolu(?:\s+Agency)?|Xinhua|dpa|TASS"
+    r"|Sipa(?:\s+USA)?|Corbis|iStock|Unsplash|NASA"
+)
+_AGENCY_SUFFIX = re.compile(rf"(?:{_AGENCIES})\W*$", re.IGNORECASE)
+_CREDIT_PREFIX = re.compile(
+    r"^(?:©|\(c\)|(?:photo(?:graph)?|image|picture|credit|illustration)s?(?:\s+credit)?\s*[:/])",
+    re.IGNORECASE,
+)
+_PIPE = re.compile(r"\s*\|\s*")
+
+
+def decode_text(data: bytes, *, name: str) -> tuple[str, list[str]]:
+    """Decode a text file's bytes, saying how (as warnings) when it was not clean UTF-8.
+
+    Why the fallbacks: saved pages come from Windows tools as often as not, so a
+    BOM picks the codec first, then strict UTF-8, then cp1252 (which decodes any
+    byte and gets curly quotes and `é` right). Binary files are refused up front
+    so a stray `.png` never becomes an "article" of mojibake.
+    """
+    if len(data) > MAX_TEXT_BYTES:
+        raise ParseError(
+            f"{name}: file is too large ({len(data):,} bytes; the limit is {MAX_TEXT_BYTES:,})"
+        )
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace"), []
+    if _looks_binary(data):
+        raise ParseError(f"{name}: binary file, not text")
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), [
+            f"{name}: not valid UTF-8, decoded as cp1252"
+        ]
+
+
+def _looks_binary(data: bytes) -> bool:
+    """True for known binary magics, NUL bytes, or text drowned in control bytes."""
+    if data.startswith(_MAGIC):
+        return True
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    return controls / len(head) > _MAX_CONTROL_RATIO
+
+
+def parse_text_file(path: str | os.PathLike[str]) -> Article:
+    """Read, decode and parse one article file; every failure is a one-line `ParseError`."""
+    file = Path(path)
+    name = file.name or str(file)
+    try:
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ParseError(f"{file}: is a directory, not a text file")
+        if info.st_size > MAX_TEXT_BYTES:
+            raise ParseError(
+                f"{file}: file is too large ({info.st_size:,} bytes; "
+                f"the limit is {MAX_TEXT_BYTES:,})"
+            )
+        with file.open("rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)  # a file growing under us stays capped
+    except FileNotFoundError:
+        raise ParseError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise ParseError(f"{file}: is a directory, not a text file") from None
+    except PermissionError:
+        raise ParseError(f"{file}: permission denied") from None
+    except OSError as exc:
+        raise ParseError(f"{file}: cannot read ({exc.strerror or exc})") from None
+    text, warnings = decode_text(data, name=name)
+    article = parse_text(text, source=name)
+    article.warnings.extend(warnings)
+    return article
+
+
+def parse_text(text: str, *, source: str = "") -> Article:
+    """Turn one plain-text dump into an `Article` (title, key points, typed blocks, quotes).
+
+    Raises `ParseError` only when the text holds no words at all; any other
+    input, however odd, gives an article, because one malformed file must not
+    stop an import of thousands.
+    """
+    paragraphs = list(_paragraphs(clean_text(text)))
+    if not paragraphs:
+        prefix = f"{source}: " if source else ""
+        raise ParseError(f"{prefix}empty file, no words to read")
+    title, paragraphs = _take_title(paragraphs)
+    key_points, paragraphs = _take_key_points(paragraphs)
+    blocks = _body_blocks(paragraphs)
+    if not title:
+        title = _fallback_title(blocks, key_points, source)
+    blocks, quotes = extract_quotes(blocks, title=title, key_points=key_points)
+    return Article(title=title, blocks=blocks, key_points=key_points, quotes=quotes, source=source)
+
+
+def _paragraphs(text: str) -> Iterator[list[str]]:
+    """Blank-line separated groups of lines, debris-only lines dropped.
+
+    Lines keep their leading whitespace (bullets are recognised by it); inner
+    whitespace runs are collapsed later, per use.
+    """
+    group: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            if group:
+                yield group
+                group = []
+            continue
+        if _HAS_WORD.search(line):
+            group.append(line)
+    if group:
+        yield group
+
+
+def _squash(line: str) -> str:
+    """One line with whitespace runs collapsed (tabs, non-breaking spaces and all)."""
+    return " ".join(line.split())
+
+
+def _join(lines: list[str]) -> str:
+    """A paragraph's lines as one text: hard-wrapped prose joins with spaces, lists keep lines."""
+    if len(lines) > 1 and any(_BULLET.match(line) for line in lines[1:]):
+        return "\n".join(_squash(line) for line in lines)
+    return _squash(" ".join(lines))
+
+
+def _take_title(paragraphs: list[list[str]]) -> tuple[str, list[list[str]]]:
+    """Split off the headline, or return "" when the first line does not look like one."""
+    first = paragraphs[0]
+    line = _squash(first[0])
+    if not _looks_like_title(first[0]):
+        return "", paragraphs
+    rest = paragraphs[1:]
+    if len(first) > 1:
+        rest = [first[1:], *rest]
+    return clean_line(line), rest
+
+
+def _looks_like_title(raw: str) -> bool:
+    """A headline is one short line that is not a bullet, a credit or a finished long sentence."""
+    if _BULLET.match(raw):
+        return False
+    line = _squash(raw)
+    words = line.split()
+    if len(words) > _TITLE_MAX_WORDS or len(line) > _TITLE_MAX_CHARS:
+        return False
+    if _is_credit(line, alone=True):
+        return False
+    return not (line[-1] in ".;:," and len(words) > _HEADING_MAX_WORDS)
+
+
+def _take_key_points(paragraphs: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Collect the bullet lines that open the body; a non-bullet line continues the last point.
+
+    Bullets may come as one block or as several blank-separated blocks; the
+    first block that does not open with a bullet ends the key points.
+    """
+    points: list[str] = []
+    index = 0
+    while index < len(paragraphs) and _BULLET.match(paragraphs[index][0]):
+        for line in paragraphs[index]:
+            bullet = _BULLET.match(line)
+            if bullet:
+                points.append(_squash(line[bullet.end() :]))
+            else:
+                points[-1] = f"{points[-1]} {_squash(line)}"
+        index += 1
+    return [point for point in points if point], paragraphs[index:]
+
+
+def _body_blocks(paragraphs: list[list[str]]) -> list[Block]:
+    """Type each paragraph: caption (with credit), heading, or plain paragraph."""
+    blocks: list[Block] = []
+    skip_next = False
+    for index, lines in enumerate(paragraphs):
+        if skip_next:
+            skip_next = False
+            continue
+        credit_at = _credit_index(lines)
+        if credit_at is not None:
+            if len(lines) == 1:
+                skip_next = _lone_credit(blocks, lines[0], paragraphs, index)
+            else:
+                blocks.extend(_caption_blocks(lines, credit_at))
+            continue
+        text = _join(lines)
+        is_last = index == len(paragraphs) - 1
+        kind = BlockKind.HEADING if not is_last and _is_heading(lines) else BlockKind.PARAGRAPH
+        blocks.append(Block(kind, text))
+    return blocks
+
+
+def _lone_credit(blocks: list[Block], credit: str, paragraphs: list[list[str]], index: int) -> bool:
+    """Handle a credit line standing in its own paragraph; True when the next one was used.
+
+    When the caption repeats on both sides (blank lines around the credit) the
+    block before becomes the caption and the copy after is skipped. Otherwise
+    we cannot tell caption from prose, so the credit gets a caption of its own.
+    """
+    credit = _squash(credit)
+    following = _join(paragraphs[index + 1]) if index + 1 < len(paragraphs) else None
+    if blocks and blocks[-1].kind is not BlockKind.CAPTION and blocks[-1].text == following:
+        blocks[-1] = Block(BlockKind.CAPTION, blocks[-1].text, credit=credit)
+        return True
+    blocks.append(Block(BlockKind.CAPTION, "", credit=credit))
+    return False
+
+
+def _caption_blocks(lines: list[str], credit_at: int) -> list[Block]:
+    """Caption blocks for a paragraph holding one or more credit lines.
+
+    Each credit takes the lines before it; the lines after the last credit go
+    to that last one (the page prints the caption on both sides).
+    """
+    blocks: list[Block] = []
+    start = 0
+    while True:
+        following = _credit_index(lines, credit_at + 1)
+        credit = _squash(lines[credit_at])
+        if following is None:
+            blocks.extend(_one_caption(lines[start:credit_at], lines[credit_at + 1 :], credit))
+            return blocks
+        blocks.extend(_one_caption(lines[start:credit_at], [], credit))
+        start, credit_at = credit_at + 1, following
+
+
+def _one_caption(before: list[str], after: list[str], credit: str) -> list[Block]:
+    """One caption block for `caption / credit / caption`, however much of it is present.
+
+    Text before the credit that is not part of the repeated caption (a paragraph
+    with no blank line before its photo) is kept as its own paragraph.
+    """
+    before, after = _dedupe(before), _dedupe(after)
+    squashed_before = [_squash(line) for line in before]
+    squashed_after = [_squash(line) for line in after]
+    if squashed_before and squashed_after:
+        size = len(squashed_after)
+        if squashed_before[-size:] == squashed_after:
+            prose = before[:-size]
+            head = [Block(BlockKind.PARAGRAPH, _join(prose))] if prose else []
+            return [*head, Block(BlockKind.CAPTION, _join(after), credit=credit)]
+        return [
+            Block(BlockKind.CAPTION, _join(before), credit=credit),
+            Block(BlockKind.PARAGRAPH, _join(after)),
+        ]
+    if squashed_before or squashed_after:
+        return [Block(BlockKind.CAPTION, _join(before or after), credit=credit)]
+    return [Block(BlockKind.CAPTION, "", credit=credit)]
+
+
+def _dedupe(lines: list[str]) -> list[str]:
+    """Drop a line repeating the one before it (a caption printed twice on one side)."""
+    kept: list[str] = []
+    for line in lines:
+        if not kept or _squash(kept[-1]) != _squash(line):
+            kept.append(line)
+    return kept
+
+
+def _credit_index(lines: list[str], start: int = 0) -> int | None:
+    """Index of the first photo-credit line in a paragraph at or after `start`, if any."""
+    alone = len(lines) == 1
+    for index in range(start, len(lines)):
+        if _is_credit(_squash(lines[index]), alone=alone):
+            return index
+    return None
+
+
+def _is_credit(line: str, *, alone: bool) -> bool:
+    """True for `Name | Agency | Getty Images`-style credits and `Photo: X/AFP` lines.
+
+    An agency name at the end of a short line counts only beside a caption or
+    with a tell-tale (`/`, `via`, `Photo:`), so a heading like "What we know
+    from Reuters" is not mistaken for a credit.
+    """
+    if len(line) > 160 or line[-1] in ".!?:;,":
+        return False
+    words = line.split()
+    if len(words) > 15:
+        return False
+    if "|" in line:
+        segments = [segment for segment in _PIPE.split(line) if segment]
+        if len(segments) >= 2 and all(
+            len(segment) <= 60 and len(segment.split()) <= 7 for segment in segments
+        ):
+            return True
+    if _CREDIT_PREFIX.match(line) and len(words) <= 12:
+        return True
+    if _AGENCY_SUFFIX.search(line):
+        return not alone or "/" in line or " via " in line.lower()
+    return False
+
+
+def _is_heading(lines: list[str]) -> bool:
+    """A lone short line with no closing punctuation and no quotation is a subheading."""
+    if len(lines) != 1 or _BULLET.match(lines[0]):
+        return False
+    line = _squash(lines[0])
+    if len(line.split()) > _HEADING_MAX_WORDS or line[-1] in ".!?:;,…":
+        return False
+    if _QUOTE_START.match(line) or '"' in line or "“" in line or "”" in line:
+        return False
+    first_word = _HAS_WORD.search(line)
+    return first_word is not None and not first_word.group().islower()
+
+
+def _fallback_title(blocks: list[Block], key_points: list[str], source: str) -> str:
+    """A title for text without a headline: the first sentence, cut to a readable length."""
+    for block in blocks:
+        if block.kind is not BlockKind.CAPTION and _HAS_WORD.search(block.text):
+            return _shorten(_SENTENCE_END.split(block.text, maxsplit=1)[0])
+    if key_points:
+        return _shorten(key_points[0])
+    return clean_line(source) or "Untitled"
+
+
+def _shorten(text: str) -> str:
+    """`text` on one line, cut at a word boundary to about 80 characters."""
+    line = clean_line(text)
+    if len(line) <= _FALLBACK_TITLE_CHARS:
+        return line
+    cut = line[:_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] or line[:_FALLBACK_TITLE_CHARS]
+    return cut.rstrip(" ,;:") + "…"

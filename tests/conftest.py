@@ -1,0 +1,24 @@
+"""Shared paths for the tests: the bundled sample articles and the reference seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO_ROOT / "data"
+SEED_PATH = REPO_ROOT.parent / "shared" / "seed" / "000_d8a2ef01646cdda7.txt"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA_DIR
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    """The reference article; tests that need it skip when the shared seed is absent."""
+    if not SEED_PATH.is_file():
+        pytest.skip(f"reference seed not present: {SEED_PATH}")
+    return SEED_PATH

@@ -1,0 +1,224 @@
+"""Pull-quote extraction: attribution forms, speakers, scare quotes, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader.model import Block, BlockKind, Quote
+from newsreader.parse.quotes import extract_quotes
+
+
+def _run(
+    *paragraphs: str, title: str = "", key_points: tuple[str, ...] = ()
+) -> tuple[list[Block], list[Quote]]:
+    blocks = [Block(BlockKind.PARAGRAPH, text) for text in paragraphs]
+    return extract_quotes(blocks, title=title, key_points=key_points)
+
+
+def _speakers(quotes: list[Quote]) -> list[str | None]:
+    return [quote.speaker for quote in quotes]
+
+
+CONTEXT = "Mayor Jane Doe said the bridge was nearly finished."
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        '"We will finish the bridge before the winter storms arrive," Doe said.',
+        '"We will finish the bridge before the winter storms arrive," Doe said, according to RIA.',
+        '"We will finish the bridge before the winter storms arrive," she said.',
+        '"We will finish the bridge before the winter storms arrive," she added.',
+        '"We will finish the bridge before the winter storms arrive," they said.',
+        '"We will finish the bridge before the winter storms arrive" Doe told the council today.',
+        'Doe said: "We will finish the bridge before the winter storms arrive."',
+        'Doe said, "We will finish the bridge before the winter storms arrive."',
+        'Doe told reporters: "We will finish the bridge before the winter storms arrive."',
+        '"We will finish the bridge before the winter storms arrive", according to Doe.',
+        'According to Doe, "we will finish the bridge before the winter storms arrive."',
+        '"We will finish the bridge before the winter storms arrive," said Jane Doe.',
+        '"We will finish the bridge before the winter storms arrive," said Mayor Jane Doe.',
+        "“We will finish the bridge before the winter storms arrive,” Doe said.",
+        '"We will finish the bridge before the winter storms arrive," Doe, the mayor, said.',
+        '"We will finish the bridge before the winter storms arrive," Doe later said.',
+        '"We will finish the bridge before the winter storms arrive," mayor Jane Doe warned.',
+    ],
+)
+def test_attribution_forms(paragraph: str) -> None:
+    blocks, quotes = _run(CONTEXT, paragraph)
+    assert len(quotes) == 1
+    quote = quotes[0]
+    assert quote.speaker == "Jane Doe"
+    assert quote.block == 1
+    assert quote.text.lower().startswith("we will finish the bridge")
+    assert blocks[1].text[quote.start : quote.end] == quote.text
+    assert blocks[1].kind is BlockKind.QUOTE
+    assert blocks[1].speaker == "Jane Doe"
+
+
+def test_descriptor_speaker() -> None:
+    _, quotes = _run(
+        '"No decision has been taken and none will be before June," a spokesperson said.'
+    )
+    assert _speakers(quotes) == ["a spokesperson"]
+
+
+def test_quote_inside_an_ordinary_paragraph() -> None:
+    text = (
+        'The mayor arrived late. Doe said: "The bridge will open in spring, whatever happens." '
+        "She then left the building through a side door and did not answer further questions."
+    )
+    blocks, quotes = _run(CONTEXT, text)
+    assert blocks[1].kind is BlockKind.PARAGRAPH
+    assert len(quotes) == 1 and quotes[0].speaker == "Jane Doe"
+    assert quotes[0].text == "The bridge will open in spring, whatever happens."
+
+
+def test_two_quotes_around_one_attribution() -> None:
+    blocks, quotes = _run(CONTEXT, '"It is done," she said. "Now we rest for a while."')
+    assert [q.text for q in quotes] == ["It is done", "Now we rest for a while."]
+    assert _speakers(quotes) == ["Jane Doe", "Jane Doe"]
+    assert blocks[1].kind is BlockKind.QUOTE
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        'The ministry urged the city to "stop creating distractions" and "act if it must".',
+        'Officials said they had "reliable information" about the plot.',
+        'He backed "moderate" groups during the "Arab spring," analysts said.',
+        'The council drafted a motion with "no room for evasion" and warned it was ready.',
+        'Doe called the plan "a tram to nowhere" during the debate.',
+        'Doe said the plan was "reckless".',
+        'The fans sang "we are the champions of the whole wide world" all night long.',
+    ],
+)
+def test_scare_quotes_are_not_pull_quotes(paragraph: str) -> None:
+    blocks, quotes = _run(CONTEXT, paragraph)
+    assert quotes == []
+    assert blocks[1].kind is BlockKind.PARAGRAPH
+    assert blocks[1].text == paragraph
+
+
+def test_pronoun_resolves_to_last_named_speaker() -> None:
+    _, quotes = _run(
+        "Valery Petrov, the chief of staff, spoke first.",
+        '"We are ready to answer any strike on our positions," Petrov said.',
+        "Later, Anna Kowal said the talks were over.",
+        '"There will be no more meetings this year, none at all," she said.',
+    )
+    assert _speakers(quotes) == ["Valery Petrov", "Anna Kowal"]
+
+
+def test_pronoun_without_any_name_has_no_speaker() -> None:
+    _, quotes = _run('"We are ready to answer any strike on our positions," he said.')
+    assert _speakers(quotes) == [None]
+
+
+def test_fullest_name_from_title_and_key_points() -> None:
+    _, quotes = _run(
+        '"The harvest was the best in a decade, and prices will fall," Okafor said.',
+        title="Farm minister Chidi Okafor hails record harvest",
+    )
+    assert _speakers(quotes) == ["Chidi Okafor"]
+    _, quotes = _run(
+        '"The harvest was the best in a decade, and prices will fall," Okafor said.',
+        key_points=("Agriculture Minister Chidi Okafor said prices would fall.",),
+    )
+    assert _speakers(quotes) == ["Chidi Okafor"]
+
+
+def test_roles_are_not_part_of_the_name() -> None:
+    _, quotes = _run(
+        "U.S. Ambassador to the UN, Nikki Hailey, said Monday that a vote was near.",
+        '"It is a path we have taken before and will take again," Haley told the council.',
+        '"When others fail to act, states must act alone, and we will," she added.',
+    )
+    assert len(quotes) == 2
+    assert all(q.speaker is not None and "Nikki" in q.speaker for q in quotes)
+    assert all("Ambassador" not in (q.speaker or "") for q in quotes)
+
+
+def test_misspelling_needs_same_first_letter_and_one_edit() -> None:
+    _, quotes = _run(
+        "Officials named Tom Maley and Ruth Baley as the two negotiators.",
+        '"We have nothing more to say about the talks tonight," Haley said.',
+    )
+    assert _speakers(quotes) == ["Haley"]
+
+
+def test_possessive_and_sentence_end_names_are_indexed() -> None:
+    _, quotes = _run(
+        "The report was written by Professor Ines Carvalho.",
+        '"Carbon levels rose faster than any model had predicted," Carvalho said.',
+    )
+    assert _speakers(quotes) == ["Ines Carvalho"]
+
+
+def test_multi_paragraph_quotation() -> None:
+    blocks, quotes = _run(
+        CONTEXT,
+        '"The first part of the statement runs on without a closing mark.',
+        '"The second part carries on in the same voice for a while.',
+        '"And the last part ends it," Doe said.',
+    )
+    assert [q.block for q in quotes] == [1, 2, 3]
+    assert _speakers(quotes) == ["Jane Doe"] * 3
+    assert [b.kind for b in blocks[1:]] == [BlockKind.QUOTE] * 3
+    assert quotes[0].text == "The first part of the statement runs on without a closing mark."
+
+
+def test_multi_paragraph_quotation_attributed_first() -> None:
+    blocks, quotes = _run(
+        "Doe said: “The first part of the statement runs on and on.",
+        "“The second part finishes the thought.”",
+    )
+    assert _speakers(quotes) == ["Doe", "Doe"]
+    assert blocks[1].kind is BlockKind.QUOTE
+
+
+def test_stray_space_before_closing_mark_is_removed() -> None:
+    blocks, quotes = _run(CONTEXT, '"The crowd was brought from other regions, " Doe said.')
+    assert blocks[1].text == '"The crowd was brought from other regions," Doe said.'
+    assert quotes[0].text == "The crowd was brought from other regions"
+    assert blocks[1].text[quotes[0].start : quotes[0].end] == quotes[0].text
+
+
+def test_offsets_with_several_quotes() -> None:
+    text = '"First statement is right here, friends," Doe said. Then "it is over," she added.'
+    blocks, quotes = _run(CONTEXT, text)
+    for quote in quotes:
+        assert blocks[quote.block].text[quote.start : quote.end] == quote.text
+
+
+def test_other_blocks_untouched_and_input_not_mutated() -> None:
+    blocks = [
+        Block(BlockKind.HEADING, '"We will win this election outright," Doe said'),
+        Block(BlockKind.CAPTION, '"We will win this election outright," Doe said.', credit="X | Y"),
+        Block(BlockKind.PARAGRAPH, '"We will win this election outright, " Doe said.'),
+    ]
+    before = [Block(b.kind, b.text, b.credit, b.speaker) for b in blocks]
+    out, quotes = extract_quotes(blocks)
+    assert blocks == before
+    assert out[:2] == blocks[:2]
+    assert [q.block for q in quotes] == [2]
+    assert out[2].kind is BlockKind.QUOTE
+
+
+def test_unbalanced_marks_do_not_crash() -> None:
+    blocks, quotes = _run('He said "', '" she', "”“”“", '"""', 'A 12" screen and "more" text.')
+    assert len(blocks) == 5
+    for quote in quotes:
+        assert 0 <= quote.start <= quote.end <= len(blocks[quote.block].text)
+
+
+def test_empty_input() -> None:
+    assert extract_quotes([]) == ([], [])
+
+
+def test_head_attribution_with_complement() -> None:
+    _, quotes = _run(
+        'Doe told reporters on Monday: "The bridge opens in spring, and the tolls go away."'
+    )
+    assert _speakers(quotes) == ["Doe"]
+    assert quotes[0].text == "The bridge opens in spring, and the tolls go away."
