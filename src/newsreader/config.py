@@ -1,0 +1,114 @@
+"""User settings for the terminal UI, read from `config.toml`.
+
+The file lives in the config directory (`NEWSREADER_CONFIG_DIR`, else the
+platform's user config dir, see `newsreader.paths`). Every key is optional;
+a missing file means all defaults. Example::
+
+    # ~/.config/newsreader/config.toml
+    theme = "nord"        # any Textual theme name; ctrl+p → "Theme" changes and saves it
+
+Keys:
+
+* ``theme`` (string, default ``"textual-dark"``): the colour theme. Pick one
+  from the command palette (``ctrl+p``, then "Theme"); the choice is saved here.
+
+A file that is not valid TOML, an unknown key or a value of the wrong type
+never stops the app: the offending part falls back to its default and a
+warning says what was ignored. The file is rewritten atomically (temp file,
+fsync, ``os.replace``) so a crash mid-save cannot leave half a file.
+
+This module must not import Textual: the CLI reads the config too and has to
+stay fast; whether a theme name exists is checked by the UI, which knows the
+installed themes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEFAULT_THEME = "textual-dark"
+
+
+@dataclass(slots=True)
+class Config:
+    """Settings the UI honours; `warnings` collects what `load_config` ignored."""
+
+    theme: str = DEFAULT_THEME
+    warnings: list[str] = field(default_factory=list, compare=False, repr=False)
+
+
+_KNOWN = {f.name: f for f in fields(Config) if f.name != "warnings"}
+
+
+def load_config(path: Path | None) -> Config:
+    """Read `path` into a `Config`; problems become warnings and defaults, never errors."""
+    config = Config()
+    if path is None:
+        return config
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return config
+    except OSError as exc:
+        config.warnings.append(f"{path}: cannot read config ({exc.strerror}); using defaults")
+        return config
+    try:
+        data = tomllib.loads(raw.decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError as exc:
+        config.warnings.append(f"{path}: not valid TOML ({exc}); using defaults")
+        return config
+    for key, value in data.items():
+        if key not in _KNOWN:
+            config.warnings.append(f"{path}: unknown setting {key!r} ignored")
+            continue
+        if key == "theme":
+            if isinstance(value, str) and value.strip() and len(value) <= 100:
+                config.theme = value.strip()
+            else:
+                config.warnings.append(f"{path}: theme must be a theme name; using default")
+    return config
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: escape backslash, quote and control characters."""
+    out = []
+    for char in value:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def dumps_config(config: Config) -> str:
+    """The TOML text `save_config` writes."""
+    return f"theme = {_toml_string(config.theme)}\n"
+
+
+def save_config(config: Config, path: Path) -> None:
+    """Write `config` to `path` atomically: temp file in the same dir, fsync, replace."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(dumps_config(config))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

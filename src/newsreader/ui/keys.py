@@ -1,0 +1,179 @@
+"""Every key binding of the UI, in one table.
+
+Screens and widgets build their `BINDINGS` from this table, the help screen
+prints it and the command palette offers its actions, so the three can never
+disagree. The key names are a contract: tests and the README rely on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding
+
+Scope = Literal[
+    "app",  # everywhere
+    "list",  # the article list screen
+    "list-nav",  # movement inside the article list widget
+    "reader",  # the reader screen
+    "reader-nav",  # scrolling inside the article view
+    "find",  # the find bar's input
+    "search",  # the library search input
+    "modal",  # help / quotes dialogs
+]
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """One binding: keys (comma separated), the action, and how help describes it."""
+
+    keys: str
+    action: str
+    description: str
+    scope: Scope
+    help_keys: str = ""
+    """How the help screen shows the keys (defaults to `keys`)."""
+    show: bool = False
+    """Shown in the footer."""
+    palette: bool = False
+    """Offered in the command palette."""
+    priority: bool = False
+    footer: str = ""
+    """Short label for the footer (defaults to `description`)."""
+
+
+KEYS: tuple[KeySpec, ...] = (
+    # -- anywhere ---------------------------------------------------------
+    KeySpec(
+        "question_mark",
+        "help",
+        "Help: every key",
+        "app",
+        "?",
+        show=True,
+        palette=True,
+        footer="Help",
+    ),
+    KeySpec("ctrl+p", "command_palette", "Command palette", "app", "ctrl+p"),
+    KeySpec("q", "quit", "Quit", "app", show=True, palette=True),
+    # -- list -------------------------------------------------------------
+    KeySpec("j,down", "cursor_down", "Next article", "list-nav", "j / ↓"),
+    KeySpec("k,up", "cursor_up", "Previous article", "list-nav", "k / ↑"),
+    KeySpec("g,home", "cursor_first", "First article", "list-nav", "g / home"),
+    KeySpec("G,end", "cursor_last", "Last article", "list-nav", "G / end"),
+    KeySpec("pagedown", "page_down", "Page down", "list-nav", "PgDn"),
+    KeySpec("pageup", "page_up", "Page up", "list-nav", "PgUp"),
+    KeySpec("enter", "open", "Open the article (marks it read)", "list", show=True, footer="Open"),
+    KeySpec(
+        "slash",
+        "search",
+        "Search the library",
+        "list",
+        "/",
+        show=True,
+        palette=True,
+        footer="Search",
+    ),
+    KeySpec(
+        "f",
+        "cycle_filter",
+        "Filter: all → unread → bookmarked",
+        "list",
+        show=True,
+        palette=True,
+        footer="Filter",
+    ),
+    KeySpec(
+        "b",
+        "toggle_bookmark",
+        "Toggle bookmark",
+        "list",
+        show=True,
+        palette=True,
+        footer="Bookmark",
+    ),
+    KeySpec(
+        "m", "toggle_read", "Toggle read / unread", "list", show=True, palette=True, footer="Read"
+    ),
+    KeySpec("escape", "clear_search", "Clear the search", "list", show=False),
+    # -- library search input ---------------------------------------------
+    KeySpec("escape", "close", "Clear the search", "search"),
+    KeySpec("down", "to_results", "Move into the results", "search", "↓"),
+    # -- reader -----------------------------------------------------------
+    KeySpec("j,down", "scroll_down", "Scroll down", "reader-nav", "j / ↓"),
+    KeySpec("k,up", "scroll_up", "Scroll up", "reader-nav", "k / ↑"),
+    KeySpec("g,home", "scroll_home", "Top", "reader-nav", "g / home"),
+    KeySpec("G,end", "scroll_end", "Bottom", "reader-nav", "G / end"),
+    KeySpec("pagedown,space", "page_down", "Page down", "reader-nav", "PgDn / space"),
+    KeySpec("pageup", "page_up", "Page up", "reader-nav", "PgUp"),
+    KeySpec(
+        "escape", "back", "Back to the list (closes find first)", "reader", show=True, footer="Back"
+    ),
+    KeySpec(
+        "slash",
+        "find",
+        "Find in this article",
+        "reader",
+        "/",
+        show=True,
+        palette=True,
+        footer="Find",
+    ),
+    KeySpec("n", "find_next", "Next match", "reader", palette=True),
+    KeySpec("N", "find_previous", "Previous match", "reader", palette=True),
+    KeySpec(
+        "Q", "quotes", "Pull quotes by speaker", "reader", show=True, palette=True, footer="Quotes"
+    ),
+    KeySpec(
+        "o", "open_url", "Open in the browser", "reader", show=True, palette=True, footer="Browser"
+    ),
+    KeySpec(
+        "b",
+        "toggle_bookmark",
+        "Toggle bookmark",
+        "reader",
+        show=True,
+        palette=True,
+        footer="Bookmark",
+    ),
+    KeySpec("m", "toggle_read", "Toggle read / unread", "reader", palette=True),
+    # -- find bar input ---------------------------------------------------
+    KeySpec("enter,down", "next", "Next match", "find", "enter / ↓"),
+    KeySpec("shift+enter,up", "previous", "Previous match", "find", "shift+enter / ↑"),
+    KeySpec("escape", "close", "Close the find bar", "find"),
+    # -- dialogs ----------------------------------------------------------
+    KeySpec("escape,question_mark", "close", "Close", "modal", "escape"),
+)
+
+SCOPE_TITLES: dict[str, str] = {
+    "app": "Anywhere",
+    "list": "Article list",
+    "list-nav": "Article list",
+    "search": "Library search (/ in the list)",
+    "reader": "Reader",
+    "reader-nav": "Reader",
+    "find": "Find bar (/ in the reader)",
+    "modal": "Dialogs (help, quotes)",
+}
+
+
+def bindings(*scopes: Scope) -> list[Binding]:
+    """Textual bindings for the given scopes, in table order."""
+    return [
+        Binding(
+            spec.keys,
+            spec.action,
+            spec.footer or spec.description,
+            show=spec.show,
+            tooltip=spec.description,
+            key_display=spec.help_keys or None,
+            priority=spec.priority,
+        )
+        for spec in KEYS
+        if spec.scope in scopes
+    ]
+
+
+def specs(*scopes: Scope) -> list[KeySpec]:
+    return [spec for spec in KEYS if spec.scope in scopes]

@@ -1,0 +1,263 @@
+"""The article list screen: filter bar, optional library search, virtual list.
+
+State the user expects back on relaunch (the filter, the last article) is
+written through `Library.set_state` the moment it changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from newsreader.errors import NewsreaderError
+from newsreader.store import Library, ListQuery, SearchHit
+from newsreader.ui.keys import Scope, bindings
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar
+
+if TYPE_CHECKING:
+    from newsreader.ui.app import NewsreaderApp
+
+FILTER_CYCLE = ("all", "unread", "bookmarked")
+FILTER_STATE = "ui.filter"
+LAST_ARTICLE_STATE = "ui.last_article"
+SEARCH_DELAY = 0.15
+"""Seconds of typing pause before a library search runs (one query per pause, not per key)."""
+SEARCH_LIMIT = 50
+
+
+class SearchInput(Input):
+    """The library search box: escape clears the search, ↓ moves into the results."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("search")
+
+    def action_close(self) -> None:
+        cast("ListScreen", self.screen).action_clear_search()
+
+    def action_to_results(self) -> None:
+        self.screen.query_one(ArticleList).focus()
+
+
+class ListScreen(Screen[None]):
+    """Articles newest first; `/` searches the library, `f` cycles the filter."""
+
+    KEY_SCOPE: ClassVar[Scope] = "list"
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")
+    AUTO_FOCUS = "ArticleList"
+
+    def __init__(self, library: Library) -> None:
+        super().__init__(id="list-screen")
+        self.library = library
+        self.filter = "all"
+        self._search_timer: Timer | None = None
+        self._search_query = ""
+        self._counts: dict[str, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="filter-bar")
+        yield SearchInput(placeholder="search the library", id="search-input")
+        yield ArticleList(self.library, id="article-list")
+        yield Footer(compact=True)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def search_input(self) -> SearchInput:
+        return self.query_one(SearchInput)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def on_mount(self) -> None:
+        stored = self.library.get_state(FILTER_STATE, "all")
+        self.filter = stored if stored in FILTER_CYCLE else "all"
+        last = self.library.get_state(LAST_ARTICLE_STATE)
+        keep = last if isinstance(last, int) else None
+        self.article_list.reload(ListQuery(filter=self.filter), keep=keep)  # type: ignore[arg-type]
+        self.update_status()
+
+    def on_screen_resume(self) -> None:
+        """Back from the reader: read state and bookmarks may have changed."""
+        if not self.is_mounted:
+            return
+        listing = self.article_list
+        current = listing.current
+        if listing.searching:
+            if current is not None:
+                listing.update_row(
+                    current.id,
+                    read=self.library.is_read(current.id),
+                    bookmarked=self.library.is_bookmarked(current.id),
+                )
+        else:
+            listing.reload(keep=current.id if current else None)
+        self.update_status()
+
+    # -- status -----------------------------------------------------------
+
+    def update_status(self, *, recount: bool = True) -> None:
+        """Redraw the filter bar; `recount=False` (cursor moves) reuses the last counts."""
+        listing = self.article_list
+        if listing.searching:
+            hits = listing.row_count if self._search_query else None
+            self.filter_bar.show_search(self._search_query, hits if self._search_query else 0)
+            return
+        count = listing.row_count
+        position = f"{listing.cursor + 1}/{count}" if count else ""
+        if recount or self._counts is None:
+            self._counts = self.library.counts()
+        self.filter_bar.show_filters(self.filter, self._counts, position)
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, event: ArticleList.Highlighted) -> None:
+        if not self.article_list.searching and self.is_mounted:
+            self.update_status(recount=False)
+
+    # -- opening ----------------------------------------------------------
+
+    @on(ArticleList.Opened)
+    def _opened(self, event: ArticleList.Opened) -> None:
+        self.open_article(event.article_id)
+
+    def open_article(self, article_id: int) -> None:
+        """Mark read (committed before the reader even shows) and open the reader."""
+        try:
+            self.library.set_read([article_id], True)
+            self.library.set_state(LAST_ARTICLE_STATE, article_id)
+            stored = self.library.get(article_id)
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.article_list.update_row(article_id, read=True)
+        cast("NewsreaderApp", self.app).open_reader(stored)
+
+    def action_open(self) -> None:
+        self.article_list.action_open()
+
+    # -- state toggles ----------------------------------------------------
+
+    def action_toggle_bookmark(self) -> None:
+        row = self.article_list.current
+        if row is None:
+            return
+        try:
+            value = self.library.toggle_bookmark(row.id)
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.article_list.update_row(row.id, bookmarked=value)
+        self.update_status()
+
+    def action_toggle_read(self) -> None:
+        row = self.article_list.current
+        if row is None:
+            return
+        try:
+            value = self.library.toggle_read(row.id)
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.article_list.update_row(row.id, read=value)
+        self.update_status()
+
+    def action_cycle_filter(self) -> None:
+        if self.article_list.searching:
+            self.action_clear_search()
+        index = FILTER_CYCLE.index(self.filter) if self.filter in FILTER_CYCLE else 0
+        self.filter = FILTER_CYCLE[(index + 1) % len(FILTER_CYCLE)]
+        self.library.set_state(FILTER_STATE, self.filter)
+        current = self.article_list.current
+        self.article_list.reload(
+            ListQuery(filter=self.filter),  # type: ignore[arg-type]
+            keep=current.id if current else None,
+        )
+        self.update_status()
+        self.notify(f"Showing {FILTER_LABELS[self.filter].lower()} articles", timeout=2)
+
+    # -- library search ---------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.search_input
+        box.add_class("-visible")
+        box.focus()
+        if not self.article_list.searching:
+            self.article_list.empty_message = "No matches."
+            self.article_list.show_hits([])
+            self._search_query = box.value
+            if box.value:
+                self._schedule_search(box.value)
+        self.update_status()
+
+    def action_clear_search(self) -> None:
+        """Leave search mode and return to the list as it was (cursor on the last article)."""
+        if not self.article_list.searching and not self.search_input.has_class("-visible"):
+            return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.workers.cancel_group(self, "search")
+        box = self.search_input
+        box.remove_class("-visible")
+        box.value = ""
+        self._search_query = ""
+        listing = self.article_list
+        listing.empty_message = "No articles here. Press f to change the filter."
+        listing.show_hits(None)
+        last = self.library.get_state(LAST_ARTICLE_STATE)
+        listing.reload(keep=last if isinstance(last, int) else None)
+        listing.focus()
+        self.update_status()
+
+    @on(Input.Changed, "#search-input")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self.search_input.has_class("-visible"):
+            self._schedule_search(event.value)
+
+    @on(Input.Submitted, "#search-input")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None and self._search_query != event.value:
+            self._search_timer.stop()
+            self._run_search(event.value)
+            return
+        self.article_list.action_open()
+
+    def _schedule_search(self, text: str) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._run_search(text))
+
+    def _run_search(self, text: str) -> None:
+        if not self.search_input.has_class("-visible"):
+            return
+        self._search_query = text
+        if not text.strip():
+            self.article_list.show_hits([])
+            self.update_status()
+            return
+        self.filter_bar.show_search(text, None)
+        self._search_worker(text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_worker(self, text: str) -> None:
+        try:
+            hits = self.library.search(text, limit=SEARCH_LIMIT, prefix=True)
+        except NewsreaderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_hits, text, hits)
+
+    def _show_hits(self, text: str, hits: list[SearchHit]) -> None:
+        if text != self._search_query or not self.search_input.has_class("-visible"):
+            return
+        self.article_list.show_hits(hits)
+        self.update_status()

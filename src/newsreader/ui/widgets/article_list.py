@@ -1,0 +1,389 @@
+"""The article list: a virtual list that renders only the rows on screen.
+
+Why not `ListView`/`OptionList`/`DataTable`: they hold a widget or an option per
+row and take seconds at 100k rows. This is a `ScrollView` whose virtual height
+is the row count (`Library.count`) and whose `render_line(y)` asks a small page
+cache for the one row it paints (the toolong `log_lines.py` model):
+
+* rows come from the store in pages of `PAGE_SIZE`, keyed by page number, at
+  most `MAX_PAGES` kept (LRU);
+* a page next to a cached one is fetched by keyset (`page(after=last_key)` or
+  `page(after=first_key, reverse=True)`), the last page by `page(reverse=True)`,
+  and only a far jump with no neighbour (scrollbar drag) uses OFFSET `seek`;
+* rendered rows are kept in an LRU keyed by (index, width), dropped when a row
+  changes, on resize and on theme change.
+
+`rows_fetched` counts every row read from the store so a test can prove that a
+100k-row library costs a bounded number of rows to show and to scroll.
+
+In search mode the list shows a fixed list of `SearchHit`s instead, two lines
+per hit (title row, then the snippet with the matched words highlighted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newsreader.store import ArticleRow, Library, ListQuery, SearchHit
+from newsreader.ui.keys import bindings
+
+PAGE_SIZE = 100
+MAX_PAGES = 8
+MAX_LINES = 512
+
+UNREAD_MARK = "●"
+BOOKMARK_MARK = "★"
+
+
+def format_date(published: datetime | None) -> str:
+    """Fixed-width date for the list: the same text whatever the clock says."""
+    return published.strftime("%Y-%m-%d") if published else "—"
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Virtual list of articles backed by `Library` keyset pages."""
+
+    BINDINGS = bindings("list-nav")
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--cursor-blurred",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--mark",
+        "article-list--bookmark",
+        "article-list--source",
+        "article-list--date",
+        "article-list--snippet",
+        "article-list--match",
+        "article-list--empty",
+    }
+
+    class Highlighted(Message):
+        """The cursor moved to another row (`article_id` None when the list is empty)."""
+
+        def __init__(self, article_id: int | None) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class Opened(Message):
+        """The user asked to open the row under the cursor (enter, double click)."""
+
+        def __init__(self, article_id: int) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(
+        self,
+        library: Library,
+        query: ListQuery | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.library = library
+        self.query_ = query or ListQuery()
+        self.cursor = 0
+        self.rows_fetched = 0
+        """Rows read from the store since creation (asserted by the virtual-list tests)."""
+        self.fetches = 0
+        self.empty_message = "No articles here. Press f to change the filter."
+        self._count = 0
+        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        self._lines: OrderedDict[tuple[int, int, int], Strip] = OrderedDict()
+        self._hits: list[SearchHit] | None = None
+
+    # -- data -------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._hits) if self._hits is not None else self._count
+
+    @property
+    def row_height(self) -> int:
+        return 2 if self._hits is not None else 1
+
+    @property
+    def searching(self) -> bool:
+        return self._hits is not None
+
+    def reload(self, query: ListQuery | None = None, *, keep: int | None = None) -> None:
+        """Recount and drop every cached row; put the cursor on article `keep` if listed."""
+        if query is not None:
+            self.query_ = query
+        old_cursor = self.cursor
+        self._count = self.library.count(self.query_)
+        self._pages.clear()
+        self._clear_lines()
+        index = None
+        if keep is not None and self._hits is None:
+            index = self.library.index_of(self.query_, keep)
+        self._update_size()
+        self.move_to(old_cursor if index is None else index, center=index is not None)
+
+    def show_hits(self, hits: Sequence[SearchHit] | None) -> None:
+        """Replace the list by search results, or return to the store list with None."""
+        self._hits = list(hits) if hits is not None else None
+        self._clear_lines()
+        self._update_size()
+        self.move_to(0)
+
+    def row_at(self, index: int) -> ArticleRow | None:
+        """The row at `index` (fetching its page if needed), None out of range."""
+        if index < 0 or index >= self.row_count:
+            return None
+        if self._hits is not None:
+            return self._hits[index].row
+        number = index // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            page = self._fetch_page(number)
+        else:
+            self._pages.move_to_end(number)
+        offset = index - number * PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> ArticleRow | None:
+        return self.row_at(self.cursor)
+
+    def _fetch_page(self, number: int) -> list[ArticleRow]:
+        """One page by keyset from a cached neighbour, else from an end, else by seek."""
+        query = self.query_
+        start = number * PAGE_SIZE
+        want = min(PAGE_SIZE, max(0, self._count - start))
+        before = self._pages.get(number - 1)
+        after = self._pages.get(number + 1)
+        if number == 0:
+            rows = self.library.page(query, limit=want)
+        elif before and len(before) == PAGE_SIZE:
+            rows = self.library.page(query, after=before[-1].key_for(query.order), limit=want)
+        elif after:
+            rows = self.library.page(
+                query, after=after[0].key_for(query.order), limit=want, reverse=True
+            )
+        elif start + want >= self._count:
+            rows = self.library.page(query, limit=want, reverse=True)
+        else:
+            rows = self.library.seek(query, start, limit=want)
+        self.fetches += 1
+        self.rows_fetched += len(rows)
+        self._pages[number] = rows
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def update_row(self, article_id: int, **changes: bool) -> None:
+        """Patch a cached row after a state change (read/bookmarked) and repaint it."""
+        if self._hits is not None:
+            for i, hit in enumerate(self._hits):
+                if hit.row.id == article_id:
+                    self._hits[i] = dataclasses.replace(
+                        hit, row=dataclasses.replace(hit.row, **changes)
+                    )
+        for page in self._pages.values():
+            for i, row in enumerate(page):
+                if row.id == article_id:
+                    page[i] = dataclasses.replace(row, **changes)
+        self._clear_lines()
+        self.refresh()
+
+    # -- cursor -----------------------------------------------------------
+
+    def move_to(self, index: int, *, center: bool = False) -> None:
+        count = self.row_count
+        index = max(0, min(index, count - 1)) if count else 0
+        self.cursor = index
+        self._scroll_to_cursor(center=center)
+        self.refresh()
+        row = self.row_at(index)
+        self.post_message(self.Highlighted(row.id if row else None))
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = self.cursor * self.row_height
+        bottom = top + self.row_height
+        y = self.scroll_offset.y
+        if center:
+            target = max(0, top - height // 2)
+        elif top < y:
+            target = top
+        elif bottom > y + height:
+            target = bottom - height
+        else:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
+
+    @property
+    def page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // self.row_height)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_first(self) -> None:
+        self.move_to(0)
+
+    def action_cursor_last(self) -> None:
+        self.move_to(self.row_count - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + self.page_rows)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - self.page_rows)
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.id))
+
+    # -- events -----------------------------------------------------------
+
+    def _on_click(self, event: events.Click) -> None:
+        index = (event.y + self.scroll_offset.y) // self.row_height
+        if index >= self.row_count:
+            return
+        event.stop()
+        if index == self.cursor or event.chain >= 2:
+            self.move_to(index)
+            self.action_open()
+        else:
+            self.move_to(index)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._clear_lines()
+        self._update_size()
+        self._scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._clear_lines()
+
+    def _update_size(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        self.virtual_size = Size(width, self.row_count * self.row_height)
+
+    def _clear_lines(self) -> None:
+        self._lines.clear()
+
+    # -- rendering --------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + self.scroll_offset.y
+        height = self.row_height
+        index, sub = divmod(line, height)
+        if self.row_count == 0:
+            if y == 1:
+                text = Text(
+                    "  " + self.empty_message,
+                    style=self.get_component_rich_style("article-list--empty"),
+                )
+                return self._to_strip(text, width)
+            return Strip.blank(width, self.rich_style)
+        if index >= self.row_count:
+            return Strip.blank(width, self.rich_style)
+        key = (index, sub, width)
+        strip = self._lines.get(key)
+        if strip is None:
+            row = self.row_at(index)
+            if row is None:
+                return Strip.blank(width, self.rich_style)
+            if sub == 0:
+                text = self._row_text(row, width)
+            else:
+                assert self._hits is not None
+                text = self._snippet_text(self._hits[index], width)
+            strip = self._to_strip(text, width)
+            self._lines[key] = strip
+            while len(self._lines) > MAX_LINES:
+                self._lines.popitem(last=False)
+        else:
+            self._lines.move_to_end(key)
+        if index == self.cursor:
+            name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
+            strip = strip.apply_style(self.get_component_rich_style(name))
+        return strip
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def _to_strip(self, text: Text, width: int) -> Strip:
+        segments = list(text.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
+
+    def _row_text(self, row: ArticleRow, width: int) -> Text:
+        """` ● ★ Title…   Source  2026-01-02` fitted to `width` cells."""
+        mark_style = self.get_component_rich_style("article-list--mark")
+        star_style = self.get_component_rich_style("article-list--bookmark")
+        title_style = self.get_component_rich_style(
+            "article-list--read" if row.read else "article-list--unread"
+        )
+        date = format_date(row.published)
+        source_width = 0 if width < 60 else (14 if width < 110 else 24)
+        date_width = len(date) if width >= 40 else 0
+        title_width = max(4, width - 5 - (source_width + 2 if source_width else 0) - date_width - 2)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(" ")
+        text.append(UNREAD_MARK if not row.read else " ", mark_style)
+        text.append(" ")
+        text.append(BOOKMARK_MARK if row.bookmarked else " ", star_style)
+        text.append(" ")
+        title = Text(row.title, style=title_style, no_wrap=True, overflow="ellipsis")
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        text.append_text(title)
+        if source_width:
+            source = Text(row.source or "", no_wrap=True, overflow="ellipsis")
+            source.truncate(source_width, overflow="ellipsis", pad=True)
+            source.stylize(self.get_component_rich_style("article-list--source"))
+            text.append("  ")
+            text.append_text(source)
+        if date_width:
+            text.append("  ")
+            text.append(date, self.get_component_rich_style("article-list--date"))
+        return text
+
+    def _snippet_text(self, hit: SearchHit, width: int) -> Text:
+        """The hit's snippet under its title, matched words highlighted."""
+        text = Text(
+            hit.snippet,
+            style=self.get_component_rich_style("article-list--snippet"),
+            no_wrap=True,
+            overflow="ellipsis",
+            end="",
+        )
+        match = self.get_component_rich_style("article-list--match")
+        for start, end in hit.highlights:
+            text.stylize(match, start, end)
+        text.truncate(max(1, width - 5), overflow="ellipsis")
+        out = Text("     ", end="")
+        out.append_text(text)
+        return out
+
+    def render_lines_debug(self) -> list[str]:
+        """The visible rows as plain text (tests and debugging)."""
+        return [
+            "".join(seg.text for seg in self.render_line(y) if isinstance(seg, Segment))
+            for y in range(self.scrollable_content_region.height)
+        ]

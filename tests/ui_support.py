@@ -1,0 +1,169 @@
+"""Deterministic libraries and helpers for the UI tests (no dependency on data/ samples).
+
+Titles, dates and bodies are fixed so snapshots never change with the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from newsreader.model import Article, Block, BlockKind, Quote
+from newsreader.store import Library
+
+BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+HOSTILE_TITLE = "[@click=app.quit]hi[/]"
+
+FEATURE_TITLE = "Harbour town votes to rebuild sea wall with salvaged stone"
+FEATURE_BLOCKS_TEXT = (
+    "Councillors in Westmere backed a plan on Tuesday to rebuild the storm-damaged sea wall "
+    "using stone recovered from the old quay. \u201cWe are putting the harbour back together "
+    "with its own bones,\u201d said council leader Morwenna Tregarthen."
+)
+
+
+def _quote_span(text: str, quoted: str) -> tuple[int, int]:
+    start = text.index(quoted)
+    return start, start + len(quoted)
+
+
+def feature_article() -> Article:
+    """Key points, a heading, a caption with credit, a quote block and an in-paragraph quote."""
+    paragraph = FEATURE_BLOCKS_TEXT
+    inline = "We are putting the harbour back together with its own bones,"
+    start, end = _quote_span(paragraph, inline)
+    blocks = [
+        Block(BlockKind.PARAGRAPH, paragraph),
+        Block(
+            BlockKind.CAPTION,
+            "Storm damage along the harbour wall in February.",
+            credit="Jory Pascoe | Coastline Courier",
+        ),
+        Block(BlockKind.HEADING, "Stone from the old quay"),
+        Block(
+            BlockKind.PARAGRAPH,
+            "Engineers said the granite blocks were sound. The work starts in May and "
+            "should take eleven weeks, weather permitting. Fishermen asked for the slipway "
+            "to stay open during the works.",
+        ),
+        Block(
+            BlockKind.QUOTE,
+            "Every tide that comes in without a wall costs us another metre of road.",
+            speaker="Valery Gerasimov",
+        ),
+        Block(
+            BlockKind.PARAGRAPH,
+            "The council will publish the final design next month. Residents can comment "
+            "on the plans at the library until the end of April.",
+        ),
+    ]
+    quotes = [
+        Quote(inline, "Morwenna Tregarthen", 0, start, end),
+        Quote(blocks[4].text, "Valery Gerasimov", 4, 0, len(blocks[4].text)),
+    ]
+    return Article(
+        title=FEATURE_TITLE,
+        key_points=[
+            "The sea wall will be rebuilt with stone salvaged from the old quay.",
+            "Work starts in May and should take eleven weeks.",
+            "Residents can comment on the plans until the end of April.",
+        ],
+        blocks=blocks,
+        quotes=quotes,
+        source="The Coastline Courier",
+        url="https://example.com/news/sea-wall",
+        published=BASE + timedelta(days=10),
+    )
+
+
+def hostile_article() -> Article:
+    """Markup-looking title plus escape sequences the store must strip."""
+    return Article(
+        title=HOSTILE_TITLE + "\x1b]0;pwned\x07",
+        blocks=[
+            Block(BlockKind.PARAGRAPH, "Body with \x1b[31mred\x1b[0m and [bold]markup[/bold]."),
+        ],
+        source="[b]Evil[/b] \x1b]52;c;ZXZpbA==\x07Source",
+        url="javascript:alert(1)",
+        published=BASE + timedelta(days=9),
+    )
+
+
+def filler_article(n: int) -> Article:
+    """Plain numbered stories, newest has the highest n."""
+    return Article(
+        title=f"Story {n:03d}: council notes on item {n}",
+        key_points=[f"Point about item {n}."],
+        blocks=[
+            Block(
+                BlockKind.PARAGRAPH,
+                f"Paragraph about item {n}: the tidal gauges and harbour cranes were "
+                "inspected again this week.",
+            )
+        ],
+        source=["Daily Tide", "Harbour Post", "Quay Weekly"][n % 3],
+        url=f"https://example.com/story/{n}",
+        published=BASE + timedelta(hours=n),
+    )
+
+
+def long_article(paragraphs: int = 60) -> Article:
+    blocks = [
+        Block(
+            BlockKind.PARAGRAPH,
+            f"Paragraph {i} of the long read. The needle appears here only in paragraph "
+            f"{'forty' if i == 40 else 'other'} and the rest is filler text about tides.",
+        )
+        for i in range(paragraphs)
+    ]
+    return Article(
+        title="A long read about tides",
+        blocks=blocks,
+        source="Quay Weekly",
+        url="https://example.com/long",
+        published=BASE + timedelta(hours=1, minutes=30),
+    )
+
+
+def build_library(path: Path, *, fillers: int = 30) -> Library:
+    """The standard test library: feature (newest), hostile, long read and fillers."""
+    library = Library(path)
+    articles = [filler_article(n) for n in range(fillers)]
+    articles += [feature_article(), hostile_article(), long_article()]
+    library.add_articles(articles)
+    return library
+
+
+def tiny_articles(count: int) -> Iterator[Article]:
+    """Minimal articles for big-library tests (unique titles, increasing dates)."""
+    for n in range(count):
+        yield Article(
+            title=f"Item {n}",
+            blocks=[Block(BlockKind.PARAGRAPH, f"b{n}")],
+            source="bulk",
+            published=BASE + timedelta(seconds=n),
+        )
+
+
+def article_id(library: Library, title: str) -> int:
+    for hit in library.page(limit=10_000):
+        if hit.title == title:
+            return hit.id
+    raise KeyError(title)
+
+
+import pytest  # noqa: E402
+from textual.widgets import Input  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs without a blinking cursor, so snapshots and timings are stable."""
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Pilot tests run on asyncio through anyio's pytest plugin (anyio comes with httpx)."""
+    return "asyncio"
