@@ -349,3 +349,35 @@ def test_very_common_terms_rank_the_newest_matches(
     hits = library.search("harbour", limit=50)
     assert {hit.row.id for hit in hits} == set(ids[-5:])
     assert library.search("Story 0001")[0].row.id == ids[1], "rare terms still search everything"
+
+
+def test_list_query_feed_ids_selects_a_folder_of_feeds(library: Library) -> None:
+    """`feed_ids` (a sidebar folder) lists, pages, counts and locates across several feeds."""
+    feeds = [library.add_feed(f"https://example.org/{n}.xml", title=f"F{n}")[0] for n in range(3)]
+    for number, feed in enumerate(feeds):
+        entries = [make_article(number * 10 + i) for i in range(number + 2)]
+        library.record_fetch(feed.id, articles=entries)
+    library.add_article(make_article(99))
+    folder = ListQuery(feed_ids=(feeds[0].id, feeds[2].id))
+    rows = library.page(folder, limit=100)
+    assert len(rows) == library.count(folder) == 2 + 4
+    assert {row.feed_id for row in rows} == {feeds[0].id, feeds[2].id}
+    assert library.page(folder, after=rows[2].key, limit=100) == rows[3:]
+    assert library.index_of(folder, rows[4].id) == 4
+    assert library.seek(folder, 3, limit=2) == rows[3:5]
+    library.set_read([rows[0].id])
+    assert library.count(ListQuery(filter="unread", feed_ids=folder.feed_ids)) == 5
+    assert library.count(ListQuery(feed_ids=())) == 0, "an empty folder matches nothing"
+    assert library.count(ListQuery(feed_ids=[feeds[1].id])) == 3  # type: ignore[arg-type]
+    assert library.count(ListQuery(feed_id=feeds[1].id, feed_ids=folder.feed_ids)) == 0
+    assert library.count() == 2 + 3 + 4 + 1
+
+
+def test_counts_follow_every_kind_of_insert(library: Library) -> None:
+    feed, _ = library.add_feed("https://example.org/a.xml")
+    entry = make_article(1)
+    entry.guid = "g1"
+    library.record_fetch(feed.id, articles=[entry, entry])
+    library.add_articles([make_article(1), make_article(2)])
+    library.set_read([1])
+    assert library.counts() == {"all": 2, "unread": 1, "read": 1, "bookmarked": 0}

@@ -184,46 +184,122 @@ def import_paths(
     *,
     skip: frozenset[Kind] = frozenset(),
     on_file: Callable[[FileResult], None] | None = None,
+    batch_size: int = 500,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Import every file under `paths`; failures are reported, never raised."""
+    """Import every file under `paths`; failures are reported, never raised.
+
+    Parsing is CPU-bound, so big imports parse on every core; storing happens
+    in transactions of `batch_size` articles, because one commit per file
+    would cost more than the parsing. A file's result is final (and passed to
+    `on_file`) once its batch has committed.
+    """
     report = ImportReport()
+    files: list[Path] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
             report.errors.append(f"{path}: no such file or directory")
             continue
-        found = False
-        for file in iter_files(path):
-            found = True
-            result = import_file(library, file, skip=skip)
+        found = list(iter_files(path))
+        if not found:
+            report.errors.append(f"{path}: nothing to import (no article, feed or OPML files)")
+        files.extend(found)
+
+    pending: list[tuple[FileResult, list[Article]]] = []
+
+    def flush() -> None:
+        articles = [article for _, items in pending for article in items]
+        try:
+            added = library.add_articles(articles)
+        except NewsreaderError as exc:
+            for result, _ in pending:
+                result.error = f"{result.path}: not stored: {exc}"
+        else:
+            position = 0
+            for result, items in pending:
+                for article, outcome in zip(
+                    items, added[position : position + len(items)], strict=True
+                ):
+                    (result.created if outcome.created else result.existing).append(outcome.id)
+                    result.titles[outcome.id] = article.title
+                position += len(items)
+        for result, _ in pending:
             report.files.append(result)
             if on_file:
                 on_file(result)
-        if not found:
-            report.errors.append(f"{path}: nothing to import (no article, feed or OPML files)")
+        pending.clear()
+
+    waiting = 0
+    for result, items in _parse_all(files, skip, workers):
+        if result.error or result.kind is None:
+            report.files.append(result)
+            if on_file:
+                on_file(result)
+            continue
+        if result.kind == "opml":
+            try:
+                _subscribe(library, items, result)
+            except NewsreaderError as exc:
+                result.error = f"{result.path}: not stored: {exc}"
+            report.files.append(result)
+            if on_file:
+                on_file(result)
+            continue
+        pending.append((result, items))
+        waiting += len(items)
+        if waiting >= batch_size:
+            flush()
+            waiting = 0
+    if pending:
+        flush()
     return report
 
 
-def import_file(library: Library, path: Path, *, skip: frozenset[Kind] = frozenset()) -> FileResult:
+PARALLEL_THRESHOLD = 64
+"""Below this many files, starting worker processes costs more than it saves."""
+
+
+def _parse_all(
+    files: list[Path], skip: frozenset[Kind], workers: int | None
+) -> Iterator[tuple[FileResult, list[Any]]]:
+    """Parse files in order, in worker processes when there are many of them."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count > 1 and len(files) >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            yield from pool.map(_parse_one, files, [skip] * len(files), chunksize=32)
+        return
+    for path in files:
+        yield _parse_one(path, skip)
+
+
+def _parse_one(path: Path, skip: frozenset[Kind]) -> tuple[FileResult, list[Any]]:
+    """Parse one file into a result and its items; never raises (runs in workers too)."""
     result = FileResult(path=str(path))
     try:
         kind, items, warnings = parse_file(path, skip=skip)
-        result.kind = kind
-        result.warnings = warnings
-        if kind == "opml":
-            _subscribe(library, items, result)
-        else:
-            articles: list[Article] = items
-            for article, added in zip(articles, library.add_articles(articles), strict=True):
-                (result.created if added.created else result.existing).append(added.id)
-                result.titles[added.id] = article.title
     except NewsreaderError as exc:
         result.error = str(exc)
+        return result, []
     except RecursionError:
         result.error = f"{path}: document nested too deeply to read"
+        return result, []
     except MemoryError:
         result.error = f"{path}: document too large to read"
-    return result
+        return result, []
+    result.kind = kind
+    result.warnings = warnings
+    return result, items
+
+
+def import_file(library: Library, path: Path, *, skip: frozenset[Kind] = frozenset()) -> FileResult:
+    """Import a single file (used where one file is all there is)."""
+    report = import_paths(library, [path], skip=skip, workers=1)
+    if report.files:
+        return report.files[0]
+    return FileResult(path=str(path), error="; ".join(report.errors) or None)
 
 
 def _subscribe(library: Library, subscriptions: list[Any], result: FileResult) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -19,8 +18,6 @@ from typing import Any
 
 WORDS_PER_MINUTE = 230
 """Reading speed used for `Article.reading_minutes` (adult silent reading of news prose)."""
-
-_WORD = re.compile(r"\S+")
 
 
 class BlockKind(StrEnum):
@@ -128,8 +125,8 @@ class Article:
     @property
     def words(self) -> int:
         """Words in the key points and body (captions' credits excluded)."""
-        count = sum(len(_WORD.findall(point)) for point in self.key_points)
-        count += sum(len(_WORD.findall(block.text)) for block in self.blocks)
+        count = sum(len(point.split()) for point in self.key_points)
+        count += sum(len(block.text.split()) for block in self.blocks)
         return count
 
     @property

@@ -77,7 +77,9 @@ _SPEECH_EVENT = re.compile(
 _PRONOUN_RE = re.compile(_PRONOUN)
 _DESCRIPTOR_RE = re.compile(_DESCRIPTOR)
 _HAS_VERB = re.compile(rf"\b(?:{_VERBS})\b")
-_NAME_RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|{_PARTICLE}(?=\s+[{_UPPER}])))*")
+_NAME_RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|{_PARTICLE}(?=\s+[{_UPPER}])))+")
+"""Runs of two or more capitalised words: a lone word never names anyone more fully
+than the mention being resolved, and skipping them halves the index's cost."""
 _PARTICLE_RE = re.compile(_PARTICLE)
 
 _MIN_CLAUSE_WORDS = 6
