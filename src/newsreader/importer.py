@@ -9,6 +9,7 @@ lie about their extension), its suffix second.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -172,10 +173,25 @@ def parse_file(path: Path, *, skip: frozenset[Kind] = frozenset()) -> tuple[Kind
     return kind, subscriptions, warnings
 
 
+SAMPLES_SOURCE = "newsreader samples"
+
+
 def _source_for(path: Path) -> str:
-    """Plain files carry no publication name; the folder they sit in is the best hint."""
-    parent = path.resolve().parent.name
-    return parent or path.name
+    """Plain files carry no publication name; the folder they sit in is the best hint.
+
+    The bundled samples say what they are rather than "data" or "samples".
+    """
+    folder = path.resolve().parent
+    if folder == _samples_folder():
+        return SAMPLES_SOURCE
+    return folder.name or path.name
+
+
+@functools.cache
+def _samples_folder() -> Path:
+    from newsreader.paths import samples_dir
+
+    return samples_dir().resolve()
 
 
 def import_paths(
