@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -297,19 +297,10 @@ class Feed:
     total: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "title": self.title,
-            "site_url": self.site_url,
-            "tags": list(self.tags),
-            "unread": self.unread,
-            "total": self.total,
-            "added_at": self.added_at,
-            "last_fetch": self.last_fetch,
-            "last_ok": self.last_ok,
-            "last_error": self.last_error,
-        }
+        """Everything but the HTTP validators, which are bookkeeping, not information."""
+        data = asdict(self)
+        del data["etag"], data["last_modified"]
+        return data
 
 
 def fts_query(text: str, *, prefix: bool = False) -> str:
