@@ -381,3 +381,22 @@ def test_counts_follow_every_kind_of_insert(library: Library) -> None:
     library.add_articles([make_article(1), make_article(2)])
     library.set_read([1])
     assert library.counts() == {"all": 2, "unread": 1, "read": 1, "bookmarked": 0}
+
+
+def test_schema_3_library_is_counted_once_after_upgrade(tmp_path: Path) -> None:
+    """Schema 3 counted inserts with a trigger; after the upgrade nothing counts twice."""
+    from newsreader.store import MIGRATIONS, _split_sql
+
+    path = tmp_path / "library.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    for migration in MIGRATIONS[:3]:
+        for statement in _split_sql(migration):
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("COMMIT")
+    db.close()
+    with Library(path) as lib:
+        lib.add_article(make_article(1))
+        lib.add_articles([make_article(2), make_article(3)])
+        assert lib.counts()["all"] == 3 == len(lib.page())

@@ -23,6 +23,7 @@ _UNSAFE = re.compile(
     "\u2066-\u2069"  # bidi isolates
     "\u200b-\u200d\u2060\ufeff"  # zero-width space/joiners, word joiner, BOM
     "\ufff9-\ufffb"  # interlinear annotation controls
+    "\ud800-\udfff"  # lone surrogates (undecodable bytes, e.g. in argv): SQLite cannot store them
     "]"
 )
 """Every character that may never be stored."""

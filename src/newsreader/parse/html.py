@@ -147,13 +147,19 @@ def html_to_blocks(html: str) -> tuple[list[str], list[Block]]:
     """
     if not html or not html.strip():
         return [], []
+    # Escape sequences go whole before lxml sees them: lxml drops a lone ESC
+    # byte and would leave the rest (`]52;c;…`) behind as visible text.
+    html = clean_text(html)
     if "<" not in html:
         return [], text_to_blocks(html)
     root = _parse_fragment(html)
     if root is None:
         return [], text_to_blocks(_strip_tags(html))
     converter = _Converter()
-    converter.convert(root)
+    try:
+        converter.convert(root)
+    except ValueError:  # lxml refusing a string: degrade to the text, as promised
+        return [], text_to_blocks(_strip_tags(html))
     return converter.key_points, converter.blocks
 
 
@@ -370,13 +376,15 @@ def _remove_keep_tail(element: Any) -> None:
     parent = element.getparent()
     if parent is None:
         return
-    tail = element.tail
+    # Character references (`&#27;`) decode to control characters that lxml
+    # refuses to store back; they would be stripped later anyway.
+    tail = clean_text(element.tail or "")
     previous = element.getprevious()
     if tail:
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = clean_text(previous.tail or "") + tail
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = clean_text(parent.text or "") + tail
     parent.remove(element)
 
 
@@ -572,7 +580,7 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
     import lxml.etree
     import lxml.html
 
-    html = _XML_DECL.sub("", html, count=1)
+    html = clean_text(_XML_DECL.sub("", html, count=1))  # whole escape sequences, before lxml
     if not html.strip():
         raise ParseError(f"{name}: no article text found (the page is empty)")
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
