@@ -201,11 +201,11 @@ def bench_keys(size: int, repeat: int) -> dict[str, Any]:
     }
 
 
-async def _open_article(app: Any, article_id: int) -> float:
+async def _open_article(app: Any, library: Library, article_id: int) -> float:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         start = time.perf_counter()
-        app.open_article(article_id)
+        app.open_reader(library.get(article_id))
         await pilot.pause()
         await pilot.pause()
         elapsed = time.perf_counter() - start
@@ -224,7 +224,7 @@ def bench_open(words: list[int], runs: int) -> dict[str, Any]:
             samples = []
             for _ in range(runs):
                 app = NewsreaderApp(library, config_path=tmp / "config.toml")
-                samples.append(asyncio.run(_open_article(app, article_id)))
+                samples.append(asyncio.run(_open_article(app, library, article_id)))
             results[f"{n // 1000}k_words_ms"] = round(statistics.median(samples) * 1000, 1)
     shutil.rmtree(tmp, ignore_errors=True)
     return results

@@ -400,3 +400,15 @@ def test_schema_3_library_is_counted_once_after_upgrade(tmp_path: Path) -> None:
         lib.add_article(make_article(1))
         lib.add_articles([make_article(2), make_article(3)])
         assert lib.counts()["all"] == 3 == len(lib.page())
+
+
+def test_refresh_never_replaces_a_fetched_full_article(library: Library) -> None:
+    feed, _ = library.add_feed("https://example.org/feed.xml")
+    summary = make_article(1, body="Short summary from the feed.")
+    summary.guid = "urn:1"
+    article_id = library.record_fetch(feed.id, articles=[summary])[0].id
+    full = make_article(1, body="The whole story, fetched from the web page.")
+    library.replace_content(article_id, full, full_text=True)
+    again = library.record_fetch(feed.id, articles=[summary])
+    assert again[0].id == article_id and not again[0].updated
+    assert library.get(article_id).article.blocks[0].text.startswith("The whole story")

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from newsreader.ui.app import NewsreaderApp
-from ui_support import build_library, no_blink  # noqa: F401
+from ui_support import build_feeds_library, build_library, no_blink  # noqa: F401
 
 
 @pytest.fixture
@@ -61,3 +61,9 @@ def test_library_search(snap_compare, app: NewsreaderApp) -> None:
         await pilot.pause()
 
     assert snap_compare(app, run_before=search, terminal_size=(100, 30))
+
+
+def test_list_with_feeds_sidebar(snap_compare, tmp_path: Path) -> None:
+    """Subscriptions at 110 columns: the sidebar opens with folders, counts and a failing feed."""
+    app = NewsreaderApp(build_feeds_library(tmp_path / "library.sqlite3"))
+    assert snap_compare(app, press=["tab", "j", "j", "j"], terminal_size=(110, 24))

@@ -167,3 +167,28 @@ def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 def anyio_backend() -> str:
     """Pilot tests run on asyncio through anyio's pytest plugin (anyio comes with httpx)."""
     return "asyncio"
+
+
+def build_feeds_library(path: Path) -> Library:
+    """Subscriptions for the sidebar: a News folder (one feed failing) and a loose feed."""
+    library = Library(path)
+    gazette, _ = library.add_feed(
+        "https://gazette.example/feed", title="Harbour Gazette", tags=["News"]
+    )
+    post, _ = library.add_feed("https://post.example/rss", title="Valley Post", tags=["News"])
+    quay, _ = library.add_feed("https://quay.example/atom", title="Quay Weekly Review of Tides")
+    for feed, source, numbers in (
+        (gazette, "Harbour Gazette", range(0, 12, 3)),
+        (post, "Valley Post", range(1, 12, 3)),
+        (quay, "Quay Weekly", range(2, 12, 3)),
+    ):
+        articles = []
+        for n in numbers:
+            article = filler_article(n)
+            article.source = source
+            article.guid = f"urn:{source}:{n}"
+            articles.append(article)
+        library.record_fetch(feed.id, articles=articles)
+    library.record_fetch(post.id, error="HTTP 500 Internal Server Error")
+    library.set_read([library.page(limit=1)[0].id])
+    return library

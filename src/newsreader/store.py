@@ -622,12 +622,13 @@ class Library:
         existing = None
         if feed_id is not None and article.guid:
             existing = db.execute(
-                "SELECT id, content_hash FROM articles WHERE feed_id = ? AND guid = ?",
+                "SELECT id, content_hash, full_text FROM articles WHERE feed_id = ? AND guid = ?",
                 (feed_id, article.guid),
             ).fetchone()
         if existing is not None:
-            article_id, old_hash = existing
-            if old_hash == digest:
+            article_id, old_hash, full_text = existing
+            if old_hash == digest or full_text:
+                # A fetched full article (reader view) is never replaced by the feed's summary.
                 return AddResult(article_id, created=False)
             clash = db.execute(
                 "SELECT id FROM articles WHERE content_hash = ?", (digest,)

@@ -11,23 +11,85 @@ libraries, which would slow the first paint.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import get_current_worker
 
 from newsreader.config import Config, load_config, save_config
-from newsreader.store import Library, StoredArticle
+from newsreader.errors import NewsreaderError
+from newsreader.store import Feed, Library, StoredArticle
 from newsreader.ui.keys import KEYS, bindings
 from newsreader.ui.screens.help_screen import HelpScreen
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
+
+if TYPE_CHECKING:
+    from newsreader.refresh import FeedOutcome
+
+CANCEL_POLL = 0.1
+"""Seconds between checks, in the refresh thread, for the app quitting."""
+NO_FEEDS_HINT = (
+    "No subscriptions yet: add one with `newsreader add URL`"
+    " or import an OPML file with `newsreader import FILE.opml`"
+)
+
+
+class RefreshProgress(Message):
+    """Posted from the refresh thread as each feed is stored (totals so far)."""
+
+    def __init__(self, done: int, total: int, outcome: FeedOutcome, changed: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.outcome = outcome
+        self.changed = changed
+        """New + updated articles so far: the list reloads when this grows."""
+
+    def can_replace(self, message: Message) -> bool:
+        # Totals are cumulative, so a burst of progress collapses to the latest.
+        return isinstance(message, RefreshProgress)
+
+
+class RefreshFinished(Message):
+    """Posted from the refresh thread when every feed is done (or it failed as a whole)."""
+
+    def __init__(self, outcomes: Sequence[FeedOutcome], total: int, error: str | None) -> None:
+        super().__init__()
+        self.outcomes = list(outcomes)
+        self.total = total
+        self.error = error
+
+
+class _RefreshCancelled(Exception):
+    """Raised inside the refresh callback to stop early when the app is quitting."""
+
+
+def refresh_summary(outcomes: Sequence[FeedOutcome], total: int) -> str:
+    """`Refreshed 50 feeds: 120 new, 2 failed (see feeds) — Valley Post: HTTP 500 …`."""
+    new = sum(o.new for o in outcomes)
+    failed = [o for o in outcomes if o.error]
+    text = f"Refreshed {total} feed{'s' if total != 1 else ''}: {new} new"
+    updated = sum(o.updated for o in outcomes)
+    if updated:
+        text += f", {updated} updated"
+    if failed:
+        text += f", {len(failed)} failed (see feeds)"
+        for outcome in failed[:3]:
+            text += f"\n{outcome.title or outcome.url}: {outcome.error}"
+        if len(failed) > 3:
+            text += f"\n… and {len(failed) - 3} more"
+    return text
 
 
 class NewsreaderApp(App[None]):
@@ -46,6 +108,9 @@ class NewsreaderApp(App[None]):
     ) -> None:
         super().__init__()
         self.library = library
+        self.refreshing = False
+        self._refresh_seen = 0
+        self._refresh_done = (0, 0)
         self.config_path = config_path
         self.config = config if config is not None else load_config(config_path)
         self._startup_warnings = list(self.config.warnings)
@@ -72,6 +137,110 @@ class NewsreaderApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def list_screen(self) -> ListScreen | None:
+        """The list screen (the bottom of the stack), wherever the user is now."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ListScreen):
+                return screen
+        return None
+
+    # -- refreshing subscriptions ---------------------------------------------
+
+    def start_refresh(self) -> None:
+        """`r`: refresh every subscription in a thread; a second `r` meanwhile is a no-op."""
+        if self.refreshing:
+            done, total = self._refresh_done
+            self.notify(f"Already refreshing ({done}/{total})", timeout=2)
+            return
+        try:
+            feeds = self.library.feeds()
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if not feeds:
+            self.notify(NO_FEEDS_HINT, severity="warning", markup=False, timeout=8)
+            return
+        self.refreshing = True
+        self._refresh_seen = 0
+        self._refresh_done = (0, len(feeds))
+        screen = self.list_screen()
+        if screen is not None:
+            screen.refresh_started(len(feeds))
+        self._refresh_worker(feeds)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, feeds: list[Feed]) -> None:
+        """Runs `refresh.refresh` (its own event loop) off the UI thread.
+
+        Each feed is committed by the refresh as it arrives; this only posts
+        progress. Nothing escapes: a failure of the whole refresh is reported
+        in `RefreshFinished.error`.
+        """
+        worker = get_current_worker()
+        total = len(feeds)
+        outcomes: list[FeedOutcome] = []
+        changed = 0
+
+        def on_outcome(outcome: FeedOutcome) -> None:
+            nonlocal changed
+            if worker.is_cancelled:
+                raise _RefreshCancelled
+            outcomes.append(outcome)
+            changed += outcome.new + outcome.updated
+            self.post_message(RefreshProgress(len(outcomes), total, outcome, changed))
+
+        async def run() -> list[FeedOutcome]:
+            # `refresh.refresh` is `asyncio.run(refresh_async(...))`; run it here
+            # with a watchdog, so quitting mid-refresh stops the fetches at once
+            # (finished feeds are committed; Textual cancels workers on exit).
+            from newsreader.refresh import refresh_async
+
+            task = asyncio.ensure_future(refresh_async(self.library, feeds, on_outcome=on_outcome))
+            while not task.done():
+                await asyncio.wait({task}, timeout=CANCEL_POLL)
+                if worker.is_cancelled:
+                    task.cancel()
+            return await task
+
+        error: str | None = None
+        try:
+            results = asyncio.run(run())
+        except (_RefreshCancelled, asyncio.CancelledError):
+            results = outcomes
+        except Exception as exc:  # the refresh as a whole failed: report, never crash
+            error = f"{type(exc).__name__}: {exc}"
+            results = outcomes
+        self.post_message(RefreshFinished(results, total, error))
+
+    @on(RefreshProgress)
+    def _refresh_progress(self, message: RefreshProgress) -> None:
+        self._refresh_done = (message.done, message.total)
+        changed = message.changed != self._refresh_seen
+        self._refresh_seen = message.changed
+        screen = self.list_screen()
+        if screen is not None and screen.is_mounted:
+            screen.refresh_progress(message.done, message.total, message.outcome, changed)
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, message: RefreshFinished) -> None:
+        self.refreshing = False
+        screen = self.list_screen()
+        if screen is not None and screen.is_mounted:
+            screen.refresh_finished()
+        if message.error is not None:
+            self.notify(
+                f"Refresh stopped: {message.error}", severity="error", markup=False, timeout=10
+            )
+            return
+        failed = any(outcome.error for outcome in message.outcomes)
+        self.notify(
+            refresh_summary(message.outcomes, message.total),
+            title="Refresh",
+            severity="warning" if failed else "information",
+            markup=False,
+            timeout=8 if failed else 5,
+        )
 
     # -- theme ----------------------------------------------------------------
 

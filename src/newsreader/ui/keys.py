@@ -16,6 +16,7 @@ Scope = Literal[
     "app",  # everywhere
     "list",  # the article list screen
     "list-nav",  # movement inside the article list widget
+    "sidebar",  # the feeds sidebar of the list screen
     "reader",  # the reader screen
     "reader-nav",  # scrolling inside the article view
     "find",  # the find bar's input
@@ -97,6 +98,15 @@ KEYS: tuple[KeySpec, ...] = (
         "m", "toggle_read", "Toggle read / unread", "list", show=True, palette=True, footer="Read"
     ),
     KeySpec("escape", "clear_search", "Clear the search", "list", show=False),
+    KeySpec("r", "refresh_feeds", "Refresh every subscription", "list", palette=True),
+    KeySpec("s", "toggle_sidebar", "Show / hide the feeds sidebar", "list", palette=True),
+    KeySpec("tab", "switch_focus", "Move between the feeds sidebar and the list", "list"),
+    # -- feeds sidebar ----------------------------------------------------
+    KeySpec("j,down", "cursor_down", "Next feed or folder", "sidebar", "j / ↓"),
+    KeySpec("k,up", "cursor_up", "Previous feed or folder", "sidebar", "k / ↑"),
+    KeySpec("g,home", "first", "First entry (all articles)", "sidebar", "g / home"),
+    KeySpec("G,end", "last", "Last feed", "sidebar", "G / end"),
+    KeySpec("enter", "select", "Show only this feed or folder", "sidebar"),
     # -- library search input ---------------------------------------------
     KeySpec("escape", "close", "Clear the search", "search"),
     KeySpec("down", "to_results", "Move into the results", "search", "↓"),
@@ -138,6 +148,14 @@ KEYS: tuple[KeySpec, ...] = (
         footer="Bookmark",
     ),
     KeySpec("m", "toggle_read", "Toggle read / unread", "reader", palette=True),
+    KeySpec(
+        "e",
+        "full_article",
+        "Fetch the full article from its web page",
+        "reader",
+        palette=True,
+    ),
+    KeySpec("r", "refresh_feeds", "Refresh every subscription", "reader", palette=True),
     # -- find bar input ---------------------------------------------------
     KeySpec("enter,down", "next", "Next match", "find", "enter / ↓"),
     KeySpec("shift+enter,up", "previous", "Previous match", "find", "shift+enter / ↑"),
@@ -150,6 +168,7 @@ SCOPE_TITLES: dict[str, str] = {
     "app": "Anywhere",
     "list": "Article list",
     "list-nav": "Article list",
+    "sidebar": "Feeds sidebar (s in the list, tab to focus it)",
     "search": "Library search (/ in the list)",
     "reader": "Reader",
     "reader-nav": "Reader",

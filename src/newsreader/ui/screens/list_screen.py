@@ -1,33 +1,41 @@
-"""The article list screen: filter bar, optional library search, virtual list.
+"""The article list screen: filter bar, feeds sidebar, library search, virtual list.
 
-State the user expects back on relaunch (the filter, the last article) is
-written through `Library.set_state` the moment it changes.
+State the user expects back on relaunch (the filter, the sidebar's feed or
+folder, the last article) is written through `Library.set_state` the moment
+it changes. The refresh itself runs on the app (it outlives this screen's
+focus); this screen shows its progress bar and the articles as they arrive.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
-from newsreader.store import Library, ListQuery, SearchHit
+from newsreader.store import Feed, Library, ListQuery, SearchHit
 from newsreader.ui.keys import Scope, bindings
 from newsreader.ui.widgets.article_list import ArticleList
-from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar
+from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
+from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar, RefreshBar
 
 if TYPE_CHECKING:
+    from newsreader.refresh import FeedOutcome
     from newsreader.ui.app import NewsreaderApp
 
 FILTER_CYCLE = ("all", "unread", "bookmarked")
 FILTER_STATE = "ui.filter"
+FEED_SCOPE_STATE = "ui.feed_scope"
 LAST_ARTICLE_STATE = "ui.last_article"
+SIDEBAR_MIN_WIDTH = 100
+"""The sidebar opens by itself only on terminals at least this wide (it hides at 80)."""
 SEARCH_DELAY = 0.15
 """Seconds of typing pause before a library search runs (one query per pause, not per key)."""
 SEARCH_LIMIT = 50
@@ -59,11 +67,18 @@ class ListScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._search_query = ""
         self._counts: dict[str, int] | None = None
+        self.scope: FeedScope = ALL
+        self._has_feeds = False
+        self._sidebar_choice: bool | None = None
+        """The user's `s` (None: follow the terminal width)."""
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="filter-bar")
         yield SearchInput(placeholder="search the library", id="search-input")
-        yield ArticleList(self.library, id="article-list")
+        with Horizontal(id="list-body"):
+            yield FeedSidebar(id="sidebar")
+            yield ArticleList(self.library, id="article-list")
+        yield RefreshBar(id="refresh-bar")
         yield Footer(compact=True)
 
     @property
@@ -78,13 +93,56 @@ class ListScreen(Screen[None]):
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
 
+    @property
+    def sidebar(self) -> FeedSidebar:
+        return self.query_one(FeedSidebar)
+
+    @property
+    def refresh_bar(self) -> RefreshBar:
+        return self.query_one(RefreshBar)
+
+    @property
+    def sidebar_open(self) -> bool:
+        return self.sidebar.display
+
+    def list_query(self) -> ListQuery:
+        """The filter and the sidebar's feed or folder as one store query."""
+        scope = self.scope
+        return ListQuery(
+            filter=self.filter,  # type: ignore[arg-type]
+            feed_id=scope.feed_id if scope.kind == "feed" else None,
+            feed_ids=scope.feed_ids if scope.kind == "folder" else None,
+        )
+
     def on_mount(self) -> None:
         stored = self.library.get_state(FILTER_STATE, "all")
         self.filter = stored if stored in FILTER_CYCLE else "all"
+        feeds = self._load_feeds()
+        self.scope = resolve_scope(self.library.get_state(FEED_SCOPE_STATE), feeds)
+        self.sidebar.display = self._sidebar_wanted(self.app.size.width)
         last = self.library.get_state(LAST_ARTICLE_STATE)
         keep = last if isinstance(last, int) else None
-        self.article_list.reload(ListQuery(filter=self.filter), keep=keep)  # type: ignore[arg-type]
-        self.update_status()
+        self.article_list.reload(self.list_query(), keep=keep)
+        self.update_status(feeds=feeds)
+        self.sidebar.highlight(self.scope)
+
+    def _load_feeds(self) -> list[Feed]:
+        try:
+            feeds = self.library.feeds()
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            feeds = []
+        self._has_feeds = bool(feeds)
+        return feeds
+
+    def _sidebar_wanted(self, width: int) -> bool:
+        if self._sidebar_choice is not None:
+            return self._sidebar_choice
+        return self._has_feeds and width >= SIDEBAR_MIN_WIDTH
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._sidebar_choice is None:
+            self._show_sidebar(self._sidebar_wanted(event.size.width))
 
     def on_screen_resume(self) -> None:
         """Back from the reader: read state and bookmarks may have changed."""
@@ -105,9 +163,14 @@ class ListScreen(Screen[None]):
 
     # -- status -----------------------------------------------------------
 
-    def update_status(self, *, recount: bool = True) -> None:
-        """Redraw the filter bar; `recount=False` (cursor moves) reuses the last counts."""
+    def update_status(self, *, recount: bool = True, feeds: list[Feed] | None = None) -> None:
+        """Redraw the filter bar (and the sidebar's counts when `recount`).
+
+        `recount=False` (cursor moves) reuses the last counts.
+        """
         listing = self.article_list
+        if recount:
+            self._refresh_sidebar(feeds)
         if listing.searching:
             hits = listing.row_count if self._search_query else None
             self.filter_bar.show_search(self._search_query, hits if self._search_query else 0)
@@ -115,8 +178,119 @@ class ListScreen(Screen[None]):
         count = listing.row_count
         position = f"{listing.cursor + 1}/{count}" if count else ""
         if recount or self._counts is None:
-            self._counts = self.library.counts()
-        self.filter_bar.show_filters(self.filter, self._counts, position)
+            self._counts = self._scope_counts()
+        scope = self.scope
+        label = "" if scope.kind == "all" else f"{scope.kind.title()}: {scope.label}"
+        self.filter_bar.show_filters(
+            self.filter, self._counts, position, scope=label, failing=bool(scope.error)
+        )
+
+    def _scope_counts(self) -> dict[str, int]:
+        if self.scope.kind == "all":
+            return self.library.counts()
+        query = self.list_query()
+        return {
+            name: self.library.count(
+                ListQuery(filter=name, feed_id=query.feed_id, feed_ids=query.feed_ids)  # type: ignore[arg-type]
+            )
+            for name in FILTER_LABELS
+        }
+
+    def _refresh_sidebar(self, feeds: list[Feed] | None = None) -> None:
+        """New unread counts and error marks; re-check the scope against today's feeds."""
+        if feeds is None:
+            if not self.sidebar_open and self.scope.kind == "all":
+                return  # filled when it opens
+            feeds = self._load_feeds()
+        scope = resolve_scope(self.scope, feeds)
+        if scope != self.scope:
+            changed = scope.feed_ids != self.scope.feed_ids or scope.kind != self.scope.kind
+            self.scope = scope
+            if changed:  # the folder gained or lost feeds, or the feed was removed
+                current = self.article_list.current
+                self.article_list.reload(
+                    self.list_query(), keep=current.id if current else None, anchor=True
+                )
+        if self.sidebar_open:
+            self.sidebar.show_feeds(feeds, self.library.counts()["unread"], self.scope)
+
+    # -- feeds sidebar ----------------------------------------------------
+
+    def _show_sidebar(self, show: bool) -> None:
+        sidebar = self.sidebar
+        if show == sidebar.display:
+            return
+        sidebar.display = show
+        if show:
+            self._refresh_sidebar()
+            sidebar.highlight(self.scope)
+        elif sidebar.feed_list.has_focus:
+            self.article_list.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self._sidebar_choice = not self.sidebar_open
+        self._show_sidebar(self._sidebar_choice)
+        if self._sidebar_choice and not self._has_feeds:
+            self.notify(
+                "No subscriptions yet: add one with `newsreader add URL`"
+                " or import an OPML file with `newsreader import FILE.opml`",
+                markup=False,
+                timeout=6,
+            )
+
+    def action_switch_focus(self) -> None:
+        """tab: the sidebar (opening it if needed) ⇄ the article list."""
+        feed_list = self.sidebar.feed_list
+        if feed_list.has_focus:
+            self.article_list.focus()
+            return
+        if not self.sidebar_open:
+            self._sidebar_choice = True
+            self._show_sidebar(True)
+        feed_list.focus()
+
+    @on(FeedSidebar.Selected)
+    def _feed_selected(self, event: FeedSidebar.Selected) -> None:
+        self.select_scope(event.scope)
+
+    def select_scope(self, scope: FeedScope) -> None:
+        """Narrow the list to a feed or folder (ALL for everything) and remember it."""
+        if self.article_list.searching:
+            self.action_clear_search()
+        self.scope = scope
+        try:
+            self.library.set_state(FEED_SCOPE_STATE, scope.to_state())
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        current = self.article_list.current
+        self.article_list.reload(self.list_query(), keep=current.id if current else None)
+        self.update_status()
+        self.notify(
+            "Showing all articles" if scope.kind == "all" else f"Showing {scope.label}",
+            markup=False,
+            timeout=2,
+        )
+
+    # -- refresh (driven by the app's worker) -----------------------------
+
+    def action_refresh_feeds(self) -> None:
+        cast("NewsreaderApp", self.app).start_refresh()
+
+    def refresh_started(self, total: int) -> None:
+        self.refresh_bar.start(total)
+
+    def refresh_progress(self, done: int, total: int, outcome: FeedOutcome, changed: bool) -> None:
+        """One more feed stored: progress, and its new articles into the list at once."""
+        self.refresh_bar.step(done, total, outcome.title or outcome.url)
+        listing = self.article_list
+        if changed and not listing.searching:
+            current = listing.current
+            listing.reload(keep=current.id if current else None, anchor=True)
+        self.update_status()
+
+    def refresh_finished(self) -> None:
+        self.refresh_bar.stop()
+        self.update_status()
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, event: ArticleList.Highlighted) -> None:
@@ -177,10 +351,7 @@ class ListScreen(Screen[None]):
         self.filter = FILTER_CYCLE[(index + 1) % len(FILTER_CYCLE)]
         self.library.set_state(FILTER_STATE, self.filter)
         current = self.article_list.current
-        self.article_list.reload(
-            ListQuery(filter=self.filter),  # type: ignore[arg-type]
-            keep=current.id if current else None,
-        )
+        self.article_list.reload(self.list_query(), keep=current.id if current else None)
         self.update_status()
         self.notify(f"Showing {FILTER_LABELS[self.filter].lower()} articles", timeout=2)
 

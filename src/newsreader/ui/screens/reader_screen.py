@@ -1,12 +1,17 @@
-"""The reader screen: one article, its find bar, and per-article actions."""
+"""The reader screen: one article, its find bar, and per-article actions.
+
+`e` swaps a feed summary for the article's web page (fetched and extracted in
+a thread, stored with `Library.replace_content`, so it reads offline later).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
@@ -18,6 +23,64 @@ from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.find_bar import FindBar
 from newsreader.ui.widgets.status_bar import ReaderBar
+from newsreader.urls import describe_url, is_safe_web_url
+
+if TYPE_CHECKING:
+    from newsreader.ui.app import NewsreaderApp
+
+FETCHING = "Fetching full article…"
+
+
+class FullTextError(Exception):
+    """Why the full article could not be fetched: "HTTP 404 Not Found", "timed out …"."""
+
+
+def fetch_full_article(library: Library, stored: StoredArticle) -> StoredArticle:
+    """Fetch `stored`'s web page, extract the article, store it as the full text.
+
+    Blocking (call it from a thread worker). The stored title and source are
+    kept, the stored date where the page has none; the link and the entry's
+    identity (guid, read state, bookmark) never change. Raises `FullTextError`.
+    """
+    from newsreader.fetch import fetch_one
+    from newsreader.parse.html import parse_html
+
+    original = stored.article
+    url = original.url
+    if not url or not is_safe_web_url(url):
+        raise FullTextError("no http(s) link to fetch")
+    result = fetch_one(url)
+    if result.error:
+        raise FullTextError(result.error)
+    if not result.body:
+        raise FullTextError("the server sent an empty page")
+    try:
+        page = parse_html(result.body, name=url, url=result.url, content_type=result.content_type)
+    except NewsreaderError as exc:
+        reason = str(exc)
+        raise FullTextError(reason.removeprefix(f"{url}: ")) from None
+    # The list's title and source stay as the feed gave them (a page without
+    # a headline gets its first words as a title, and no site name its host).
+    page.title = original.title or page.title
+    page.source = original.source or page.source
+    page.published = page.published or original.published
+    page.url = url
+    page.guid = original.guid
+    try:
+        library.replace_content(stored.id, page, full_text=True)
+        return library.get(stored.id)
+    except NewsreaderError as exc:
+        raise FullTextError(f"could not store it: {exc}") from None
+
+
+class FullTextDone(Message):
+    """The worker finished: the new article, or the reason it failed."""
+
+    def __init__(self, stored: StoredArticle | None, url: str, error: str | None) -> None:
+        super().__init__()
+        self.stored = stored
+        self.url = url
+        self.error = error
 
 
 class ReaderScreen(Screen[None]):
@@ -31,6 +94,7 @@ class ReaderScreen(Screen[None]):
         super().__init__(id="reader-screen")
         self.library = library
         self.stored = stored
+        self.fetching = False
 
     def compose(self) -> ComposeResult:
         yield ReaderBar(id="reader-bar")
@@ -56,7 +120,10 @@ class ReaderScreen(Screen[None]):
 
     def _update_bar(self) -> None:
         self.query_one(ReaderBar).show_state(
-            self.stored.article.source, self.stored.read, self.stored.bookmarked
+            self.stored.article.source,
+            self.stored.read,
+            self.stored.bookmarked,
+            FETCHING if self.fetching else "",
         )
 
     # -- navigation -------------------------------------------------------
@@ -157,3 +224,62 @@ class ReaderScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.notify("Opened in the browser", timeout=2)
+
+    def action_refresh_feeds(self) -> None:
+        cast("NewsreaderApp", self.app).start_refresh()
+
+    # -- full article ------------------------------------------------------
+
+    def action_full_article(self) -> None:
+        """`e`: replace a feed summary by the article from its web page (again if asked)."""
+        url = self.stored.article.url
+        if not url:
+            self.notify("This article has no link to fetch", severity="warning", timeout=3)
+            return
+        if not is_safe_web_url(url):
+            self.notify(
+                f"Not fetched: {describe_url(url)} is not an http(s) link",
+                severity="warning",
+                markup=False,
+                timeout=4,
+            )
+            return
+        if self.fetching:
+            self.notify("Already fetching the full article", timeout=2)
+            return
+        self.fetching = True
+        self._update_bar()
+        if self.stored.full_text:
+            self.notify("Already the full article: fetching it again", timeout=2)
+        self._full_text_worker(self.stored)
+
+    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
+    def _full_text_worker(self, stored: StoredArticle) -> None:
+        url = stored.article.url or ""
+        try:
+            fresh = fetch_full_article(self.library, stored)
+        except FullTextError as exc:
+            self.post_message(FullTextDone(None, url, str(exc)))
+        except Exception as exc:  # never let a page take the reader down
+            self.post_message(FullTextDone(None, url, f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(FullTextDone(fresh, url, None))
+
+    @on(FullTextDone)
+    def _full_text_done(self, message: FullTextDone) -> None:
+        self.fetching = False
+        if message.stored is None:
+            self._update_bar()
+            self.notify(
+                f"Could not fetch the full article from {describe_url(message.url)}:"
+                f" {message.error}",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
+            return
+        if message.stored.id == self.stored.id:
+            self.stored = message.stored
+            self.view.show(self.stored, keep_scroll=True)
+        self._update_bar()
+        self.notify("Full article fetched and saved", timeout=2)

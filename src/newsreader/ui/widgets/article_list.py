@@ -121,11 +121,18 @@ class ArticleList(ScrollView, can_focus=True):
     def searching(self) -> bool:
         return self._hits is not None
 
-    def reload(self, query: ListQuery | None = None, *, keep: int | None = None) -> None:
-        """Recount and drop every cached row; put the cursor on article `keep` if listed."""
+    def reload(
+        self, query: ListQuery | None = None, *, keep: int | None = None, anchor: bool = False
+    ) -> None:
+        """Recount and drop every cached row; put the cursor on article `keep` if listed.
+
+        With `anchor` (articles arriving during a refresh) the kept article
+        also stays on the same screen row instead of being centred.
+        """
         if query is not None:
             self.query_ = query
         old_cursor = self.cursor
+        old_row = old_cursor * self.row_height - self.scroll_offset.y
         self._count = self.library.count(self.query_)
         self._pages.clear()
         self._clear_lines()
@@ -133,6 +140,11 @@ class ArticleList(ScrollView, can_focus=True):
         if keep is not None and self._hits is None:
             index = self.library.index_of(self.query_, keep)
         self._update_size()
+        if anchor and index is not None:
+            top = max(0, index * self.row_height - old_row)
+            self.scroll_to(y=top, animate=False, immediate=True)
+            self.move_to(index)
+            return
         self.move_to(old_cursor if index is None else index, center=index is not None)
 
     def show_hits(self, hits: Sequence[SearchHit] | None) -> None:

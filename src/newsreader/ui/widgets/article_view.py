@@ -42,6 +42,17 @@ MAX_MEASURE = 96
 MAX_STRIPS = 512
 QUOTE_BAR = "▌ "
 BULLET = "• "
+_LABELLED_CREDIT = re.compile(
+    r"^\W*(?:photo|picture|pictured|image|illustrat|credit|video|graphic|©|\(c\)|copyright)",
+    re.I,
+)
+"""A credit that already says what it credits ("Photograph: …", "© …") gets no "Photo:"."""
+
+
+def credit_label(credit: str) -> str:
+    """`Photo: Jory Pascoe`, but `Photograph: Jory Pascoe` stays as it is (never doubled)."""
+    credit = credit.strip()
+    return credit if _LABELLED_CREDIT.match(credit) else f"Photo: {credit}"
 
 
 class Match(NamedTuple):
@@ -160,8 +171,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- public API -------------------------------------------------------
 
-    def show(self, stored: StoredArticle) -> None:
-        """Display `stored` from the top, with no find matches."""
+    def show(self, stored: StoredArticle, *, keep_scroll: bool = False) -> None:
+        """Display `stored` from the top, with no find matches.
+
+        `keep_scroll` redraws in place (same scroll top, find query re-run):
+        for an article whose body was just replaced by its full text.
+        """
+        top = self.scroll_offset.y
+        query = self.find_query
         self.stored = stored
         self._units = None
         self._layout = None
@@ -171,7 +188,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.current_match = -1
         self.find_query = ""
         self._relayout()
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroll_to(y=top if keep_scroll else 0, animate=False, immediate=True)
+        if keep_scroll and query:
+            self.find(query)
         self.refresh()
 
     @property
@@ -350,7 +369,7 @@ class ArticleView(ScrollView, can_focus=True):
                 text.append(block.text, self._style("caption"))
                 if block.credit:
                     text.append("  ")
-                    text.append(f"Photo: {block.credit}", self._style("credit"))
+                    text.append(credit_label(block.credit), self._style("credit"))
                 units.append(Unit(text, prefix=("◩ ", "  "), prefix_style="caption"))
             elif block.kind == BlockKind.QUOTE:
                 text = Text()

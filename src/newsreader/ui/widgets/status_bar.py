@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
 
 FILTER_LABELS: dict[str, str] = {"all": "All", "unread": "Unread", "bookmarked": "Bookmarked"}
 
@@ -21,10 +23,26 @@ class FilterBar(Static):
         "filter-bar--active",
         "filter-bar--inactive",
         "filter-bar--position",
+        "filter-bar--scope",
+        "filter-bar--error",
     }
 
-    def show_filters(self, active: str, counts: dict[str, int], position: str = "") -> None:
+    def show_filters(
+        self,
+        active: str,
+        counts: dict[str, int],
+        position: str = "",
+        *,
+        scope: str = "",
+        failing: bool = False,
+    ) -> None:
+        """`scope` ("Feed: Harbour Gazette") leads when the sidebar narrowed the list."""
         text = Text(no_wrap=True, overflow="ellipsis")
+        if scope:
+            text.append(f" {scope} ", self.get_component_rich_style("filter-bar--scope"))
+            if failing:
+                text.append(" ! ", self.get_component_rich_style("filter-bar--error"))
+            text.append(" ")
         for i, (name, label) in enumerate(FILTER_LABELS.items()):
             if i:
                 text.append(" · ", self.get_component_rich_style("filter-bar--inactive"))
@@ -67,7 +85,8 @@ class ReaderBar(Static):
 
     plain = ""
 
-    def show_state(self, source: str, read: bool, bookmarked: bool) -> None:
+    def show_state(self, source: str, read: bool, bookmarked: bool, busy: str = "") -> None:
+        """`busy` ("Fetching full article…") is appended while a fetch runs."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" ‹ ", self.get_component_rich_style("filter-bar--inactive"))
         text.append(source or "article", self.get_component_rich_style("filter-bar--active"))
@@ -76,5 +95,40 @@ class ReaderBar(Static):
         text.append("★ bookmarked" if bookmarked else "☆ not bookmarked", mark)
         text.append("  ·  ")
         text.append("read" if read else "● unread", mark)
+        if busy:
+            text.append("  ·  ")
+            text.append(busy, self.get_component_rich_style("filter-bar--active"))
         self.plain = text.plain
         self.update(text)
+
+
+class RefreshBar(Horizontal):
+    """`Refreshing 12/50 · Harbour Gazette` and a progress bar; hidden between refreshes."""
+
+    plain = ""
+    """The label's current text (tests)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="refresh-label")
+        yield ProgressBar(total=1, show_percentage=False, show_eta=False, id="refresh-progress")
+
+    @property
+    def running(self) -> bool:
+        return self.has_class("-visible")
+
+    def start(self, total: int) -> None:
+        self.add_class("-visible")
+        self.query_one(ProgressBar).update(total=max(1, total), progress=0)
+        self._label(f"Refreshing 0/{total}…")
+
+    def step(self, done: int, total: int, title: str) -> None:
+        self.query_one(ProgressBar).update(total=max(1, total), progress=done)
+        self._label(f"Refreshing {done}/{total}" + (f" · {title}" if title else ""))
+
+    def stop(self) -> None:
+        self.remove_class("-visible")
+        self._label("")
+
+    def _label(self, value: str) -> None:
+        self.plain = value
+        self.query_one("#refresh-label", Static).update(Text(value, no_wrap=True, end=""))
