@@ -30,9 +30,7 @@ from newsreader.config import Config, load_config, save_config
 from newsreader.errors import NewsreaderError
 from newsreader.store import Feed, Library, StoredArticle
 from newsreader.ui.keys import KEYS, bindings
-from newsreader.ui.screens.help_screen import HelpScreen
 from newsreader.ui.screens.list_screen import ListScreen
-from newsreader.ui.screens.reader_screen import ReaderScreen
 
 if TYPE_CHECKING:
     from newsreader.refresh import FeedOutcome
@@ -131,10 +129,17 @@ class NewsreaderApp(App[None]):
 
     # -- screens ------------------------------------------------------------
 
+    # The reader and help screens are imported when first used: they are not
+    # on the path to the first painted list, which is what startup time is.
+
     def open_reader(self, stored: StoredArticle) -> None:
+        from newsreader.ui.screens.reader_screen import ReaderScreen
+
         self.push_screen(ReaderScreen(self.library, stored))
 
     def action_help(self) -> None:
+        from newsreader.ui.screens.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

@@ -52,7 +52,7 @@ class FilterBar(Static):
             text.append("   ")
             text.append(position, self.get_component_rich_style("filter-bar--position"))
         self.plain = text.plain
-        self.update(text)
+        self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
 
     def show_search(self, query: str, hits: int | None) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -68,7 +68,7 @@ class FilterBar(Static):
             )
         text.append("   escape clears", self.get_component_rich_style("filter-bar--inactive"))
         self.plain = text.plain
-        self.update(text)
+        self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
 
     plain = ""
     """The bar's current text (tests)."""
@@ -99,7 +99,7 @@ class ReaderBar(Static):
             text.append("  ·  ")
             text.append(busy, self.get_component_rich_style("filter-bar--active"))
         self.plain = text.plain
-        self.update(text)
+        self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
 
 
 class RefreshBar(Horizontal):
