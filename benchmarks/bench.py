@@ -201,11 +201,26 @@ def bench_keys(size: int, repeat: int) -> dict[str, Any]:
     }
 
 
-async def _open_article(app: Any, library: Library, article_id: int) -> float:
+async def _open_article(app: Any, library: Library, article_id: int | None) -> float:
+    """Seconds from asking for the reader to the screen being painted and idle.
+
+    With `article_id=None` a trivial screen holding one label is pushed
+    instead: the cost of a screen switch in Textual, measured in the same run.
+    """
+    from textual.screen import Screen
+    from textual.widgets import Label
+
+    class Trivial(Screen[None]):
+        def compose(self) -> Iterator[Label]:
+            yield Label("baseline")
+
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         start = time.perf_counter()
-        app.open_reader(library.get(article_id))
+        if article_id is None:
+            app.push_screen(Trivial())
+        else:
+            app.open_reader(library.get(article_id))
         await pilot.pause()
         await pilot.pause()
         elapsed = time.perf_counter() - start
@@ -216,16 +231,25 @@ async def _open_article(app: Any, library: Library, article_id: int) -> float:
 def bench_open(words: list[int], runs: int) -> dict[str, Any]:
     from newsreader.ui.app import NewsreaderApp
 
-    results: dict[str, Any] = {"method": "headless run_test, open_article() to painted"}
+    results: dict[str, Any] = {
+        "method": "headless run_test: open_reader() until painted and idle, median;"
+        " net = minus pushing a one-label screen in the same app",
+    }
     tmp = Path(tempfile.mkdtemp(prefix="nr-bench-open-"))
     with Library(tmp / "library.sqlite3") as library:
-        ids = {n: library.add_article(synthetic.long_article(n)).id for n in words}
+        ids: dict[int | None, int | None] = {None: None}
+        ids.update({n: library.add_article(synthetic.long_article(n)).id for n in words})
+        medians: dict[int | None, float] = {}
         for n, article_id in ids.items():
             samples = []
             for _ in range(runs):
                 app = NewsreaderApp(library, config_path=tmp / "config.toml")
                 samples.append(asyncio.run(_open_article(app, library, article_id)))
-            results[f"{n // 1000}k_words_ms"] = round(statistics.median(samples) * 1000, 1)
+            medians[n] = statistics.median(samples) * 1000
+        base = medians.pop(None)
+        results["trivial_screen_ms"] = round(base, 1)
+        for n, ms in medians.items():
+            results[f"{n // 1000}k_words"] = {"ms": round(ms, 1), "net_ms": round(ms - base, 1)}
     shutil.rmtree(tmp, ignore_errors=True)
     return results
 

@@ -99,7 +99,6 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ReaderBar(id="reader-bar")
         yield ArticleView(id="article-view")
-        yield FindBar(id="find-bar")
         yield Footer(compact=True)
 
     @property
@@ -108,11 +107,13 @@ class ReaderScreen(Screen[None]):
 
     @property
     def find_bar(self) -> FindBar:
+        """The find bar; mounted on the first `/` (an Input costs ~25 ms to open a screen)."""
         return self.query_one(FindBar)
 
     @property
     def find_open(self) -> bool:
-        return self.find_bar.has_class("-visible")
+        bars = self.query(FindBar)
+        return bool(bars) and bars.first().has_class("-visible")
 
     def on_mount(self) -> None:
         self.view.show(self.stored)
@@ -136,7 +137,9 @@ class ReaderScreen(Screen[None]):
 
     # -- find -------------------------------------------------------------
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
+        if not self.query(FindBar):
+            await self.mount(FindBar(id="find-bar"), before=self.query_one(Footer))
         bar = self.find_bar
         bar.add_class("-visible")
         bar.input.focus()
@@ -144,9 +147,10 @@ class ReaderScreen(Screen[None]):
             self.view.find(bar.value)
 
     def close_find(self) -> None:
-        bar = self.find_bar
-        bar.remove_class("-visible")
-        bar.input.value = ""
+        if self.query(FindBar):
+            bar = self.find_bar
+            bar.remove_class("-visible")
+            bar.input.value = ""
         self.view.clear_find()
         self.view.focus()
 
@@ -176,7 +180,8 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleView.FindChanged)
     def _find_counter(self, event: ArticleView.FindChanged) -> None:
-        self.find_bar.set_counter(event.current, event.total)
+        if self.query(FindBar):
+            self.find_bar.set_counter(event.current, event.total)
 
     # -- article actions ---------------------------------------------------
 

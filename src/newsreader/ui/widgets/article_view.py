@@ -108,7 +108,12 @@ def wrap_offsets(plain: str, width: int) -> list[tuple[int, int]]:
     position = 0
     for piece in plain.split("\n"):
         if piece:
-            bounds = [0, *divide_line(piece, max(1, width), fold=True), len(piece)]
+            breaks = (
+                _ascii_breaks(piece, max(1, width))
+                if piece.isascii() and "\t" not in piece
+                else divide_line(piece, max(1, width), fold=True)
+            )
+            bounds = [0, *breaks, len(piece)]
             for start, end in pairwise(bounds):
                 if end > start:
                     spans.append((position + start, position + end))
@@ -116,6 +121,30 @@ def wrap_offsets(plain: str, width: int) -> list[tuple[int, int]]:
             spans.append((position, position))
         position += len(piece) + 1
     return spans or [(0, 0)]
+
+
+def _ascii_breaks(piece: str, width: int) -> list[int]:
+    """`rich`'s `divide_line` for one-cell-per-character text, a line at a time.
+
+    Rich measures every word; a 100k-word article spent most of its opening
+    time there. For ASCII the last space within the width is one `rfind`.
+    """
+    breaks: list[int] = []
+    start = 0
+    size = len(piece)
+    while size - start > width:
+        cut = piece.rfind(" ", start, start + width + 1)
+        if cut <= start:
+            following = start + width  # a word longer than the line: fold it
+        else:
+            following = cut + 1
+            while following < size and piece[following] == " ":
+                following += 1
+        if following >= size:
+            break
+        breaks.append(following)
+        start = following
+    return breaks
 
 
 class ArticleView(ScrollView, can_focus=True):
