@@ -73,12 +73,12 @@ class ListScreen(Screen[None]):
         """The user's `s` (None: follow the terminal width)."""
 
     def compose(self) -> ComposeResult:
+        # The search box and the refresh bar are mounted on first use: each
+        # is several widgets that only cost start-up time until then.
         yield FilterBar(id="filter-bar")
-        yield SearchInput(placeholder="search the library", id="search-input")
         with Horizontal(id="list-body"):
             yield FeedSidebar(id="sidebar")
             yield ArticleList(self.library, id="article-list")
-        yield RefreshBar(id="refresh-bar")
         yield Footer(compact=True)
 
     @property
@@ -87,7 +87,12 @@ class ListScreen(Screen[None]):
 
     @property
     def search_input(self) -> SearchInput:
-        return self.query_one(SearchInput)
+        found = self.query(SearchInput)
+        if found:
+            return found.first()
+        box = SearchInput(placeholder="search the library", id="search-input")
+        self.mount(box, after=self.filter_bar)
+        return box
 
     @property
     def filter_bar(self) -> FilterBar:
@@ -99,7 +104,12 @@ class ListScreen(Screen[None]):
 
     @property
     def refresh_bar(self) -> RefreshBar:
-        return self.query_one(RefreshBar)
+        found = self.query(RefreshBar)
+        if found:
+            return found.first()
+        bar = RefreshBar(id="refresh-bar")
+        self.mount(bar, before=self.query_one(Footer))
+        return bar
 
     @property
     def sidebar_open(self) -> bool:
@@ -371,7 +381,8 @@ class ListScreen(Screen[None]):
 
     def action_clear_search(self) -> None:
         """Leave search mode and return to the list as it was (cursor on the last article)."""
-        if not self.article_list.searching and not self.search_input.has_class("-visible"):
+        boxes = self.query(SearchInput)
+        if not self.article_list.searching and not (boxes and boxes.first().has_class("-visible")):
             return
         if self._search_timer is not None:
             self._search_timer.stop()

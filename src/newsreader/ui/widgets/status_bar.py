@@ -108,9 +108,17 @@ class RefreshBar(Horizontal):
     plain = ""
     """The label's current text (tests)."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Held directly so the bar works the moment it is mounted lazily, before compose.
+        self._text = Static(id="refresh-label")
+        self._progress = ProgressBar(
+            total=1, show_percentage=False, show_eta=False, id="refresh-progress"
+        )
+
     def compose(self) -> ComposeResult:
-        yield Static(id="refresh-label")
-        yield ProgressBar(total=1, show_percentage=False, show_eta=False, id="refresh-progress")
+        yield self._text
+        yield self._progress
 
     @property
     def running(self) -> bool:
@@ -118,11 +126,11 @@ class RefreshBar(Horizontal):
 
     def start(self, total: int) -> None:
         self.add_class("-visible")
-        self.query_one(ProgressBar).update(total=max(1, total), progress=0)
+        self._progress.update(total=max(1, total), progress=0)
         self._label(f"Refreshing 0/{total}…")
 
     def step(self, done: int, total: int, title: str) -> None:
-        self.query_one(ProgressBar).update(total=max(1, total), progress=done)
+        self._progress.update(total=max(1, total), progress=done)
         self._label(f"Refreshing {done}/{total}" + (f" · {title}" if title else ""))
 
     def stop(self) -> None:
@@ -131,4 +139,4 @@ class RefreshBar(Horizontal):
 
     def _label(self, value: str) -> None:
         self.plain = value
-        self.query_one("#refresh-label", Static).update(Text(value, no_wrap=True, end=""))
+        self._text.update(Text(value, no_wrap=True, end=""))
