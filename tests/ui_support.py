@@ -50,7 +50,7 @@ def feature_article() -> Article:
         Block(
             BlockKind.QUOTE,
             "Every tide that comes in without a wall costs us another metre of road.",
-            speaker="Valery Gerasimov",
+            speaker="Tamsin Pellow",
         ),
         Block(
             BlockKind.PARAGRAPH,
@@ -60,7 +60,7 @@ def feature_article() -> Article:
     ]
     quotes = [
         Quote(inline, "Morwenna Tregarthen", 0, start, end),
-        Quote(blocks[4].text, "Valery Gerasimov", 4, 0, len(blocks[4].text)),
+        Quote(blocks[4].text, "Tamsin Pellow", 4, 0, len(blocks[4].text)),
     ]
     return Article(
         title=FEATURE_TITLE,

@@ -35,6 +35,8 @@ from newsreader.ui.screens.list_screen import ListScreen
 if TYPE_CHECKING:
     from newsreader.refresh import FeedOutcome
 
+READER = "reader"
+"""Name of the installed (reused) reader screen."""
 CANCEL_POLL = 0.1
 """Seconds between checks, in the refresh thread, for the app quitting."""
 NO_FEEDS_HINT = (
@@ -133,9 +135,21 @@ class NewsreaderApp(App[None]):
     # on the path to the first painted list, which is what startup time is.
 
     def open_reader(self, stored: StoredArticle) -> None:
+        """Show `stored` in the reader, built once and reused for every later article.
+
+        Composing a screen (footer, bars, styles) costs far more than drawing
+        an article; an installed screen survives being popped, so the second
+        article opens at the price of its own rendering.
+        """
         from newsreader.ui.screens.reader_screen import ReaderScreen
 
-        self.push_screen(ReaderScreen(self.library, stored))
+        if not self.is_screen_installed(READER):
+            self.install_screen(ReaderScreen(self.library, stored), READER)
+        else:
+            reader = self.get_screen(READER)
+            assert isinstance(reader, ReaderScreen)
+            reader.load(stored)
+        self.push_screen(READER)
 
     def action_help(self) -> None:
         from newsreader.ui.screens.help_screen import HelpScreen

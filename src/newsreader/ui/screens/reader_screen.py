@@ -119,6 +119,15 @@ class ReaderScreen(Screen[None]):
         self.view.show(self.stored)
         self._update_bar()
 
+    def load(self, stored: StoredArticle) -> None:
+        """Show another article in this (reused) screen, from the top, find bar closed."""
+        self.stored = stored
+        self.fetching = False
+        self.close_find()
+        self.view.show(stored)
+        self.view.focus()
+        self._update_bar()
+
     def _update_bar(self) -> None:
         self.query_one(ReaderBar).show_state(
             self.stored.article.source,
