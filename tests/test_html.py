@@ -145,7 +145,7 @@ def test_sample_article_page() -> None:
         name="sample-article.html",
         url="https://example.org/news/sea-wall",
     )
-    assert article.title == "Harbour town votes to rebuild sea wall with salvaged stone"
+    assert article.title == "Westmere sea wall: how the old quay's stone will be reused"
     assert article.published == datetime(2024, 3, 14, 9, 30, tzinfo=UTC)
     assert article.source == "The Coastline Courier"
     assert article.url == "https://example.org/news/sea-wall"
