@@ -123,6 +123,14 @@ def test_open_find_bookmark_quit_relaunch(tmp_path: Path, tmux: Tmux) -> None:
     screen = tmux.wait_for(lambda s: "Bookmarked 1" in s, "the relaunched list")
     line = next(row for row in screen.splitlines() if FEATURE_TITLE in row)
     assert "★" in line
+
+    # Typed at full speed right after `/`: every key lands in the search box
+    # (a `q` reaching the list would quit the app).
+    tmux.keys("/")
+    tmux.type("quay")
+    tmux.wait_for(lambda s: "quay" in s and "hit" in s, "the library search hits")
+    tmux.keys("Escape")
+    tmux.wait_for(lambda s: "Bookmarked 1" in s, "the list after clearing the search")
     tmux.keys("q")
     tmux.wait_exit()
 

@@ -73,9 +73,9 @@ class ListScreen(Screen[None]):
         """The user's `s` (None: follow the terminal width)."""
 
     def compose(self) -> ComposeResult:
-        # The search box and the refresh bar are mounted on first use: each
-        # is several widgets that only cost start-up time until then.
+        # The refresh bar is mounted on first use: it only costs start-up time here.
         yield FilterBar(id="filter-bar")
+        yield SearchInput(placeholder="search the library", id="search-input")
         with Horizontal(id="list-body"):
             yield FeedSidebar(id="sidebar")
             yield ArticleList(self.library, id="article-list")
@@ -87,12 +87,7 @@ class ListScreen(Screen[None]):
 
     @property
     def search_input(self) -> SearchInput:
-        found = self.query(SearchInput)
-        if found:
-            return found.first()
-        box = SearchInput(placeholder="search the library", id="search-input")
-        self.mount(box, after=self.filter_bar)
-        return box
+        return self.query_one(SearchInput)
 
     @property
     def filter_bar(self) -> FilterBar:
@@ -370,7 +365,10 @@ class ListScreen(Screen[None]):
     def action_search(self) -> None:
         box = self.search_input
         box.add_class("-visible")
-        box.focus()
+        # Shown and focused now, not at the next style update: the query typed
+        # right after `/` must land in the box (a `q` in the list would quit).
+        box.display = True
+        self.set_focus(box)
         if not self.article_list.searching:
             self.article_list.empty_message = "No matches."
             self.article_list.show_hits([])
@@ -381,14 +379,14 @@ class ListScreen(Screen[None]):
 
     def action_clear_search(self) -> None:
         """Leave search mode and return to the list as it was (cursor on the last article)."""
-        boxes = self.query(SearchInput)
-        if not self.article_list.searching and not (boxes and boxes.first().has_class("-visible")):
+        if not self.article_list.searching and not self.search_input.has_class("-visible"):
             return
         if self._search_timer is not None:
             self._search_timer.stop()
         self.workers.cancel_group(self, "search")
         box = self.search_input
         box.remove_class("-visible")
+        box.display = False
         box.value = ""
         self._search_query = ""
         listing = self.article_list

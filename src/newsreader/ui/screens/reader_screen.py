@@ -99,6 +99,7 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ReaderBar(id="reader-bar")
         yield ArticleView(id="article-view")
+        yield FindBar(id="find-bar")
         yield Footer(compact=True)
 
     @property
@@ -107,13 +108,11 @@ class ReaderScreen(Screen[None]):
 
     @property
     def find_bar(self) -> FindBar:
-        """The find bar; mounted on the first `/` (an Input costs ~25 ms to open a screen)."""
         return self.query_one(FindBar)
 
     @property
     def find_open(self) -> bool:
-        bars = self.query(FindBar)
-        return bool(bars) and bars.first().has_class("-visible")
+        return self.find_bar.has_class("-visible")
 
     def on_mount(self) -> None:
         self.view.show(self.stored)
@@ -146,20 +145,21 @@ class ReaderScreen(Screen[None]):
 
     # -- find -------------------------------------------------------------
 
-    async def action_find(self) -> None:
-        if not self.query(FindBar):
-            await self.mount(FindBar(id="find-bar"), before=self.query_one(Footer))
+    def action_find(self) -> None:
         bar = self.find_bar
         bar.add_class("-visible")
-        bar.input.focus()
+        # Shown and focused now, not at the next style update: the query typed
+        # right after `/` must land in the bar, not in the article.
+        bar.display = True
+        self.set_focus(bar.input)
         if bar.value:
             self.view.find(bar.value)
 
     def close_find(self) -> None:
-        if self.query(FindBar):
-            bar = self.find_bar
-            bar.remove_class("-visible")
-            bar.input.value = ""
+        bar = self.find_bar
+        bar.remove_class("-visible")
+        bar.display = False
+        bar.input.value = ""
         self.view.clear_find()
         self.view.focus()
 
@@ -189,8 +189,7 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleView.FindChanged)
     def _find_counter(self, event: ArticleView.FindChanged) -> None:
-        if self.query(FindBar):
-            self.find_bar.set_counter(event.current, event.total)
+        self.find_bar.set_counter(event.current, event.total)
 
     # -- article actions ---------------------------------------------------
 

@@ -39,6 +39,7 @@ from textual.strip import Strip
 
 from newsreader.store import ArticleRow, Library, ListQuery, SearchHit
 from newsreader.ui.keys import bindings
+from newsreader.ui.widgets.typeahead import open_box_or_forward
 
 PAGE_SIZE = 100
 MAX_PAGES = 8
@@ -57,6 +58,9 @@ class ArticleList(ScrollView, can_focus=True):
     """Virtual list of articles backed by `Library` keyset pages."""
 
     BINDINGS = bindings("list-nav")
+
+    def on_key(self, event: events.Key) -> None:
+        open_box_or_forward(self, event, getattr(self.screen, "action_search", lambda: None))
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",

@@ -36,6 +36,7 @@ from textual.strip import Strip
 from newsreader.model import Article, BlockKind
 from newsreader.store import StoredArticle
 from newsreader.ui.keys import bindings
+from newsreader.ui.widgets.typeahead import open_box_or_forward
 
 MAX_MEASURE = 96
 """Widest text column: long lines are hard to read at 200 columns, so the text is centred."""
@@ -151,6 +152,9 @@ class ArticleView(ScrollView, can_focus=True):
     """Scrollable, searchable rendering of one `StoredArticle`."""
 
     BINDINGS = bindings("reader-nav")
+
+    def on_key(self, event: events.Key) -> None:
+        open_box_or_forward(self, event, getattr(self.screen, "action_find", lambda: None))
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--title",

@@ -1,0 +1,41 @@
+"""Keys typed right after `/` reach the search or find box, not the list or article.
+
+Textual forwards a key to the widget focused when the app reads it, and runs
+bindings only once the key has bubbled up to the app. Typing `/stone` quickly
+queues all six keys on the article view before the `/` binding has moved the
+focus, so `stone` was lost and `o`, `n`, `e` ran reader commands (open in the
+browser, next match, fetch the page). So the widget itself opens the box on
+`/`, synchronously, and hands any printable key that arrives while an `Input`
+holds the focus over to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input
+
+
+def open_box_or_forward(widget: Widget, event: events.Key, open_box: Callable[[], None]) -> None:
+    """`on_key` body for the list and the article view: `/` opens the box at once."""
+    if event.key == "slash" and widget.screen.focused is widget:
+        event.stop()
+        event.prevent_default()
+        open_box()
+        return
+    forward_typeahead(widget, event)
+
+
+def forward_typeahead(widget: Widget, event: events.Key) -> bool:
+    """If `event` was meant for the focused input, insert it there; True when handled."""
+    focused = widget.screen.focused
+    if focused is widget or not isinstance(focused, Input):
+        return False
+    if not event.is_printable or event.character is None:
+        return False
+    focused.insert_text_at_cursor(event.character)
+    event.stop()
+    event.prevent_default()
+    return True
