@@ -30,6 +30,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
@@ -111,6 +112,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self._lines: OrderedDict[tuple[int, int, int], Strip] = OrderedDict()
         self._hits: list[SearchHit] | None = None
+        self._base_style: Style | None = None
 
     # -- data -------------------------------------------------------------
 
@@ -311,6 +313,14 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _clear_lines(self) -> None:
         self._lines.clear()
+        self._base_style = None
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own style, cached: Textual recomputes `rich_style` from every ancestor."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
 
     # -- rendering --------------------------------------------------------
 
@@ -326,15 +336,15 @@ class ArticleList(ScrollView, can_focus=True):
                     style=self.get_component_rich_style("article-list--empty"),
                 )
                 return self._to_strip(text, width)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         if index >= self.row_count:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         key = (index, sub, width)
         strip = self._lines.get(key)
         if strip is None:
             row = self.row_at(index)
             if row is None:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self.base_style)
             if sub == 0:
                 strip = self._row_strip(row, width)
             else:
@@ -358,7 +368,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _to_strip(self, text: Text, width: int) -> Strip:
         segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, self.base_style)
 
     def _row_strip(self, row: ArticleRow, width: int) -> Strip:
         """The row as segments built directly: 4x cheaper than rendering a `Text`.
@@ -389,7 +399,7 @@ class ArticleList(ScrollView, can_focus=True):
         if date_width:
             date_style = self.get_component_rich_style("article-list--date")
             segments += [Segment("  "), Segment(date, date_style)]
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, self.base_style)
 
     def _snippet_text(self, hit: SearchHit, width: int) -> Text:
         """The hit's snippet under its title, matched words highlighted."""
