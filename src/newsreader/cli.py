@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,24 +114,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
-    return number
+def _counting_number(describe: str) -> Callable[[str], int]:
+    """An argparse type for whole numbers from 1, whose errors say what was expected."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise argparse.ArgumentTypeError(f"{value!r} is not {describe}")
+        return number
+
+    return parse
 
 
-def _article_id(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an article ID (a number)") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an article ID (IDs start at 1)")
-    return number
+_positive_int = _counting_number("a number of at least 1")
+_article_id = _counting_number("an article ID (a number from 1)")
 
 
 # -- helpers ----------------------------------------------------------------
