@@ -20,6 +20,11 @@ WORDS_PER_MINUTE = 230
 """Reading speed used for `Article.reading_minutes` (adult silent reading of news prose)."""
 
 
+def reading_minutes(words: int) -> int:
+    """Whole minutes at `WORDS_PER_MINUTE`, at least 1 for any non-empty article."""
+    return max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0
+
+
 class BlockKind(StrEnum):
     """What a body block is; the reader styles each kind differently."""
 
@@ -125,9 +130,16 @@ class Article:
 
     @property
     def reading_minutes(self) -> int:
-        """Whole minutes at `WORDS_PER_MINUTE`, at least 1 for any non-empty article."""
-        words = self.words
-        return max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0
+        return reading_minutes(self.words)
+
+    def meta_line(self) -> str:
+        """`source · 12 Mar 2026 · 642 words · 3 min read`: the header line of every view."""
+        parts = [self.source] if self.source else []
+        if self.published:
+            parts.append(self.published.strftime("%d %b %Y"))
+        parts.append(f"{self.words:,} words")
+        parts.append(f"{self.reading_minutes} min read")
+        return " · ".join(parts)
 
     def content_hash(self) -> str:
         """Identity of the content for deduplication: same text, same hash.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from newsreader.model import Article, BlockKind, Quote
+from newsreader.model import BlockKind, Quote
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -28,16 +28,6 @@ QUOTE_BAR = "magenta"
 QUOTE = "italic magenta"
 SPEAKER = "bold magenta"
 MATCH = "bold reverse"
-
-
-def meta_line(article: Article) -> str:
-    """`source · date · N words · M min read`: the header of every article."""
-    parts = [article.source] if article.source else []
-    if article.published:
-        parts.append(article.published.strftime("%Y-%m-%d %H:%M"))
-    parts.append(f"{article.words:,} words")
-    parts.append(f"{article.reading_minutes} min read")
-    return " · ".join(parts)
 
 
 def _quotes_by_block(quotes: Iterable[Quote]) -> dict[int, list[Quote]]:
@@ -57,7 +47,7 @@ def article_text(stored: StoredArticle) -> Text:
         "★ bookmarked" if stored.bookmarked else ""
     )
     out.append(article.title + "\n", style=TITLE)
-    out.append(meta_line(article), style=META)
+    out.append(article.meta_line(), style=META)
     if flags:
         out.append("  " + flags, style="yellow")
     out.append("\n")
@@ -138,7 +128,7 @@ def _md_escape(text: str) -> str:
 def article_markdown(stored: StoredArticle) -> str:
     """One article as Markdown, for `export --format markdown`."""
     article = stored.article
-    lines = [f"# {_md_escape(article.title)}", "", f"*{_md_escape(meta_line(article))}*"]
+    lines = [f"# {_md_escape(article.title)}", "", f"*{_md_escape(article.meta_line())}*"]
     if article.url:
         lines += ["", f"<{article.url}>"]
     if article.key_points:

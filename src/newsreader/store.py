@@ -35,7 +35,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from newsreader.errors import CorruptLibraryError, NotFoundError, SearchQueryError, StoreError
-from newsreader.model import Article, Block, Quote
+from newsreader.model import Article, Block, Quote, reading_minutes
 from newsreader.sanitize import clean_line, clean_text, has_unsafe
 
 BUSY_TIMEOUT_MS = 5000
@@ -216,7 +216,7 @@ class ArticleRow:
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, -(-self.words // 230)) if self.words else 0
+        return reading_minutes(self.words)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -365,17 +365,7 @@ class ArticleView(ScrollView, can_focus=True):
         title.append(article.title, self._style("title"))
         units.append(Unit(title))
 
-        meta = Text()
-        meta_style = self._style("meta")
-        parts = []
-        if article.source:
-            parts.append(article.source)
-        if article.published:
-            parts.append(article.published.strftime("%d %b %Y"))
-        parts.append(f"{article.words:,} words")
-        parts.append(f"{article.reading_minutes} min read")
-        meta.append(" · ".join(parts), meta_style)
-        units.append(Unit(meta))
+        units.append(Unit(Text(article.meta_line(), self._style("meta"))))
         units.append(blank)
 
         if article.key_points:
