@@ -250,3 +250,13 @@ def test_new_library_flag_moves_a_corrupt_file_aside(data_dir: Path, article_fil
     kept = list(data_dir.glob("library.sqlite3.broken-*"))
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"garbage")
     assert json.loads(run_cli("list", "--json", data_dir=data_dir).stdout)["total"] == 1
+
+
+def test_data_dir_flag_works_after_the_command(article_file: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    run_cli("import", str(article_file), "--data-dir", str(elsewhere), data_dir=tmp_path / "env")
+    listing = json.loads(
+        run_cli("list", "--json", "--data-dir", str(elsewhere), data_dir=tmp_path / "env").stdout
+    )
+    assert listing["total"] == 1
+    assert not (tmp_path / "env" / "library.sqlite3").exists()

@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("--json", action="store_true", help="print one JSON document")
+        # Accepted after the command too (`newsreader list --data-dir D`); SUPPRESS keeps
+        # a value given before the command when this one is absent.
+        cmd.add_argument(
+            "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="library location"
+        )
         return cmd
 
     cmd = command("import", "import article files, web pages, feeds or OPML (dirs recursively)")
