@@ -38,6 +38,8 @@ def clean_text(text: str) -> str:
     """Return `text` with escape sequences and control/bidi/zero-width characters removed."""
     if not text:
         return ""
+    if _all_printable(text):
+        return text
     text = _NEWLINES.sub("\n", text)
     if "\x1b" in text:
         text = _OSC.sub("", text)
@@ -53,4 +55,17 @@ def clean_line(text: str) -> str:
 
 def has_unsafe(text: str) -> bool:
     """True when `text` holds anything `clean_text` would remove (used by tests and guards)."""
+    if _all_printable(text):
+        return False
     return bool(_UNSAFE.search(text)) or "\r" in text
+
+
+def _all_printable(text: str) -> bool:
+    """Fast path: nothing to clean when every character but tab/newline is printable.
+
+    Every character `clean_text` removes or rewrites (controls, bidi and
+    zero-width format characters, line/paragraph separators, surrogates) is
+    non-printable to `str.isprintable`, which scans in C; most article text
+    passes and skips the regular expressions (~5 µs instead of ~100 µs for 3 KB).
+    """
+    return text.replace("\n", "").replace("\t", "").isprintable()
