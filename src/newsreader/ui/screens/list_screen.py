@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
@@ -24,6 +24,7 @@ from newsreader.store import Feed, Library, ListQuery, SearchHit
 from newsreader.ui.keys import Scope, bindings
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
+from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar, RefreshBar
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class ListScreen(Screen[None]):
         with Horizontal(id="list-body"):
             yield FeedSidebar(id="sidebar")
             yield ArticleList(self.library, id="article-list")
-        yield Footer(compact=True)
+        yield KeyHints(id="key-hints")
 
     @property
     def article_list(self) -> ArticleList:
@@ -103,7 +104,7 @@ class ListScreen(Screen[None]):
         if found:
             return found.first()
         bar = RefreshBar(id="refresh-bar")
-        self.mount(bar, before=self.query_one(Footer))
+        self.mount(bar, before=self.query_one(KeyHints))
         return bar
 
     @property

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from newsreader.errors import NewsreaderError
 from newsreader.store import Library, StoredArticle
@@ -22,6 +22,7 @@ from newsreader.ui.keys import Scope, bindings
 from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.find_bar import FindBar
+from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import ReaderBar
 from newsreader.urls import describe_url, is_safe_web_url
 
@@ -100,7 +101,7 @@ class ReaderScreen(Screen[None]):
         yield ReaderBar(id="reader-bar")
         yield ArticleView(id="article-view")
         yield FindBar(id="find-bar")
-        yield Footer(compact=True)
+        yield KeyHints(id="key-hints")
 
     @property
     def view(self) -> ArticleView:
