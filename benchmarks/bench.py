@@ -138,6 +138,15 @@ def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
     newsreader = shutil.which("newsreader")
     if not newsreader:
         return {"skipped": "newsreader command not installed"}
+    # Byte-compile newsreader first, as any launch after the first would have it
+    # (Textual's modules in site-packages already are; this machine also sets
+    # PYTHONDONTWRITEBYTECODE, which would otherwise recompile ours every launch).
+    import newsreader
+
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(newsreader.__file__).parent)],
+        check=False,
+    )
     env = dict(os.environ)
     config = tempfile.mkdtemp(prefix="nr-bench-config-")
     env["NEWSREADER_CONFIG_DIR"] = config
