@@ -116,11 +116,15 @@ def first_paint(
     elapsed = float("nan")
     peak = 0
     try:
+        screen = ""
         while time.perf_counter() - start < timeout:
-            if marker in tmux("capture-pane", "-p", "-t", session):
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if marker in screen:
                 elapsed = time.perf_counter() - start
                 break
             time.sleep(0.02)
+        else:
+            log(f"  no {marker!r} on screen after {timeout:.0f} s; screen was:\n{screen[:800]}")
         pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
         time.sleep(0.3)
         with contextlib.suppress(OSError, ValueError):
@@ -141,10 +145,10 @@ def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
     # Byte-compile newsreader first, as any launch after the first would have it
     # (Textual's modules in site-packages already are; this machine also sets
     # PYTHONDONTWRITEBYTECODE, which would otherwise recompile ours every launch).
-    import newsreader
+    import newsreader as package
 
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(Path(newsreader.__file__).parent)],
+        [sys.executable, "-m", "compileall", "-q", str(Path(package.__file__).parent)],
         check=False,
     )
     env = dict(os.environ)
