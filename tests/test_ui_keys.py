@@ -528,3 +528,15 @@ async def test_reader_screen_is_reused_with_a_fresh_state(library: Library) -> N
         assert view(app).scroll_offset.y == 0
         assert HOSTILE_TITLE in view(app).visible_text()
         assert FEATURE_TITLE not in view(app).visible_text()
+
+
+async def test_clicking_a_key_hint_runs_its_action(library: Library) -> None:
+    from newsreader.ui.widgets.key_hints import KeyHints
+
+    app = NewsreaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        hints = app.screen.query_one(KeyHints)
+        start = next(s for s, _e, _n, action in hints._targets if action == "help")
+        await pilot.click(KeyHints, offset=(start + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
