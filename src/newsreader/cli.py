@@ -182,9 +182,6 @@ def open_library(args: argparse.Namespace) -> Library:
         return Library(path)
 
 
-_open_library = open_library
-
-
 def _write_output(text: str, output: str | None) -> None:
     """Write to stdout, or atomically to a file so a crash never leaves half an export."""
     if output is None:
@@ -230,7 +227,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from newsreader.importer import import_paths
 
-    with _open_library(args) as library:
+    with open_library(args) as library:
         report = import_paths(library, args.paths)
     if args.json:
         _print_json(report.to_dict())
@@ -307,11 +304,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         source=args.source,
         order="title" if args.by_title else "date",
     )
-    with _open_library(args) as library:
+    with open_library(args) as library:
         rows = library.page(query, limit=args.limit)
         total = library.count(query)
     if args.json:
-        with _open_library(args) as library:
+        with open_library(args) as library:
             articles = [_row_document(library, row.to_dict()) for row in rows]
         _print_json({"total": total, "articles": articles})
         return EXIT_OK
@@ -334,7 +331,7 @@ def _row_document(library: Library, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open_library(args) as library:
+    with open_library(args) as library:
         stored = library.get(args.id)
     if args.json:
         _print_json(stored.to_dict())
@@ -347,10 +344,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     text = " ".join(args.query)
-    with _open_library(args) as library:
+    with open_library(args) as library:
         hits = library.search(text, limit=args.limit, raw=args.raw)
     if args.json:
-        with _open_library(args) as library:
+        with open_library(args) as library:
             results = [_row_document(library, hit.to_dict()) for hit in hits]
         _print_json({"query": text, "results": results})
         return EXIT_OK
@@ -372,7 +369,7 @@ def cmd_set_state(args: argparse.Namespace) -> int:
     action = args.command
     failed: list[str] = []
     changed: list[int] = []
-    with _open_library(args) as library:
+    with open_library(args) as library:
         for article_id in dict.fromkeys(args.ids):
             try:
                 if action in ("read", "unread"):
@@ -397,7 +394,7 @@ def cmd_set_state(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from newsreader.store import ListQuery
 
-    with _open_library(args) as library:
+    with open_library(args) as library:
         if args.format == "opml":
             from newsreader.parse.opml import Subscription, write_opml
 

@@ -928,13 +928,6 @@ class Library:
         total, read, bookmarked = rows["articles"], rows["read"], rows["bookmarks"]
         return {"all": total, "unread": total - read, "read": read, "bookmarked": bookmarked}
 
-    def sources(self) -> list[tuple[str, int]]:
-        """Every source with its article count, most articles first."""
-        rows = self._read(
-            "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source"
-        )
-        return [(str(source), int(n)) for source, n in rows]
-
     def iter_articles(
         self, query: ListQuery = ListQuery(), *, batch: int = 200
     ) -> Iterator[StoredArticle]:
@@ -1227,10 +1220,3 @@ def quarantine_library(path: Path) -> Path:
             side.rename(target.with_name(target.name + suffix))
     path.rename(target)
     return target
-
-
-def open_library(data_dir: Path) -> Library:
-    """Open (creating if needed) the library in `data_dir`."""
-    from newsreader.paths import database_path
-
-    return Library(database_path(data_dir))
