@@ -260,3 +260,24 @@ def test_data_dir_flag_works_after_the_command(article_file: Path, tmp_path: Pat
     )
     assert listing["total"] == 1
     assert not (tmp_path / "env" / "library.sqlite3").exists()
+
+
+def test_first_reader_start_imports_the_samples_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI entry point seeds a new library with the bundled samples, and only once."""
+    import newsreader.ui.app
+    from newsreader import cli
+    from newsreader.store import Library
+
+    seen: list[int] = []
+    monkeypatch.setattr(newsreader.ui.app, "run", lambda library, **_: seen.append(library.count()))
+    monkeypatch.setenv("NEWSREADER_CONFIG_DIR", str(tmp_path / "config"))
+    data = tmp_path / "data"
+    assert cli.main(["--data-dir", str(data)]) == 0
+    assert seen[0] >= 8
+    with Library(data / "library.sqlite3") as library:
+        first = [row.id for row in library.page(limit=100)]
+        library.set_read(first, True)
+    assert cli.main(["--data-dir", str(data)]) == 0
+    assert seen[1] == seen[0], "the samples are not imported twice"

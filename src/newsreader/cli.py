@@ -204,14 +204,14 @@ def _write_output(text: str, output: str | None) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    """Open the reader; a brand-new library is seeded with the bundled samples."""
+    """Open the reader; a library that never had any articles gets the bundled samples.
 
-    path = database_path(data_dir(args.data_dir))
-    first_run = not path.exists()
+    Only the reader does this, once per library (remembered in its settings);
+    CLI subcommands never add samples.
+    """
     library = open_library(args)
-    first_run = first_run or (library.is_empty() and not library.get_state("samples.offered"))
     try:
-        if first_run and library.is_empty():
+        if library.is_empty() and not library.get_state("samples.offered"):
             from newsreader.importer import import_paths
 
             import_paths(library, [samples_dir()], skip=frozenset({"opml"}))
