@@ -307,9 +307,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         rows = library.page(query, limit=args.limit)
         total = library.count(query)
+        points = library.key_points_of([row.id for row in rows]) if args.json else {}
     if args.json:
-        with open_library(args) as library:
-            articles = [_row_document(library, row.to_dict()) for row in rows]
+        articles = [_row_document(row.to_dict(), points) for row in rows]
         _print_json({"total": total, "articles": articles})
         return EXIT_OK
     from newsreader.render import row_text
@@ -324,9 +324,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _row_document(library: Library, row: dict[str, Any]) -> dict[str, Any]:
+def _row_document(row: dict[str, Any], points: dict[int, list[str]]) -> dict[str, Any]:
     """A list/search row in the documented article shape: everything but blocks and quotes."""
-    row["key_points"] = library.get(row["id"]).article.key_points
+    row["key_points"] = points.get(row["id"], [])
     return row
 
 
@@ -346,9 +346,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     text = " ".join(args.query)
     with open_library(args) as library:
         hits = library.search(text, limit=args.limit, raw=args.raw)
+        points = library.key_points_of([hit.row.id for hit in hits]) if args.json else {}
     if args.json:
-        with open_library(args) as library:
-            results = [_row_document(library, hit.to_dict()) for hit in hits]
+        results = [_row_document(hit.to_dict(), points) for hit in hits]
         _print_json({"query": text, "results": results})
         return EXIT_OK
     from newsreader.render import row_text, snippet_text

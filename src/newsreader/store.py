@@ -247,23 +247,14 @@ class StoredArticle:
     full_text: bool = False
 
     def to_dict(self, *, include_blocks: bool = True) -> dict[str, Any]:
+        content = self.article.to_dict(include_blocks=include_blocks)
+        # The documented key order: id first, library state before the content lists.
         data: dict[str, Any] = {"id": self.id}
-        data.update(self.article.to_dict(include_blocks=include_blocks))
-        data["read"] = self.read
-        data["bookmarked"] = self.bookmarked
-        # Keep the documented key order: state before the content lists.
-        ordered = {k: data[k] for k in ("id", "title", "source", "url", "published")}
-        ordered.update(
-            words=data["words"],
-            reading_minutes=data["reading_minutes"],
-            read=self.read,
-            bookmarked=self.bookmarked,
-            key_points=data["key_points"],
-        )
-        if include_blocks:
-            ordered["blocks"] = data["blocks"]
-            ordered["quotes"] = data["quotes"]
-        return ordered
+        for key, value in content.items():
+            if key == "key_points":
+                data.update(read=self.read, bookmarked=self.bookmarked)
+            data[key] = value
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -927,6 +918,17 @@ class Library:
         rows = dict(self._read("SELECT name, value FROM counters"))
         total, read, bookmarked = rows["articles"], rows["read"], rows["bookmarks"]
         return {"all": total, "unread": total - read, "read": read, "bookmarked": bookmarked}
+
+    def key_points_of(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        """Key points of many articles in one query, without decoding their bodies."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._read(
+            f"SELECT id, json_extract(content, '$.key_points') FROM articles WHERE id IN ({marks})",
+            list(ids),
+        )
+        return {int(aid): json.loads(points or "[]") for aid, points in rows}
 
     def iter_articles(
         self, query: ListQuery = ListQuery(), *, batch: int = 200
