@@ -54,10 +54,18 @@ class SearchInput(Input):
         self.screen.query_one(ArticleList).focus()
 
 
+class ListBody(Horizontal):
+    """The sidebar and the list side by side; they cover it, so it paints nothing itself."""
+
+    BLANK = True
+
+
 class ListScreen(Screen[None]):
     """Articles newest first; `/` searches the library, `f` cycles the filter."""
 
     KEY_SCOPE: ClassVar[Scope] = "list"
+    BLANK = True
+    """Its children cover it: painting its background under them is wasted per key press."""
     BINDINGS: ClassVar[list[BindingType]] = bindings("list")
     AUTO_FOCUS = "ArticleList"
 
@@ -77,9 +85,9 @@ class ListScreen(Screen[None]):
         # The refresh bar is mounted on first use: it only costs start-up time here.
         yield FilterBar(id="filter-bar")
         yield SearchInput(placeholder="search the library", id="search-input")
-        with Horizontal(id="list-body"):
+        with ListBody(id="list-body"):
             yield FeedSidebar(id="sidebar")
-            yield ArticleList(self.library, id="article-list")
+            yield ArticleList(self.library, on_highlight=self._highlighted, id="article-list")
         yield KeyHints(id="key-hints")
 
     @property
@@ -298,8 +306,7 @@ class ListScreen(Screen[None]):
         self.refresh_bar.stop()
         self.update_status()
 
-    @on(ArticleList.Highlighted)
-    def _highlighted(self, event: ArticleList.Highlighted) -> None:
+    def _highlighted(self, article_id: int | None) -> None:
         if not self.article_list.searching and self.is_mounted:
             self.update_status(recount=False)
 

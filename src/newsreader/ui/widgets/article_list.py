@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -36,10 +36,13 @@ from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.style import Style as TextualStyle
 
 from newsreader.store import ArticleRow, Library, ListQuery, SearchHit
 from newsreader.ui.keys import bindings
+from newsreader.ui.widgets.lean_scrollbar import lean_vertical_scrollbar
 from newsreader.ui.widgets.typeahead import open_box_or_forward
 
 PAGE_SIZE = 100
@@ -77,13 +80,6 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--empty",
     }
 
-    class Highlighted(Message):
-        """The cursor moved to another row (`article_id` None when the list is empty)."""
-
-        def __init__(self, article_id: int | None) -> None:
-            super().__init__()
-            self.article_id = article_id
-
     class Opened(Message):
         """The user asked to open the row under the cursor (enter, double click)."""
 
@@ -96,6 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
         library: Library,
         query: ListQuery | None = None,
         *,
+        on_highlight: Callable[[int | None], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -103,6 +100,13 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.library = library
         self.query_ = query or ListQuery()
+        self.on_highlight = on_highlight
+        """Called with the article under the cursor (None: empty list) whenever it moves.
+
+        A plain call rather than a message: the screen's status bar then
+        repaints in the same frame as the two rows, one compositor pass per
+        key instead of two (a message is handled after the rows are painted).
+        """
         self.cursor = 0
         self.rows_fetched = 0
         """Rows read from the store since creation (asserted by the virtual-list tests)."""
@@ -113,6 +117,14 @@ class ArticleList(ScrollView, can_focus=True):
         self._lines: OrderedDict[tuple[int, int, int], Strip] = OrderedDict()
         self._hits: list[SearchHit] | None = None
         self._base_style: Style | None = None
+        self._gutter: Segment | None = None
+        self._row_styles: dict[str, Style] = {}
+        self._cursor_line: tuple[Strip, str, Strip] | None = None
+        """(row strip, cursor class, highlighted strip): repaints reuse it and its filtered copy."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return lean_vertical_scrollbar(self)
 
     # -- data -------------------------------------------------------------
 
@@ -235,8 +247,15 @@ class ArticleList(ScrollView, can_focus=True):
             self._refresh_row(index)
         else:
             self.refresh()
-        row = self.row_at(index)
-        self.post_message(self.Highlighted(row.id if row else None))
+        if self.on_highlight is not None:
+            row = self.row_at(index)
+            self.on_highlight(row.id if row else None)
+
+    def step_to(self, index: int) -> None:
+        """`move_to` for keys: a key that cannot move the cursor repaints nothing."""
+        count = self.row_count
+        if (max(0, min(index, count - 1)) if count else 0) != self.cursor:
+            self.move_to(index)
 
     def _refresh_row(self, index: int) -> None:
         top = index * self.row_height - self.scroll_offset.y
@@ -263,22 +282,22 @@ class ArticleList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height // self.row_height)
 
     def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
+        self.step_to(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
+        self.step_to(self.cursor - 1)
 
     def action_cursor_first(self) -> None:
-        self.move_to(0)
+        self.step_to(0)
 
     def action_cursor_last(self) -> None:
-        self.move_to(self.row_count - 1)
+        self.step_to(self.row_count - 1)
 
     def action_page_down(self) -> None:
-        self.move_to(self.cursor + self.page_rows)
+        self.step_to(self.cursor + self.page_rows)
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor - self.page_rows)
+        self.step_to(self.cursor - self.page_rows)
 
     def action_open(self) -> None:
         row = self.current
@@ -314,6 +333,16 @@ class ArticleList(ScrollView, can_focus=True):
     def _clear_lines(self) -> None:
         self._lines.clear()
         self._base_style = None
+        self._row_styles.clear()
+        self._cursor_line = None
+        self._gutter = None
+
+    def component_style(self, name: str) -> Style:
+        """A component class's style, cached like `base_style` (five lookups per row otherwise)."""
+        style = self._row_styles.get(name)
+        if style is None:
+            style = self._row_styles[name] = self.get_component_rich_style(name)
+        return style
 
     @property
     def base_style(self) -> Style:
@@ -324,32 +353,62 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Rows straight from the row cache, skipping Textual's per-line style pipeline.
+
+        Why: Textual's `StylesCache` re-derives border, padding, outline, tint
+        and opacity for every line it paints (about 120 us a line here), and a
+        page-down repaints every visible line. This widget has none of those
+        (its CSS sets only colours and the scrollbar gutter), so its rows are
+        final once `_row_strip` has applied the base style; only the app's line
+        filters (ANSI colour conversion, NO_COLOR) still apply, and each cached
+        strip keeps its filtered copy.
+        """
         width = self.scrollable_content_region.width
-        line = y + self.scroll_offset.y
+        scroll_y = self.scroll_offset.y
+        filters = self.app.get_line_filters()
+        background = self.background_colors[1]
+        strips = []
+        for y in crop.line_range:
+            strip = self._line(y, width, scroll_y)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.region.width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        return self._line(y, self.scrollable_content_region.width, self.scroll_offset.y)
+
+    def _line(self, y: int, width: int, scroll_y: int) -> Strip:
+        """Screen line `y` of the list: a cached row, with the cursor style when on it."""
+        line = y + scroll_y
         height = self.row_height
         index, sub = divmod(line, height)
         if self.row_count == 0:
             if y == 1:
                 text = Text(
                     "  " + self.empty_message,
-                    style=self.get_component_rich_style("article-list--empty"),
+                    style=self.component_style("article-list--empty"),
                 )
-                return self._to_strip(text, width)
-            return Strip.blank(width, self.base_style)
+                return self._with_gutter(self._to_strip(text, width), width)
+            return self._with_gutter(Strip.blank(width, self.base_style), width)
         if index >= self.row_count:
-            return Strip.blank(width, self.base_style)
+            return self._with_gutter(Strip.blank(width, self.base_style), width)
         key = (index, sub, width)
         strip = self._lines.get(key)
         if strip is None:
             row = self.row_at(index)
             if row is None:
-                return Strip.blank(width, self.base_style)
+                return self._with_gutter(Strip.blank(width, self.base_style), width)
             if sub == 0:
                 strip = self._row_strip(row, width)
             else:
                 assert self._hits is not None
-                strip = self._to_strip(self._snippet_text(self._hits[index], width), width)
+                text = self._snippet_text(self._hits[index], width)
+                strip = self._with_gutter(self._to_strip(text, width), width)
             self._lines[key] = strip
             while len(self._lines) > MAX_LINES:
                 self._lines.popitem(last=False)
@@ -357,8 +416,29 @@ class ArticleList(ScrollView, can_focus=True):
             self._lines.move_to_end(key)
         if index == self.cursor:
             name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
-            strip = strip.apply_style(self.get_component_rich_style(name))
+            cached = self._cursor_line
+            if cached is None or cached[0] is not strip or cached[1] != name:
+                cached = (strip, name, strip.apply_style(self.component_style(name)))
+                self._cursor_line = cached
+            strip = cached[2]
         return strip
+
+    def _with_gutter(self, strip: Strip, width: int) -> Strip:
+        """`strip` continued under the scrollbar: lines span the widget, as Textual pads them."""
+        gutter = self._gutter_segment(width)
+        if gutter is None:
+            return strip
+        return Strip([*strip, gutter], strip.cell_length + len(gutter.text))
+
+    def _gutter_segment(self, width: int) -> Segment | None:
+        gap = self.region.width - width
+        if gap <= 0:
+            return None
+        if self._gutter is None or len(self._gutter.text) != gap:
+            base_background, background = self.background_colors
+            style = TextualStyle(background=base_background + background).rich_style
+            self._gutter = Segment(" " * gap, style)
+        return self._gutter
 
     def on_focus(self) -> None:
         self.refresh()
@@ -376,9 +456,9 @@ class ArticleList(ScrollView, can_focus=True):
         Paging through a million rows renders a screenful per key press, so
         this is the hot path. Layout: ` ● ★ Title…   Source  2026-01-02`.
         """
-        mark_style = self.get_component_rich_style("article-list--mark")
-        star_style = self.get_component_rich_style("article-list--bookmark")
-        title_style = self.get_component_rich_style(
+        mark_style = self.component_style("article-list--mark")
+        star_style = self.component_style("article-list--bookmark")
+        title_style = self.component_style(
             "article-list--read" if row.read else "article-list--unread"
         )
         date = format_date(row.published)
@@ -394,23 +474,32 @@ class ArticleList(ScrollView, can_focus=True):
             Segment(_fit(row.title, title_width), title_style),
         ]
         if source_width:
-            source_style = self.get_component_rich_style("article-list--source")
+            source_style = self.component_style("article-list--source")
             segments += [Segment("  "), Segment(_fit(row.source or "", source_width), source_style)]
         if date_width:
-            date_style = self.get_component_rich_style("article-list--date")
+            date_style = self.component_style("article-list--date")
             segments += [Segment("  "), Segment(date, date_style)]
-        return Strip(segments).adjust_cell_length(width, self.base_style)
+        used = 5 + title_width + (source_width + 2 if source_width else 0)
+        used += date_width + 2 if date_width else 0
+        if used != width:  # a very narrow terminal
+            strip = Strip(segments).adjust_cell_length(width, self.base_style)
+            return self._with_gutter(strip, width)
+        gutter = self._gutter_segment(width)
+        if gutter is not None:
+            segments.append(gutter)
+            width += len(gutter.text)
+        return Strip(segments, width)
 
     def _snippet_text(self, hit: SearchHit, width: int) -> Text:
         """The hit's snippet under its title, matched words highlighted."""
         text = Text(
             hit.snippet,
-            style=self.get_component_rich_style("article-list--snippet"),
+            style=self.component_style("article-list--snippet"),
             no_wrap=True,
             overflow="ellipsis",
             end="",
         )
-        match = self.get_component_rich_style("article-list--match")
+        match = self.component_style("article-list--match")
         for start, end in hit.highlights:
             text.stylize(match, start, end)
         text.truncate(max(1, width - 5), overflow="ellipsis")
