@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,7 @@ def library_path(size: int) -> Path:
 TMUX_SOCKET = f"nrbench{os.getpid()}"
 """A private tmux server, so runs never collide with each other or the user's sessions."""
 _sessions = itertools.count()
+TERMINAL_SIZE = ["-x", "120", "-y", "40"]
 
 
 def tmux(*args: str) -> str:
@@ -107,9 +108,18 @@ def first_paint(
     """Seconds from spawn until `marker` is on screen, and the process's peak RSS (KB)."""
     session = f"bench{next(_sessions)}"
     start = time.perf_counter()
-    size = ["-x", "120", "-y", "40"]
     subprocess.run(
-        ["tmux", "-L", TMUX_SOCKET, "new-session", "-d", "-s", session, *size, f"exec {command}"],
+        [
+            "tmux",
+            "-L",
+            TMUX_SOCKET,
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            *TERMINAL_SIZE,
+            f"exec {command}",
+        ],
         check=True,
         env=env,
     )
@@ -136,12 +146,8 @@ def first_paint(
     return elapsed, peak
 
 
-def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
-    if not shutil.which("tmux"):
-        return {"skipped": "tmux not installed"}
-    newsreader = shutil.which("newsreader")
-    if not newsreader:
-        return {"skipped": "newsreader command not installed"}
+def _terminal_env() -> tuple[dict[str, str], str]:
+    """Environment and a scratch config dir (holding the bare app) for tmux runs."""
     # Byte-compile newsreader first, as any launch after the first would have it
     # (Textual's modules in site-packages already are; this machine also sets
     # PYTHONDONTWRITEBYTECODE, which would otherwise recompile ours every launch).
@@ -154,8 +160,18 @@ def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
     env = dict(os.environ)
     config = tempfile.mkdtemp(prefix="nr-bench-config-")
     env["NEWSREADER_CONFIG_DIR"] = config
+    (Path(config) / "baseline.py").write_text(BASELINE_APP)
+    return env, config
+
+
+def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
+    if not shutil.which("tmux"):
+        return {"skipped": "tmux not installed"}
+    newsreader = shutil.which("newsreader")
+    if not newsreader:
+        return {"skipped": "newsreader command not installed"}
+    env, config = _terminal_env()
     baseline_file = Path(config) / "baseline.py"
-    baseline_file.write_text(BASELINE_APP)
     # A session that outlives the measured ones keeps the tmux server up between
     # them (a server exiting while the next client connects fails the spawn).
     tmux("new-session", "-d", "-s", "keepalive", "sleep 3600")
@@ -182,117 +198,166 @@ def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
     return results
 
 
+# -- key presses in a real terminal ------------------------------------------------
+
+KEY_GROUPS: list[tuple[str, list[str]]] = [
+    ("down (cursor moves)", ["Down"]),
+    ("pagedown", ["PageDown"]),
+    ("down (list scrolls)", ["Down"]),
+    ("pageup", ["PageUp"]),
+    ("jump end/start (G, g)", ["G", "g"]),
+]
+"""Pressed in this order: after the page-downs the cursor sits on the bottom
+row, so the second group of downs scrolls the list on every key."""
+
+
+def process_cpu(pid: str) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def key_cpu_in_terminal(
+    command: str, marker: str, env: dict[str, str], presses: int, gap: float = 0.1
+) -> dict[str, float]:
+    """CPU ms per key press of `command` running in tmux, per key group.
+
+    Keys are sent one at a time `gap` seconds apart, so each is handled and
+    painted before the next; the process's idle CPU over the same time is
+    subtracted.
+    """
+    session = f"keys{next(_sessions)}"
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            TMUX_SOCKET,
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            *TERMINAL_SIZE,
+            f"exec {command}",
+        ],
+        check=True,
+        env=env,
+    )
+    try:
+        deadline = time.perf_counter() + 30
+        while marker not in tmux("capture-pane", "-p", "-t", session):
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{command!r} never showed {marker!r}")
+            time.sleep(0.05)
+        time.sleep(0.5)
+        pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+        before = process_cpu(pid)
+        time.sleep(presses * gap)
+        idle = process_cpu(pid) - before
+        results = {}
+        for label, keys in KEY_GROUPS:
+            before = process_cpu(pid)
+            for i in range(presses):
+                tmux("send-keys", "-t", session, keys[i % len(keys)])
+                time.sleep(gap)
+            time.sleep(0.3)
+            used = process_cpu(pid) - before - idle
+            results[label] = round(max(0.0, used) * 1000 / presses, 2)
+        return results
+    finally:
+        tmux("kill-session", "-t", session)
+
+
+def bench_keys(sizes: list[int], presses: int) -> dict[str, Any]:
+    if not shutil.which("tmux"):
+        return {"skipped": "tmux not installed"}
+    newsreader = shutil.which("newsreader")
+    if not newsreader:
+        return {"skipped": "newsreader command not installed"}
+    env, config = _terminal_env()
+    tmux("new-session", "-d", "-s", "keepalive", "sleep 3600")
+    baseline_file = Path(config) / "baseline.py"
+    results: dict[str, Any] = {
+        "method": f"tmux 120x40, {presses} presses per group 0.1 s apart, process CPU"
+        " from /proc (10 ms ticks) minus idle, ms per key",
+    }
+    try:
+        bare = key_cpu_in_terminal(
+            f"{sys.executable} {baseline_file}", "baseline-ready", env, presses
+        )
+        results["bare_app_ms"] = max(bare.values())
+        for size in sizes:
+            path = library_path(size)
+            measured = key_cpu_in_terminal(
+                f"{newsreader} --data-dir {path.parent}", f" {size - 1}", env, presses
+            )
+            results[human(size)] = {"keys_ms": measured, "worst_ms": max(measured.values())}
+    finally:
+        tmux("kill-server")
+        shutil.rmtree(config, ignore_errors=True)
+    return results
+
+
 # -- in-process UI ----------------------------------------------------------------
 
 
-async def _key_cpu(app: Any, keys: list[str], repeat: int) -> dict[str, float]:
-    per_key: dict[str, float] = {}
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        for key in keys:
-            samples = []
-            for _ in range(repeat):
-                before = time.process_time()
-                await pilot.press(key)
-                await pilot.pause()
-                samples.append(time.process_time() - before)
-            per_key[key] = round(statistics.median(samples) * 1000, 2)
-        await pilot.press("q")
-    return per_key
-
-
-def bench_keys(size: int, repeat: int) -> dict[str, Any]:
-    from textual.app import App
-    from textual.widgets import Label
-
-    from newsreader.ui.app import NewsreaderApp
-
-    class Bare(App[None]):
-        def compose(self) -> Iterator[Label]:
-            yield Label("baseline")
-
-    config = Path(tempfile.mkdtemp(prefix="nr-bench-config-")) / "config.toml"
-    keys = ["down", "j", "pagedown", "G", "g", "pageup", "up"]
-    bare = asyncio.run(_key_cpu(Bare(), ["down"], repeat))["down"]
-    with Library(library_path(size)) as library:
-        app = NewsreaderApp(library, config_path=config)
-        measured = asyncio.run(_key_cpu(app, keys, repeat))
-    return {
-        "method": "headless run_test, median CPU ms per key incl. pilot overhead",
-        "library": human(size),
-        "bare_app_key_ms": bare,
-        "keys_ms": measured,
-        "worst_minus_bare_ms": round(max(measured.values()) - bare, 2),
-    }
-
-
 async def _open_article(
-    app: Any, library: Library, article_id: int | None, warm_id: int | None = None
+    app: Any, library: Library, article_id: int, *, settle: float, reopen: bool
 ) -> float:
-    """Seconds from asking for the reader to the screen being painted and idle.
+    """CPU seconds from asking for the reader until it is painted and idle.
 
-    With `article_id=None` a trivial screen holding one label is pushed
-    instead: the cost of a screen switch in Textual, measured in the same run.
-    With `warm_id`, that article is opened and closed first, so the measured
-    open reuses the reader screen, as every open after the first one does.
+    `settle` seconds pass on the list first (the app composes the reader
+    screen in the background once the list is up; 0 measures an Enter pressed
+    at once). With `reopen`, another article is opened and closed first, as
+    before every open after the first.
     """
-    from textual.screen import Screen
-    from textual.widgets import Label
-
-    class Trivial(Screen[None]):
-        def compose(self) -> Iterator[Label]:
-            yield Label("baseline")
-
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        if warm_id is not None:
-            app.open_reader(library.get(warm_id))
+        if settle:
+            await pilot.pause(settle)
+        if reopen:
+            app.open_reader(library.get(article_id))
             await pilot.pause()
             app.pop_screen()
             await pilot.pause()
-        start = time.perf_counter()
-        if article_id is None:
-            app.push_screen(Trivial())
-        else:
-            app.open_reader(library.get(article_id))
+        stored = library.get(article_id)
+        start = time.process_time()
+        app.open_reader(stored)
         await pilot.pause()
         await pilot.pause()
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         await pilot.press("q")
     return elapsed
 
 
 def bench_open(words: list[int], runs: int) -> dict[str, Any]:
     from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.screens.list_screen import READER_PREPARE_DELAY
 
     results: dict[str, Any] = {
-        "method": "headless run_test: open_reader() until painted and idle, median;"
-        " net = minus pushing a one-label screen in the same app",
+        "method": "headless run_test, process CPU from open_reader() to painted and idle"
+        f" (incl. pilot), median of {runs}; first = Enter after the list has been shown"
+        f" {READER_PREPARE_DELAY + 0.2:.1f} s, immediately = Enter at once",
     }
     tmp = Path(tempfile.mkdtemp(prefix="nr-bench-open-"))
     with Library(tmp / "library.sqlite3") as library:
-        warm = library.add_article(synthetic.long_article(300, seed=11)).id
-        ids: dict[int | None, int | None] = {None: None}
-        ids.update({n: library.add_article(synthetic.long_article(n)).id for n in words})
+        for n in words:
+            article_id = library.add_article(synthetic.long_article(n)).id
 
-        def median_ms(article_id: int | None, warm_id: int | None) -> float:
-            samples = []
-            for _ in range(runs):
-                app = NewsreaderApp(library, config_path=tmp / "config.toml")
-                samples.append(asyncio.run(_open_article(app, library, article_id, warm_id)))
-            return statistics.median(samples) * 1000
+            def median_ms(settle: float, reopen: bool, article_id: int = article_id) -> float:
+                samples = []
+                for _ in range(runs):
+                    app = NewsreaderApp(library, config_path=tmp / "config.toml")
+                    samples.append(
+                        asyncio.run(
+                            _open_article(app, library, article_id, settle=settle, reopen=reopen)
+                        )
+                    )
+                return round(statistics.median(samples) * 1000, 1)
 
-        base = median_ms(None, None)
-        results["trivial_screen_ms"] = round(base, 1)
-        for n, article_id in ids.items():
-            if n is None:
-                continue
-            first = median_ms(article_id, None)
-            again = median_ms(article_id, warm)
             results[f"{n // 1000}k_words"] = {
-                "first_open_ms": round(first, 1),
-                "first_open_net_ms": round(first - base, 1),
-                "later_open_ms": round(again, 1),
+                "first_open_ms": median_ms(READER_PREPARE_DELAY + 0.2, False),
+                "later_open_ms": median_ms(0, True),
+                "open_immediately_ms": median_ms(0, False),
             }
     shutil.rmtree(tmp, ignore_errors=True)
     return results
@@ -452,13 +517,12 @@ def main() -> None:
         "--only", nargs="*", help="sections to run (paint keys open search import size refresh)"
     )
     args = parser.parse_args()
-    big = 100_000 if args.quick else 1_000_000
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     runs = 3 if args.quick else 5
     sections: dict[str, Callable[[], dict[str, Any]]] = {
         "paint": lambda: bench_first_paint([s for s in sizes if s >= 100_000], runs),
-        "keys": lambda: bench_keys(big, 10),
-        "open": lambda: bench_open([10_000, 100_000], 3),
+        "keys": lambda: bench_keys([s for s in sizes if s >= 100_000], 30),
+        "open": lambda: bench_open([10_000, 100_000], 5),
         "search": lambda: bench_search(100_000, 20),
         "import": lambda: bench_import(2000 if args.quick else 5000),
         "size": lambda: bench_size(sizes),

@@ -6,10 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rich.style import Style
-from textual.geometry import Region
-from textual.strip import Strip
-from textual.widget import Widget
 
 from newsreader.store import Library
 from newsreader.ui.app import NewsreaderApp
@@ -73,28 +69,3 @@ async def test_end_of_big_library_is_a_bounded_fetch(big_library: Library) -> No
         assert lst.current is not None and lst.current.title == f"Item {BIG - 1 - BIG // 2}"
         assert lst.rows_fetched <= 8 * PAGE_SIZE
         assert lst.fetches <= 10
-
-
-def _cells(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
-    return [[(ch, seg.style) for seg in strip for ch in seg.text] for strip in strips]
-
-
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-async def test_list_paints_what_textual_would(big_library: Library, theme: str) -> None:
-    """The list and its scrollbar skip Textual's per-line style pipeline for speed;
-    every cell must still come out exactly as that pipeline paints it."""
-    app = NewsreaderApp(big_library)
-    async with app.run_test(size=(100, 30)) as pilot:
-        app.theme = theme
-        for key in ("pagedown", "pagedown", "down", "tab", "tab"):
-            await pilot.press(key)
-        await pilot.pause()
-        lst = app.screen.query_one(ArticleList)
-        bar = lst.vertical_scrollbar
-        assert bar.display, "a 100k list shows its scrollbar"
-        for widget in (lst, bar):
-            crop = Region(0, 0, widget.region.width, widget.region.height)
-            ours = widget.render_lines(crop)
-            widget._styles_cache.clear()
-            textuals = Widget.render_lines(widget, crop)
-            assert _cells(ours) == _cells(textuals), type(widget).__name__

@@ -151,6 +151,22 @@ class NewsreaderApp(App[None]):
             reader.load(stored)
         self.push_screen(READER)
 
+    def prepare_reader(self, stored: StoredArticle) -> None:
+        """Compose and mount the reader screen now, without showing it.
+
+        Why: composing it (bars, article view, find bar, their styles) is most
+        of the cost of the first Enter; done while the user looks at the list,
+        the first article opens as fast as every later one. Textual starts an
+        installed screen when it is first shown; `_get_screen` is the step of
+        `push_screen` that starts it, taken early.
+        """
+        from newsreader.ui.screens.reader_screen import ReaderScreen
+
+        if self.is_screen_installed(READER):
+            return
+        self.install_screen(ReaderScreen(self.library, stored), READER)
+        self._get_screen(READER)
+
     def action_help(self) -> None:
         from newsreader.ui.screens.help_screen import HelpScreen
 

@@ -54,6 +54,10 @@ class SearchInput(Input):
         self.screen.query_one(ArticleList).focus()
 
 
+READER_PREPARE_DELAY = 0.4
+"""Seconds after the list is shown before the reader screen is composed in the background."""
+
+
 class ListBody(Horizontal):
     """The sidebar and the list side by side; they cover it, so it paints nothing itself."""
 
@@ -139,6 +143,19 @@ class ListScreen(Screen[None]):
         self.article_list.reload(self.list_query(), keep=keep)
         self.update_status(feeds=feeds)
         self.sidebar.highlight(self.scope)
+        # Once the list is on screen and the user is reading it, build the
+        # reader screen so the first Enter costs what every later one does.
+        self.set_timer(READER_PREPARE_DELAY, self._prepare_reader)
+
+    def _prepare_reader(self) -> None:
+        current = self.article_list.current
+        if current is None:
+            return
+        try:
+            stored = self.library.get(current.id)
+        except NewsreaderError:
+            return  # the real open will report it
+        self.app.prepare_reader(stored)  # type: ignore[attr-defined]
 
     def _load_feeds(self) -> list[Feed]:
         try:

@@ -123,8 +123,8 @@ class ReaderScreen(Screen[None]):
         """Show another article in this (reused) screen, from the top, find bar closed."""
         self.stored = stored
         self.fetching = False
-        self.close_find()
-        self.view.show(stored)
+        self.view.show(stored)  # drops the previous article's matches too
+        self._hide_find_bar()
         self.view.focus()
         self._update_bar()
 
@@ -157,12 +157,15 @@ class ReaderScreen(Screen[None]):
             self.view.find(bar.value)
 
     def close_find(self) -> None:
+        self._hide_find_bar()
+        self.view.clear_find()
+        self.view.focus()
+
+    def _hide_find_bar(self) -> None:
         bar = self.find_bar
         bar.remove_class("-visible")
         bar.display = False
         bar.input.value = ""
-        self.view.clear_find()
-        self.view.focus()
 
     def action_find_next(self) -> None:
         self._step(1)

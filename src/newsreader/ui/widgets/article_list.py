@@ -35,14 +35,11 @@ from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
-from textual.style import Style as TextualStyle
 
 from newsreader.store import ArticleRow, Library, ListQuery, SearchHit
 from newsreader.ui.keys import bindings
-from newsreader.ui.widgets.lean_scrollbar import lean_vertical_scrollbar
+from newsreader.ui.widgets.direct_paint import DirectScrollView
 from newsreader.ui.widgets.typeahead import open_box_or_forward
 
 PAGE_SIZE = 100
@@ -58,7 +55,7 @@ def format_date(published: datetime | None) -> str:
     return published.strftime("%Y-%m-%d") if published else "—"
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(DirectScrollView, can_focus=True):
     """Virtual list of articles backed by `Library` keyset pages."""
 
     BINDINGS = bindings("list-nav")
@@ -117,14 +114,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._lines: OrderedDict[tuple[int, int, int], Strip] = OrderedDict()
         self._hits: list[SearchHit] | None = None
         self._base_style: Style | None = None
-        self._gutter: Segment | None = None
         self._row_styles: dict[str, Style] = {}
         self._cursor_line: tuple[Strip, str, Strip] | None = None
         """(row strip, cursor class, highlighted strip): repaints reuse it and its filtered copy."""
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        return lean_vertical_scrollbar(self)
 
     # -- data -------------------------------------------------------------
 
@@ -335,7 +327,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._base_style = None
         self._row_styles.clear()
         self._cursor_line = None
-        self._gutter = None
+        self.forget_gutter()
 
     def component_style(self, name: str) -> Style:
         """A component class's style, cached like `base_style` (five lookups per row otherwise)."""
@@ -353,36 +345,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Rows straight from the row cache, skipping Textual's per-line style pipeline.
-
-        Why: Textual's `StylesCache` re-derives border, padding, outline, tint
-        and opacity for every line it paints (about 120 us a line here), and a
-        page-down repaints every visible line. This widget has none of those
-        (its CSS sets only colours and the scrollbar gutter), so its rows are
-        final once `_row_strip` has applied the base style; only the app's line
-        filters (ANSI colour conversion, NO_COLOR) still apply, and each cached
-        strip keeps its filtered copy.
-        """
-        width = self.scrollable_content_region.width
-        scroll_y = self.scroll_offset.y
-        filters = self.app.get_line_filters()
-        background = self.background_colors[1]
-        strips = []
-        for y in crop.line_range:
-            strip = self._line(y, width, scroll_y)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
-        x1, x2 = crop.column_span
-        if (x1, x2) != (0, self.region.width):
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
-
-    def render_line(self, y: int) -> Strip:
-        return self._line(y, self.scrollable_content_region.width, self.scroll_offset.y)
-
-    def _line(self, y: int, width: int, scroll_y: int) -> Strip:
+    def paint_line(self, y: int, width: int, scroll_y: int) -> Strip:
         """Screen line `y` of the list: a cached row, with the cursor style when on it."""
         line = y + scroll_y
         height = self.row_height
@@ -393,22 +356,22 @@ class ArticleList(ScrollView, can_focus=True):
                     "  " + self.empty_message,
                     style=self.component_style("article-list--empty"),
                 )
-                return self._with_gutter(self._to_strip(text, width), width)
-            return self._with_gutter(Strip.blank(width, self.base_style), width)
+                return self.with_gutter(self._to_strip(text, width), width)
+            return self.with_gutter(Strip.blank(width, self.base_style), width)
         if index >= self.row_count:
-            return self._with_gutter(Strip.blank(width, self.base_style), width)
+            return self.with_gutter(Strip.blank(width, self.base_style), width)
         key = (index, sub, width)
         strip = self._lines.get(key)
         if strip is None:
             row = self.row_at(index)
             if row is None:
-                return self._with_gutter(Strip.blank(width, self.base_style), width)
+                return self.with_gutter(Strip.blank(width, self.base_style), width)
             if sub == 0:
                 strip = self._row_strip(row, width)
             else:
                 assert self._hits is not None
                 text = self._snippet_text(self._hits[index], width)
-                strip = self._with_gutter(self._to_strip(text, width), width)
+                strip = self.with_gutter(self._to_strip(text, width), width)
             self._lines[key] = strip
             while len(self._lines) > MAX_LINES:
                 self._lines.popitem(last=False)
@@ -422,23 +385,6 @@ class ArticleList(ScrollView, can_focus=True):
                 self._cursor_line = cached
             strip = cached[2]
         return strip
-
-    def _with_gutter(self, strip: Strip, width: int) -> Strip:
-        """`strip` continued under the scrollbar: lines span the widget, as Textual pads them."""
-        gutter = self._gutter_segment(width)
-        if gutter is None:
-            return strip
-        return Strip([*strip, gutter], strip.cell_length + len(gutter.text))
-
-    def _gutter_segment(self, width: int) -> Segment | None:
-        gap = self.region.width - width
-        if gap <= 0:
-            return None
-        if self._gutter is None or len(self._gutter.text) != gap:
-            base_background, background = self.background_colors
-            style = TextualStyle(background=base_background + background).rich_style
-            self._gutter = Segment(" " * gap, style)
-        return self._gutter
 
     def on_focus(self) -> None:
         self.refresh()
@@ -483,8 +429,8 @@ class ArticleList(ScrollView, can_focus=True):
         used += date_width + 2 if date_width else 0
         if used != width:  # a very narrow terminal
             strip = Strip(segments).adjust_cell_length(width, self.base_style)
-            return self._with_gutter(strip, width)
-        gutter = self._gutter_segment(width)
+            return self.with_gutter(strip, width)
+        gutter = self.gutter_segment(width)
         if gutter is not None:
             segments.append(gutter)
             width += len(gutter.text)

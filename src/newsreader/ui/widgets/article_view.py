@@ -25,17 +25,18 @@ from typing import ClassVar, NamedTuple
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.model import Article, BlockKind
 from newsreader.store import StoredArticle
 from newsreader.ui.keys import bindings
+from newsreader.ui.widgets.direct_paint import DirectScrollView
 from newsreader.ui.widgets.typeahead import open_box_or_forward
 
 MAX_MEASURE = 96
@@ -148,7 +149,7 @@ def _ascii_breaks(piece: str, width: int) -> list[int]:
     return breaks
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(DirectScrollView, can_focus=True):
     """Scrollable, searchable rendering of one `StoredArticle`."""
 
     BINDINGS = bindings("reader-nav")
@@ -195,12 +196,17 @@ class ArticleView(ScrollView, can_focus=True):
         self._units: list[Unit] | None = None
         self._layout: Layout | None = None
         self._strips: OrderedDict[tuple[int, int, int], Strip] = OrderedDict()
+        self._base: Style | None = None
+        self._styles: dict[str, Style] = {}
+        """Component styles by short name, cached: a few are looked up for every line."""
+        self._blank: Strip | None = None
         self._matches: list[Match] = []
         self._by_unit: dict[int, list[int]] = {}
         self.current_match = -1
         self._find_generation = 0
         self.find_query = ""
         self._built_signature: tuple[Style, ...] = ()
+        self._painted_signature: tuple[Style, ...] = ()
 
     # -- public API -------------------------------------------------------
 
@@ -240,9 +246,8 @@ class ArticleView(ScrollView, can_focus=True):
         pattern = smart_case_pattern(query)
         self._matches = []
         self._by_unit = {}
-        units = self._ensure_units()
-        if pattern is not None:
-            for number, unit in enumerate(units):
+        if pattern is not None:  # an empty query must not build (or lay out) anything
+            for number, unit in enumerate(self._ensure_units()):
                 if not unit.searchable:
                     continue
                 for found in pattern.finditer(unit.text.plain):
@@ -328,28 +333,50 @@ class ArticleView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """Rebuild only when a component style really changed (focus changes call this too)."""
         super().notify_style_update()
+        if self._units is None and not self._strips:
+            # Nothing drawn yet (on the first styling, component styles do not exist yet).
+            self._painted_signature = ()
+            self._forget_styles()
+            return
+        signature = self._style_signature()
+        if signature == self._painted_signature:
+            return  # focus came or went: nothing this view draws looks different
+        self._painted_signature = signature
         self._strips.clear()
-        if self._units is not None and self._style_signature() != self._built_signature:
+        self._forget_styles()
+        if self._units is not None and signature[1:] != self._built_signature:
             self._units = None
             self._layout = None
             if self.is_mounted and self.stored is not None:
                 self._relayout()
         self.refresh()
 
+    def _forget_styles(self) -> None:
+        self._base = self._blank = None
+        self._styles.clear()
+        self.forget_gutter()
+
     def _style_signature(self) -> tuple[Style, ...]:
-        return tuple(
-            self.get_component_rich_style(name, partial=True)
-            for name in sorted(self.COMPONENT_CLASSES)
+        """The widget's own style, then every component style (what units are built from)."""
+        components = sorted(self.COMPONENT_CLASSES)
+        return (
+            self.rich_style,
+            *(self.get_component_rich_style(name, partial=True) for name in components),
         )
 
     # -- building ---------------------------------------------------------
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article-view--{name}", partial=True)
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(
+                f"article-view--{name}", partial=True
+            )
+        return style
 
     def _ensure_units(self) -> list[Unit]:
         if self._units is None:
-            self._built_signature = self._style_signature()
+            self._built_signature = self._style_signature()[1:]
             self._units = self._build_units(self.stored.article) if self.stored else []
             if self.find_query:
                 query, self.find_query = self.find_query, ""
@@ -429,9 +456,9 @@ class ArticleView(ScrollView, can_focus=True):
     def _content_width(self) -> int:
         return max(10, self.scrollable_content_region.width)
 
-    def _geometry(self) -> tuple[int, int]:
-        """(left margin, text column width) for the current width."""
-        width = self._content_width()
+    def _geometry(self, width: int | None = None) -> tuple[int, int]:
+        """(left margin, text column width) for `width` (default: the current width)."""
+        width = self._content_width() if width is None else width
         measure = min(width - 2, MAX_MEASURE)
         margin = max(1, (width - measure) // 2)
         return margin, measure
@@ -440,7 +467,7 @@ class ArticleView(ScrollView, can_focus=True):
         width = self._content_width()
         if self._layout is None or self._layout.width != width:
             units = self._ensure_units()
-            _, measure = self._geometry()
+            _, measure = self._geometry(width)
             layout = Layout(width)
             for number, unit in enumerate(units):
                 layout.first_line.append(len(layout.lines))
@@ -511,14 +538,23 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        width = self._content_width()
+    @property
+    def base_style(self) -> Style:
+        """The widget's own style, cached: Textual recomputes `rich_style` from every ancestor."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def paint_line(self, y: int, width: int, scroll_y: int) -> Strip:
+        width = max(10, width)  # as _content_width(), without asking Textual again per line
         if self.stored is None:
-            return Strip.blank(width, self.rich_style)
-        layout = self._ensure_layout()
-        number = y + self.scroll_offset.y
+            return self._blank_line(width)
+        layout = self._layout
+        if layout is None or layout.width != width:
+            layout = self._ensure_layout()
+        number = y + scroll_y
         if number >= len(layout.lines):
-            return Strip.blank(width, self.rich_style)
+            return self._blank_line(width)
         key = (number, width, self._find_generation)
         strip = self._strips.get(key)
         if strip is None:
@@ -530,11 +566,16 @@ class ArticleView(ScrollView, can_focus=True):
             self._strips.move_to_end(key)
         return strip
 
+    def _blank_line(self, width: int) -> Strip:
+        if self._blank is None or self._blank.cell_length != self.region.width:
+            self._blank = self.with_gutter(Strip.blank(width, self.base_style), width)
+        return self._blank
+
     def _render_layout_line(self, line: Line, width: int) -> Strip:
         units = self._ensure_units()
         unit = units[line.unit]
-        margin, measure = self._geometry()
-        base = self.rich_style
+        margin, measure = self._geometry(width)
+        base = self.base_style
         out = Text(end="", no_wrap=True)
         out.append(" " * margin)
         if unit.rule is not None:
@@ -577,5 +618,16 @@ class ArticleView(ScrollView, can_focus=True):
         return self._strip(out, width, base)
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, base).apply_style(base)
+        """`text` over the base style, padded to `width`, then the gutter: one Strip."""
+        segments = list(Segment.apply_style(text.render(self.app.console), base))
+        cells = Segment.get_line_length(segments)
+        if cells > width:
+            segments = list(Strip(segments, cells).crop(0, width))
+            cells = width
+        elif cells < width:
+            segments.append(Segment(" " * (width - cells), base))
+        gutter = self.gutter_segment(width)
+        if gutter is not None:
+            segments.append(gutter)
+            width += len(gutter.text)
+        return Strip(segments, width)

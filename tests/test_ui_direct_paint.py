@@ -1,0 +1,95 @@
+"""The list, the reader and their scrollbars skip Textual's per-line style pipeline
+for speed (see `newsreader.ui.widgets.direct_paint`); every cell they paint must
+still be exactly what that pipeline would paint, in dark and light themes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from newsreader.store import Library
+from newsreader.ui.app import NewsreaderApp
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.direct_paint import LeanScrollBar
+from ui_support import (
+    FEATURE_TITLE,
+    anyio_backend,  # noqa: F401  (fixture)
+    article_id,
+    build_library,
+    no_blink,  # noqa: F401  (autouse fixture)
+)
+
+pytestmark = pytest.mark.anyio
+THEMES = ["textual-dark", "textual-light"]
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    lib = build_library(tmp_path / "library.sqlite3", fillers=80)
+    yield lib
+    lib.close()
+
+
+def cells(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
+    return [[(ch, seg.style) for seg in strip for ch in seg.text] for strip in strips]
+
+
+def assert_paints_like_textual(widget: Widget) -> None:
+    crop = Region(0, 0, widget.region.width, widget.region.height)
+    ours = widget.render_lines(crop)
+    widget._styles_cache.clear()
+    textuals = Widget.render_lines(widget, crop)
+    assert cells(ours) == cells(textuals), type(widget).__name__
+    # A crop of part of the widget, as a partly covered widget gets.
+    part = Region(1, 2, widget.region.width - 1, 3)
+    assert cells(widget.render_lines(part)) == cells(Widget.render_lines(widget, part))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_list_and_scrollbar_paint_like_textual(library: Library, theme: str) -> None:
+    app = NewsreaderApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        await pilot.press("pagedown", "down", "down")
+        await pilot.pause()
+        listing = app.screen.query_one(ArticleList)
+        bar = listing.vertical_scrollbar
+        assert isinstance(bar, LeanScrollBar) and bar.display
+        assert_paints_like_textual(listing)
+        assert_paints_like_textual(bar)
+        await pilot.press("tab")  # the cursor row loses focus styling
+        await pilot.pause()
+        assert_paints_like_textual(listing)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_reader_paints_like_textual(library: Library, theme: str) -> None:
+    app = NewsreaderApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        # The feature article (key points box, caption, quotes), with find matches.
+        app.open_reader(library.get(article_id(library, FEATURE_TITLE)))
+        await pilot.pause()
+        await pilot.press("slash", *"harbour", "enter")
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        assert view.match_count > 0
+        assert_paints_like_textual(view)
+        app.theme = THEMES[1 - THEMES.index(theme)]  # a theme change repaints the open article
+        await pilot.pause()
+        assert_paints_like_textual(view)
+        await pilot.press("escape", "escape")
+        app.open_reader(library.get(article_id(library, "A long read about tides")))
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert view.vertical_scrollbar.display and view.scroll_offset.y > 0
+        assert_paints_like_textual(view)
+        assert_paints_like_textual(view.vertical_scrollbar)
