@@ -102,27 +102,19 @@ def tmux(*args: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=False).stdout
 
 
+def spawn_in_terminal(session: str, command: str, env: dict[str, str]) -> None:
+    """Run `command` as the only process of a new 120x40 tmux session."""
+    tmux_command = ["tmux", "-L", TMUX_SOCKET, "new-session", "-d", "-s", session]
+    subprocess.run([*tmux_command, *TERMINAL_SIZE, f"exec {command}"], check=True, env=env)
+
+
 def first_paint(
     command: str, marker: str, env: dict[str, str], timeout: float = 30.0
 ) -> tuple[float, int]:
     """Seconds from spawn until `marker` is on screen, and the process's peak RSS (KB)."""
     session = f"bench{next(_sessions)}"
     start = time.perf_counter()
-    subprocess.run(
-        [
-            "tmux",
-            "-L",
-            TMUX_SOCKET,
-            "new-session",
-            "-d",
-            "-s",
-            session,
-            *TERMINAL_SIZE,
-            f"exec {command}",
-        ],
-        check=True,
-        env=env,
-    )
+    spawn_in_terminal(session, command, env)
     elapsed = float("nan")
     peak = 0
     try:
@@ -227,21 +219,7 @@ def key_cpu_in_terminal(
     subtracted.
     """
     session = f"keys{next(_sessions)}"
-    subprocess.run(
-        [
-            "tmux",
-            "-L",
-            TMUX_SOCKET,
-            "new-session",
-            "-d",
-            "-s",
-            session,
-            *TERMINAL_SIZE,
-            f"exec {command}",
-        ],
-        check=True,
-        env=env,
-    )
+    spawn_in_terminal(session, command, env)
     try:
         deadline = time.perf_counter() + 30
         while marker not in tmux("capture-pane", "-p", "-t", session):
