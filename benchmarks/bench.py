@@ -157,11 +157,9 @@ def _terminal_env() -> tuple[dict[str, str], str]:
 
 
 def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
-    if not shutil.which("tmux"):
-        return {"skipped": "tmux not installed"}
     newsreader = shutil.which("newsreader")
-    if not newsreader:
-        return {"skipped": "newsreader command not installed"}
+    if not shutil.which("tmux") or not newsreader:
+        return {"skipped": "needs tmux and the installed newsreader command"}
     env, config = _terminal_env()
     baseline_file = Path(config) / "baseline.py"
     # A session that outlives the measured ones keeps the tmux server up between
@@ -246,11 +244,9 @@ def key_cpu_in_terminal(
 
 
 def bench_keys(sizes: list[int], presses: int) -> dict[str, Any]:
-    if not shutil.which("tmux"):
-        return {"skipped": "tmux not installed"}
     newsreader = shutil.which("newsreader")
-    if not newsreader:
-        return {"skipped": "newsreader command not installed"}
+    if not shutil.which("tmux") or not newsreader:
+        return {"skipped": "needs tmux and the installed newsreader command"}
     env, config = _terminal_env()
     tmux("new-session", "-d", "-s", "keepalive", "sleep 3600")
     baseline_file = Path(config) / "baseline.py"
