@@ -270,6 +270,27 @@ async def test_list_search_shows_hits_and_escape_clears(library: Library) -> Non
         assert app.screen.stored.article.title == "A long read about tides"
 
 
+async def test_keys_typed_before_the_search_box_exists_land_in_it(library: Library) -> None:
+    """The box is mounted just after the first paint; `/salvag` typed before that still
+    searches for "salvag" (and its letters never run list commands)."""
+    app = NewsreaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+        await pilot.pause()
+        await screen.search_input.remove()
+        screen._search_box, screen._search_box_ready = None, False  # as at start-up
+        await pilot.press("slash", *"salvag")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.search_input.value == "salvag"
+        assert screen.search_input.has_focus
+        lst = listing(app)
+        assert lst.searching and lst.row_count == 1
+        assert lst.current is not None and lst.current.title == FEATURE_TITLE
+
+
 async def test_b_and_m_in_list_and_reader_persist(db_path: Path, library: Library) -> None:
     app = NewsreaderApp(library)
     feature = article_id(library, FEATURE_TITLE)

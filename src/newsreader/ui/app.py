@@ -164,7 +164,9 @@ class NewsreaderApp(App[None]):
 
         if self.is_screen_installed(READER):
             return
-        self.install_screen(ReaderScreen(self.library, stored), READER)
+        screen = ReaderScreen(self.library, stored)
+        self.install_screen(screen, READER)
+        self._load_screen_css(screen)  # its stylesheet too (pushing it would, later)
         self._get_screen(READER)
 
     def action_help(self) -> None:

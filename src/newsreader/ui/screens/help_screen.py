@@ -39,6 +39,7 @@ def help_table() -> Table:
 
 class HelpScreen(ModalScreen[None]):
     KEY_SCOPE: ClassVar[Scope] = "modal"
+    CSS_PATH = "../dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings("modal")
 
     def compose(self) -> ComposeResult:

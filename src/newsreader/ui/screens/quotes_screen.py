@@ -31,6 +31,7 @@ class QuotesScreen(ModalScreen[int | None]):
     """Dismisses with the chosen quote's index into `Article.quotes`, or None."""
 
     KEY_SCOPE: ClassVar[Scope] = "modal"
+    CSS_PATH = "../dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings("modal")
 
     def __init__(self, article: Article) -> None:

@@ -88,6 +88,7 @@ class ReaderScreen(Screen[None]):
     """Shows `stored`; escape closes the find bar first, then returns to the list."""
 
     KEY_SCOPE: ClassVar[Scope] = "reader"
+    CSS_PATH = "../reader.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     AUTO_FOCUS = "ArticleView"
 

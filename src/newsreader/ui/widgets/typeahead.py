@@ -6,7 +6,8 @@ queues all six keys on the article view before the `/` binding has moved the
 focus, so `stone` was lost and `o`, `n`, `e` ran reader commands (open in the
 browser, next match, fetch the page). So the widget itself opens the box on
 `/`, synchronously, and hands any printable key that arrives while an `Input`
-holds the focus over to it.
+holds the focus over to it. A screen whose box is still being mounted keeps
+those keys in its `typeahead` list until the box exists.
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ def open_box_or_forward(widget: Widget, event: events.Key, open_box: Callable[[]
 
 def forward_typeahead(widget: Widget, event: events.Key) -> bool:
     """If `event` was meant for the focused input, insert it there; True when handled."""
-    focused = widget.screen.focused
-    if focused is widget or not isinstance(focused, Input):
-        return False
     if not event.is_printable or event.character is None:
         return False
-    focused.insert_text_at_cursor(event.character)
+    focused = widget.screen.focused
+    if focused is widget or not isinstance(focused, Input):
+        pending = getattr(widget.screen, "typeahead", None)
+        if not isinstance(pending, list):
+            return False
+        pending.append(event.character)  # the box is still being mounted
+    else:
+        focused.insert_text_at_cursor(event.character)
     event.stop()
     event.prevent_default()
     return True
