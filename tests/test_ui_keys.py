@@ -13,7 +13,7 @@ from newsreader.store import Library
 from newsreader.ui import browser
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.help_screen import HelpScreen
-from newsreader.ui.screens.list_screen import ListScreen
+from newsreader.ui.screens.list_screen import READER_PREPARE_DELAY, ListScreen
 from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
@@ -289,6 +289,29 @@ async def test_keys_typed_before_the_search_box_exists_land_in_it(library: Libra
         lst = listing(app)
         assert lst.searching and lst.row_count == 1
         assert lst.current is not None and lst.current.title == FEATURE_TITLE
+
+
+async def test_reader_prepared_in_background_opens_the_chosen_article(library: Library) -> None:
+    """The reader screen is composed and laid out off screen while the list is shown;
+    Enter then shows the article under the cursor (not the one it was prepared with),
+    wrapped to the terminal's width."""
+    app = NewsreaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(READER_PREPARE_DELAY + 0.3)
+        assert app.is_screen_installed("reader")
+        assert isinstance(app.screen, ListScreen)
+        lst = listing(app)
+        await pilot.press("j")
+        chosen = lst.current
+        assert chosen is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.stored.id == chosen.id
+        text = view(app).visible_text()
+        assert chosen.title.split()[0] in text
+        widest = max(len(line.rstrip()) for line in text.splitlines())
+        assert widest > SIZE[0] // 2, "wrapped at the real width, not a narrow default"
 
 
 async def test_b_and_m_in_list_and_reader_persist(db_path: Path, library: Library) -> None:

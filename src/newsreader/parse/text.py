@@ -327,10 +327,17 @@ def _dedupe(lines: list[str]) -> list[str]:
     return kept
 
 
+_CREDIT_NEVER_ENDS = ".!?:;,"
+"""A line ending in one of these is a sentence, never a photo credit."""
+
+
 def _credit_index(lines: list[str], start: int = 0) -> int | None:
     """Index of the first photo-credit line in a paragraph at or after `start`, if any."""
     alone = len(lines) == 1
     for index in range(start, len(lines)):
+        end = lines[index].rstrip()[-1:]
+        if not end or end in _CREDIT_NEVER_ENDS:
+            continue  # most prose: no need to squash a long line to see it is no credit
         if _is_credit(_squash(lines[index]), alone=alone):
             return index
     return None
@@ -343,7 +350,7 @@ def _is_credit(line: str, *, alone: bool) -> bool:
     with a tell-tale (`/`, `via`, `Photo:`), so a heading like "What we know
     from Reuters" is not mistaken for a credit.
     """
-    if len(line) > 160 or line[-1] in ".!?:;,":
+    if len(line) > 160 or line[-1] in _CREDIT_NEVER_ENDS:
         return False
     words = line.split()
     if len(words) > 15:

@@ -12,6 +12,7 @@ libraries, which would slow the first paint.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -129,6 +130,23 @@ class NewsreaderApp(App[None]):
             self.notify(warning, severity="warning", markup=False, timeout=6)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
+    def settle_memory(self) -> None:
+        """Put everything built so far out of the garbage collector's reach.
+
+        Why: start-up (Textual, the screens, their styles) leaves hundreds of
+        thousands of long-lived objects, and every full collection walks them
+        all: measured, one landed in the first article opened and cost 28 ms
+        of its 80. Frozen objects are never scanned again. `run()` also keeps
+        the collector off until the first frame (it ran ~95 times, ~18 ms,
+        before it), and the frozen set is released when the app ends.
+        """
+        gc.freeze()
+        gc.enable()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
+        gc.enable()
+
     # -- screens ------------------------------------------------------------
 
     # The reader and help screens are imported when first used: they are not
@@ -168,6 +186,11 @@ class NewsreaderApp(App[None]):
         self.install_screen(screen, READER)
         self._load_screen_css(screen)  # its stylesheet too (pushing it would, later)
         self._get_screen(READER)
+        # Lay it out at the terminal's size too (off screen: Textual only
+        # composites the current screen), so the first open does not wrap the
+        # article twice and reflow the screen on its first resize.
+        screen.call_after_refresh(lambda: screen._refresh_layout(self.size))
+        screen.call_after_refresh(self.settle_memory)  # the reader's widgets too
 
     def action_help(self) -> None:
         from newsreader.ui.screens.help_screen import HelpScreen
@@ -324,5 +347,13 @@ class NewsreaderApp(App[None]):
 
 
 def run(library: Library, *, config_path: Path) -> None:
-    """Run the UI until the user quits (called by the CLI with an open library)."""
-    NewsreaderApp(library, config_path=config_path).run()
+    """Run the UI until the user quits (called by the CLI with an open library).
+
+    The garbage collector stays off until the first frame is drawn (see
+    `NewsreaderApp.settle_memory`, which turns it back on).
+    """
+    gc.disable()
+    try:
+        NewsreaderApp(library, config_path=config_path).run()
+    finally:
+        gc.enable()

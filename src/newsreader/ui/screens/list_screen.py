@@ -168,6 +168,7 @@ class ListScreen(Screen[None]):
         self.update_status(feeds=feeds)
         self.sidebar.highlight(self.scope)
         self.call_after_refresh(self._mount_search_box)
+        self.call_after_refresh(self.app.settle_memory)  # type: ignore[attr-defined]
         # Once the list is on screen and the user is reading it, build the
         # reader screen so the first Enter costs what every later one does.
         self.set_timer(READER_PREPARE_DELAY, self._prepare_reader)
