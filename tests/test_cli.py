@@ -281,3 +281,37 @@ def test_first_reader_start_imports_the_samples_once(
         library.set_read(first, True)
     assert cli.main(["--data-dir", str(data)]) == 0
     assert seen[1] == seen[0], "the samples are not imported twice"
+
+
+def test_big_import_parses_in_parallel_and_still_reports_each_bad_file(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """Enough files to use the worker processes: every good one lands once, each bad
+    one is named, and a second import of the same folder adds nothing."""
+    folder = tmp_path / "pile"
+    folder.mkdir()
+    for n in range(90):
+        (folder / f"{n:03d}.txt").write_text(
+            f"Harbour board meeting number {n} ends early\n\n"
+            f"The board met for the {n}th time and agreed on nothing at all.\n",
+            encoding="utf-8",
+        )
+    (folder / "045-empty.txt").write_bytes(b"")
+    (folder / "046-binary.txt").write_bytes(b"\x00\x01PNG" * 100)
+    (folder / "047-feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+        "<title>A feed item among the text files</title><description>Body text here.</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    proc = run_cli("import", "--json", str(folder), data_dir=data_dir)
+    report = json.loads(proc.stdout)
+    assert report["imported"] == 91
+    assert len(report["errors"]) == 2
+    assert any("045-empty.txt" in e for e in report["errors"])
+    assert any("046-binary.txt" in e for e in report["errors"])
+    assert sorted(Path(f["path"]).name for f in report["files"]) == sorted(
+        p.name for p in folder.iterdir()
+    ), "every file reported once"
+    again = json.loads(run_cli("import", "--json", str(folder), data_dir=data_dir).stdout)
+    assert again["imported"] == 0 and again["already_present"] == 91
