@@ -303,6 +303,46 @@ async def _open_article(
     return elapsed
 
 
+def open_cpu_in_terminal(words: int, launches: int, reopens: int) -> dict[str, float]:
+    """CPU ms for Enter on a `words`-word article in the installed command, in tmux.
+
+    First open: a fresh launch, 2 s on the list (the reader is prepared in the
+    background by then), one Enter. Later opens: Enter and Escape in turn.
+    CPU comes from /proc in 10 ms ticks, so each figure is a median or mean of
+    several presses.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="nr-bench-topen-"))
+    with Library(tmp / "library.sqlite3") as library:
+        library.add_article(synthetic.long_article(words))
+    env, config = _terminal_env()
+    newsreader = shutil.which("newsreader")
+    firsts, later = [], []
+    try:
+        for _ in range(launches):
+            session = f"open{next(_sessions)}"
+            spawn_in_terminal(session, f"{newsreader} --data-dir {tmp}", env)
+            try:
+                time.sleep(2.0)
+                pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+                for press in range(1 + (reopens if not later else 0)):
+                    before = process_cpu(pid)
+                    tmux("send-keys", "-t", session, "Enter")
+                    time.sleep(0.5)
+                    (later if press else firsts).append(process_cpu(pid) - before)
+                    tmux("send-keys", "-t", session, "Escape")
+                    time.sleep(0.4)
+            finally:
+                tmux("kill-session", "-t", session)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(config, ignore_errors=True)
+    return {
+        "first_open_ms": round(statistics.median(firsts) * 1000, 1),
+        "first_open_mean_ms": round(statistics.mean(firsts) * 1000, 1),
+        "later_open_mean_ms": round(statistics.mean(later) * 1000, 1),
+    }
+
+
 def bench_open(words: list[int], runs: int) -> dict[str, Any]:
     from newsreader.ui.app import NewsreaderApp
     from newsreader.ui.screens.list_screen import READER_PREPARE_DELAY
@@ -334,6 +374,22 @@ def bench_open(words: list[int], runs: int) -> dict[str, Any]:
                 "open_immediately_ms": median_ms(0, False),
             }
     shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def bench_open_terminal(words: list[int]) -> dict[str, Any]:
+    if not shutil.which("tmux") or not shutil.which("newsreader"):
+        return {"skipped": "needs tmux and the installed newsreader command"}
+    tmux("new-session", "-d", "-s", "keepalive", "sleep 3600")
+    results: dict[str, Any] = {
+        "method": "tmux 120x40, the installed command; process CPU from /proc (10 ms ticks)"
+        " for one Enter: first open = 8 fresh launches (median and mean), later = 12 reopens",
+    }
+    try:
+        for n in words:
+            results[f"{n // 1000}k_words"] = open_cpu_in_terminal(n, launches=8, reopens=12)
+    finally:
+        tmux("kill-server")
     return results
 
 
@@ -505,7 +561,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="10k/100k only, fewer runs")
     parser.add_argument(
-        "--only", nargs="*", help="sections to run (paint keys open search import size refresh)"
+        "--only",
+        nargs="*",
+        help="sections to run (paint keys open open-terminal search import size refresh)",
     )
     args = parser.parse_args()
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
@@ -514,6 +572,7 @@ def main() -> None:
         "paint": lambda: bench_first_paint([s for s in sizes if s >= 100_000], runs),
         "keys": lambda: bench_keys([s for s in sizes if s >= 100_000], 30),
         "open": lambda: bench_open([10_000, 100_000], 5),
+        "open-terminal": lambda: bench_open_terminal([10_000, 100_000]),
         "search": lambda: bench_search(100_000, 20),
         "import": lambda: bench_import(2000 if args.quick else 5000),
         "size": lambda: bench_size(sizes),
