@@ -135,6 +135,21 @@ def test_open_find_bookmark_quit_relaunch(tmp_path: Path, tmux: Tmux) -> None:
     tmux.wait_exit()
 
 
+def test_search_typed_while_the_app_starts(tmp_path: Path, tmux: Tmux) -> None:
+    """`/quay` typed the moment the command is launched, before anything is drawn, is
+    a search for "quay": no key is lost or runs a list command (`q` would quit, `u`
+    and `a` would change the list)."""
+    data = tmp_path / "data"
+    build_library(data / "library.sqlite3", fillers=5).close()
+    tmux.start(["newsreader", "--data-dir", str(data)])
+    time.sleep(0.3)  # the terminal is in raw mode by then; nothing is painted yet
+    tmux.keys("/")
+    tmux.type("quay")
+    screen = tmux.wait_for(lambda s: "quay" in s and "hit" in s, "the library search hits")
+    assert tmux.alive()
+    assert "Search" in screen.splitlines()[0]
+
+
 def _bookmarked():
     from newsreader.store import ListQuery
 

@@ -197,6 +197,32 @@ class ListScreen(Screen[None]):
             return self._sidebar_choice
         return self._has_feeds and width >= SIDEBAR_MIN_WIDTH
 
+    def on_key(self, event: events.Key) -> None:
+        """`/` and the keys after it go to the search box even when they reach the screen
+        directly (typed while the app started, before anything had the focus).
+
+        A burst of keys reaches this handler one after another before any of
+        them reaches the app's bindings, so `/` must open the box here, not
+        through its binding, or the letters after it run list commands. (A `/`
+        the list or the search box handled never gets here.)
+        """
+        if event.key == "slash":
+            event.stop()
+            event.prevent_default()
+            self.action_search()
+            return
+        if not event.is_printable or not event.character:
+            return
+        if self.typeahead is not None:
+            self.typeahead.append(event.character)
+        elif isinstance(self.focused, Input):
+            # Sent while nothing had the focus, handled after the box took it.
+            self.focused.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
     def on_resize(self, event: events.Resize) -> None:
         if self._sidebar_choice is None:
             self._show_sidebar(self._sidebar_wanted(event.size.width))
