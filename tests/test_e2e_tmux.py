@@ -150,6 +150,18 @@ def test_search_typed_while_the_app_starts(tmp_path: Path, tmux: Tmux) -> None:
     assert "Search" in screen.splitlines()[0]
 
 
+def test_enter_and_find_typed_at_once(tmp_path: Path, tmux: Tmux) -> None:
+    """`enter /stone` sent in one go opens the article and finds "stone" in it."""
+    data = tmp_path / "data"
+    build_library(data / "library.sqlite3", fillers=5).close()
+    tmux.start(["newsreader", "--data-dir", str(data)])
+    tmux.wait_for(lambda s: FEATURE_TITLE in s and "Unread" in s, "the list")
+    tmux.run("send-keys", "-t", tmux.session, "Enter", "/")
+    tmux.type("stone")
+    screen = tmux.wait_for(lambda s: "Key points" in s and "/4" in s, "the reader's find counter")
+    assert "hit" not in screen.splitlines()[0], "no library search"
+
+
 def _bookmarked():
     from newsreader.store import ListQuery
 

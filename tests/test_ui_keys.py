@@ -318,6 +318,36 @@ async def test_reader_prepared_in_background_opens_the_chosen_article(library: L
         assert widest > SIZE[0] // 2, "wrapped at the real width, not a narrow default"
 
 
+@pytest.mark.parametrize("focused", [True, False], ids=["list-focused", "nothing-focused"])
+async def test_enter_then_find_typed_at_once_finds_in_the_article(
+    library: Library, focused: bool
+) -> None:
+    """`enter /salvaged` in one burst: the reader opens and finds "salvaged" in the
+    article; the `/` and the letters never reach the list (a library search)."""
+    app = NewsreaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+        assert listing(app).current is not None
+        expected = listing(app).current.title  # type: ignore[union-attr]
+        if not focused:
+            screen.set_focus(None)  # as when keys arrive while the app starts
+        burst = [("enter", None), ("slash", "/"), *((c, c) for c in "salvaged")]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.3)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.stored.article.title == expected
+        assert reader.find_open and reader.find_bar.value == "salvaged"
+        assert not listing_of(screen).searching
+
+
+def listing_of(screen: ListScreen) -> ArticleList:
+    return screen.query_one(ArticleList)
+
+
 async def test_b_and_m_in_list_and_reader_persist(db_path: Path, library: Library) -> None:
     app = NewsreaderApp(library)
     feature = article_id(library, FEATURE_TITLE)

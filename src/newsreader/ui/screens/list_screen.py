@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import MountError
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
@@ -27,6 +27,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
 from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar, RefreshBar
+from newsreader.ui.widgets.typeahead import follow_current_screen
 
 if TYPE_CHECKING:
     from newsreader.refresh import FeedOutcome
@@ -100,7 +101,12 @@ class ListScreen(Screen[None]):
         yield FilterBar(id="filter-bar")
         with ListBody(id="list-body"):
             yield FeedSidebar(id="sidebar")
-            yield ArticleList(self.library, on_highlight=self._highlighted, id="article-list")
+            yield ArticleList(
+                self.library,
+                on_highlight=self._highlighted,
+                on_open=self.open_article,
+                id="article-list",
+            )
         yield KeyHints(id="key-hints")
 
     @property
@@ -206,6 +212,15 @@ class ListScreen(Screen[None]):
         through its binding, or the letters after it run list commands. (A `/`
         the list or the search box handled never gets here.)
         """
+        if follow_current_screen(self, event):
+            return
+        if event.key == "enter" and not isinstance(self.focused, (Input, OptionList)):
+            # As `/`: an `enter` that reached the screen directly opens the
+            # article now, before the keys typed after it are handled.
+            event.stop()
+            event.prevent_default()
+            self.article_list.action_open()
+            return
         if event.key == "slash":
             event.stop()
             event.prevent_default()
@@ -380,10 +395,6 @@ class ListScreen(Screen[None]):
             self.update_status(recount=False)
 
     # -- opening ----------------------------------------------------------
-
-    @on(ArticleList.Opened)
-    def _opened(self, event: ArticleList.Opened) -> None:
-        self.open_article(event.article_id)
 
     def open_article(self, article_id: int) -> None:
         """Mark read (committed before the reader even shows) and open the reader."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
@@ -146,6 +146,18 @@ class ReaderScreen(Screen[None]):
             self.dismiss()
 
     # -- find -------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """`/word` reaching the screen itself (sent on from the list right after `enter`,
+        before the article view had the focus) opens the find bar and fills it."""
+        if event.key == "slash" and not self.find_open:
+            event.stop()
+            event.prevent_default()
+            self.action_find()
+        elif event.is_printable and event.character and isinstance(self.focused, Input):
+            self.focused.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def action_find(self) -> None:
         bar = self.find_bar

@@ -34,7 +34,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.strip import Strip
 
 from newsreader.store import ArticleRow, Library, ListQuery, SearchHit
@@ -61,6 +60,14 @@ class ArticleList(DirectScrollView, can_focus=True):
     BINDINGS = bindings("list-nav")
 
     def on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.screen is self.app.screen:
+            # Here, not only through the binding: bindings run after the keys
+            # typed next have been handled, and `enter /word` must find "word"
+            # in the article, not search the library.
+            event.stop()
+            event.prevent_default()
+            self.action_open()
+            return
         open_box_or_forward(self, event, getattr(self.screen, "action_search", lambda: None))
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -77,19 +84,13 @@ class ArticleList(DirectScrollView, can_focus=True):
         "article-list--empty",
     }
 
-    class Opened(Message):
-        """The user asked to open the row under the cursor (enter, double click)."""
-
-        def __init__(self, article_id: int) -> None:
-            super().__init__()
-            self.article_id = article_id
-
     def __init__(
         self,
         library: Library,
         query: ListQuery | None = None,
         *,
         on_highlight: Callable[[int | None], None] | None = None,
+        on_open: Callable[[int], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -98,6 +99,13 @@ class ArticleList(DirectScrollView, can_focus=True):
         self.library = library
         self.query_ = query or ListQuery()
         self.on_highlight = on_highlight
+        self.on_open = on_open
+        """Called with the article to open (enter, double click).
+
+        A plain call too: the reader is on screen before the next key is
+        handled, so `enter /word` typed at once finds "word" in the article
+        instead of searching the library.
+        """
         """Called with the article under the cursor (None: empty list) whenever it moves.
 
         A plain call rather than a message: the screen's status bar then
@@ -293,8 +301,8 @@ class ArticleList(DirectScrollView, can_focus=True):
 
     def action_open(self) -> None:
         row = self.current
-        if row is not None:
-            self.post_message(self.Opened(row.id))
+        if row is not None and self.on_open is not None:
+            self.on_open(row.id)
 
     # -- events -----------------------------------------------------------
 

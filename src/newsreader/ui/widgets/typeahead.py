@@ -15,18 +15,39 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import events
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
 
 def open_box_or_forward(widget: Widget, event: events.Key, open_box: Callable[[], None]) -> None:
     """`on_key` body for the list and the article view: `/` opens the box at once."""
+    if follow_current_screen(widget, event):
+        return
     if event.key == "slash" and widget.screen.focused is widget:
         event.stop()
         event.prevent_default()
         open_box()
         return
     forward_typeahead(widget, event)
+
+
+def follow_current_screen(node: Widget, event: events.Key) -> bool:
+    """Send a key on to the screen now shown if `node`'s screen is no longer it.
+
+    `enter /word` typed at once queues all six keys on the list; `enter`
+    opens the reader, and the rest belong to it. They go to the screen
+    itself, whose `on_key` opens its box on `/` and fills it; other keys go
+    on from there to the bindings of whatever has the focus.
+    """
+    screen = node if isinstance(node, Screen) else node.screen
+    current = node.app.screen
+    if screen is current:
+        return False
+    current.post_message(events.Key(event.key, event.character))
+    event.stop()
+    event.prevent_default()
+    return True
 
 
 def forward_typeahead(widget: Widget, event: events.Key) -> bool:
