@@ -368,12 +368,17 @@ def _is_credit(line: str, *, alone: bool) -> bool:
     return False
 
 
+_HEADING_NEVER_ENDS = ".!?:;,…"
+
+
 def _is_heading(lines: list[str]) -> bool:
     """A lone short line with no closing punctuation and no quotation is a subheading."""
     if len(lines) != 1 or _BULLET.match(lines[0]):
         return False
+    if lines[0].rstrip()[-1:] in _HEADING_NEVER_ENDS:
+        return False  # a sentence: skip squashing what may be a long paragraph
     line = _squash(lines[0])
-    if len(line.split()) > _HEADING_MAX_WORDS or line[-1] in ".!?:;,…":
+    if len(line.split()) > _HEADING_MAX_WORDS or line[-1] in _HEADING_NEVER_ENDS:
         return False
     if _QUOTE_START.match(line) or '"' in line or "“" in line or "”" in line:
         return False
