@@ -119,7 +119,7 @@ class ArticleList(DirectScrollView, can_focus=True):
         self.empty_message = "No articles here. Press f to change the filter."
         self._count = 0
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
-        self._lines: OrderedDict[tuple[int, int, int], Strip] = OrderedDict()
+        self._lines: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
         self._hits: list[SearchHit] | None = None
         self._base_style: Style | None = None
         self._row_styles: dict[str, Style] = {}
@@ -368,7 +368,7 @@ class ArticleList(DirectScrollView, can_focus=True):
             return self.with_gutter(Strip.blank(width, self.base_style), width)
         if index >= self.row_count:
             return self.with_gutter(Strip.blank(width, self.base_style), width)
-        key = (index, sub, width)
+        key = (index, sub, width, self.gutter_covered)
         strip = self._lines.get(key)
         if strip is None:
             row = self.row_at(index)

@@ -195,7 +195,7 @@ class ArticleView(DirectScrollView, can_focus=True):
         self.stored: StoredArticle | None = None
         self._units: list[Unit] | None = None
         self._layout: Layout | None = None
-        self._strips: OrderedDict[tuple[int, int, int], Strip] = OrderedDict()
+        self._strips: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
         self._base: Style | None = None
         self._styles: dict[str, Style] = {}
         """Component styles by short name, cached: a few are looked up for every line."""
@@ -555,7 +555,7 @@ class ArticleView(DirectScrollView, can_focus=True):
         number = y + scroll_y
         if number >= len(layout.lines):
             return self._blank_line(width)
-        key = (number, width, self._find_generation)
+        key = (number, width, self._find_generation, self.gutter_covered)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._render_layout_line(layout.lines[number], width)
@@ -567,7 +567,9 @@ class ArticleView(DirectScrollView, can_focus=True):
         return strip
 
     def _blank_line(self, width: int) -> Strip:
-        if self._blank is None or self._blank.cell_length != self.region.width:
+        gutter = self.gutter_segment(width)
+        full = width + (len(gutter.text) if gutter else 0)
+        if self._blank is None or self._blank.cell_length != full:
             self._blank = self.with_gutter(Strip.blank(width, self.base_style), width)
         return self._blank
 

@@ -108,6 +108,10 @@ class DirectScrollView(ScrollView):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._gutter: Segment | None = None
+        self.gutter_covered = False
+        """The scrollbar is drawn over the gutter, so lines stop short of it: the
+        compositor then has no line to cut at the scrollbar's edge (one Strip less
+        per new line). Set before each paint; part of the subclasses' cache keys."""
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -118,9 +122,16 @@ class DirectScrollView(ScrollView):
         raise NotImplementedError
 
     def render_line(self, y: int) -> Strip:
+        self._check_gutter()
         return self.paint_line(y, self.scrollable_content_region.width, self.scroll_offset.y)
 
+    def _check_gutter(self) -> None:
+        self.gutter_covered = (
+            self.show_vertical_scrollbar and self.styles.scrollbar_visibility == "visible"
+        )
+
     def render_lines(self, crop: Region) -> list[Strip]:
+        self._check_gutter()
         width = self.scrollable_content_region.width
         scroll_y = self.scroll_offset.y
         filters = self.app.get_line_filters()
@@ -137,9 +148,9 @@ class DirectScrollView(ScrollView):
         return strips
 
     def gutter_segment(self, width: int) -> Segment | None:
-        """Blank cells under the scrollbar (lines span the widget, as Textual pads them)."""
+        """Blank cells for the gutter when no scrollbar covers it (as Textual pads lines)."""
         gap = self.region.width - width
-        if gap <= 0:
+        if gap <= 0 or self.gutter_covered:
             return None
         if self._gutter is None or len(self._gutter.text) != gap:
             base_background, background = self.background_colors
