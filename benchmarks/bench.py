@@ -318,13 +318,13 @@ def open_cpu_in_terminal(words: int, launches: int, reopens: int) -> dict[str, f
     newsreader = shutil.which("newsreader")
     firsts, later = [], []
     try:
-        for _ in range(launches):
+        for launch in range(launches):
             session = f"open{next(_sessions)}"
             spawn_in_terminal(session, f"{newsreader} --data-dir {tmp}", env)
             try:
                 time.sleep(2.0)
                 pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
-                for press in range(1 + (reopens if not later else 0)):
+                for press in range(1 + (reopens if launch == 0 else 0)):
                     before = process_cpu(pid)
                     tmux("send-keys", "-t", session, "Enter")
                     time.sleep(0.5)

@@ -8,6 +8,7 @@ focus); this screen shows its progress bar and the articles as they arrive.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on, work
@@ -27,7 +28,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
 from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar, RefreshBar
-from newsreader.ui.widgets.typeahead import follow_current_screen
+from newsreader.ui.widgets.typeahead import follow_current_screen, forward_typeahead
 
 if TYPE_CHECKING:
     from newsreader.refresh import FeedOutcome
@@ -117,16 +118,16 @@ class ListScreen(Screen[None]):
     def search_input(self) -> SearchInput:
         """The library search box (created and mounted on first use, if not yet)."""
         if self._search_box is None:
-            self._search_box = SearchInput(placeholder="search the library", id="search-input")
-            self.mount(self._search_box, after=self.filter_bar)
+            box = SearchInput(placeholder="search the library", id="search-input")
+            self.mount(box, after=self.filter_bar)
+            self._search_box = box
         return self._search_box
 
     def _mount_search_box(self) -> None:
-        if self._search_box is None and self.is_mounted and self.is_attached:
-            try:
-                self.search_input  # noqa: B018  (the property mounts it)
-            except MountError:  # the app is closing (q pressed at once)
-                self._search_box = None
+        """After the first paint; not when the app is already closing (q pressed at once)."""
+        if self.is_mounted and self.is_attached:
+            with contextlib.suppress(MountError):
+                _ = self.search_input
 
     @property
     def search_open(self) -> bool:
@@ -226,17 +227,7 @@ class ListScreen(Screen[None]):
             event.prevent_default()
             self.action_search()
             return
-        if not event.is_printable or not event.character:
-            return
-        if self.typeahead is not None:
-            self.typeahead.append(event.character)
-        elif isinstance(self.focused, Input):
-            # Sent while nothing had the focus, handled after the box took it.
-            self.focused.insert_text_at_cursor(event.character)
-        else:
-            return
-        event.stop()
-        event.prevent_default()
+        forward_typeahead(self, event)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._sidebar_choice is None:

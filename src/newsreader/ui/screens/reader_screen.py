@@ -24,6 +24,7 @@ from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.find_bar import FindBar
 from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import ReaderBar
+from newsreader.ui.widgets.typeahead import forward_typeahead
 from newsreader.urls import describe_url, is_safe_web_url
 
 if TYPE_CHECKING:
@@ -154,10 +155,8 @@ class ReaderScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             self.action_find()
-        elif event.is_printable and event.character and isinstance(self.focused, Input):
-            self.focused.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        else:
+            forward_typeahead(self, event)
 
     def action_find(self) -> None:
         bar = self.find_bar
