@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 from newsreader.errors import NotFoundError, SearchQueryError, StoreError
 from newsreader.model import Article, Block, BlockKind, Quote
+from newsreader.record import record_for
 from newsreader.store import SCHEMA_VERSION, Library, ListQuery, fts_query
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -90,6 +92,26 @@ def test_control_characters_never_stored(library: Library) -> None:
     stored = library.get(library.add_article(hostile).id).article
     assert stored.title == "Safe title"
     assert stored.blocks[0].text == "body31m with junk"
+
+
+def test_records_built_in_another_process_store_what_articles_do(
+    library: Library, tmp_path: Path
+) -> None:
+    """Import workers send `ArticleRecord`s; the stored article must not depend on it."""
+    hostile = Article(
+        title="Quay\x1b[2J notice\u202e",
+        blocks=[Block(BlockKind.PARAGRAPH, "Tide\x00 tables\u200b posted.")],
+        published=BASE,
+    )
+    direct = library.add_articles([make_article(3), hostile])
+    other = Library(tmp_path / "other.sqlite3")
+    records = pickle.loads(pickle.dumps([record_for(make_article(3)), record_for(hostile)]))
+    via_records = other.add_articles(records)
+    for left, right in zip(direct, via_records, strict=True):
+        assert library.get(left.id).article == other.get(right.id).article
+    assert other.get(via_records[1].id).article.title == "Quay notice"
+    assert [hit.row.id for hit in other.search("tables")] == [via_records[1].id]
+    other.close()
 
 
 def test_keyset_pages_cover_every_row_once(library: Library) -> None:

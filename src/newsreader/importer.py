@@ -14,10 +14,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from newsreader.errors import NewsreaderError, ParseError
-from newsreader.model import Article
+from newsreader.record import ArticleRecord, record_for
 from newsreader.store import Library
 
 Kind = Literal["text", "html", "feed", "opml"]
@@ -228,23 +228,23 @@ def import_paths(
             report.errors.append(f"{path}: nothing to import (no article, feed or OPML files)")
         files.extend(found)
 
-    pending: list[tuple[FileResult, list[Article]]] = []
+    pending: list[tuple[FileResult, list[ArticleRecord]]] = []
 
     def flush() -> None:
-        articles = [article for _, items in pending for article in items]
+        records = [record for _, items in pending for record in items]
         try:
-            added = library.add_articles(articles)
+            added = library.add_articles(records)
         except NewsreaderError as exc:
             for result, _ in pending:
                 result.error = f"{result.path}: not stored: {exc}"
         else:
             position = 0
             for result, items in pending:
-                for article, outcome in zip(
+                for record, outcome in zip(
                     items, added[position : position + len(items)], strict=True
                 ):
                     (result.created if outcome.created else result.existing).append(outcome.id)
-                    result.titles[outcome.id] = article.title
+                    result.titles[outcome.id] = record.title
                 position += len(items)
         for result, _ in pending:
             report.files.append(result)
@@ -287,16 +287,19 @@ def _parse_all(
 ) -> Iterator[tuple[FileResult, list[Any]]]:
     """Parse files in order, in worker processes when there are many of them."""
     count = workers if workers is not None else (os.cpu_count() or 1)
+    names = [str(path) for path in files]  # a str crosses to a worker faster than a Path
     if count > 1 and len(files) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
         _preload_parsers(files)
 
         with ProcessPoolExecutor(max_workers=count) as pool:
-            yield from pool.map(_parse_one, files, [skip] * len(files), chunksize=32)
+            parsed = pool.map(_parse_one, names, [skip] * len(names), chunksize=32)
+            for name, outcome in zip(names, parsed, strict=True):
+                yield outcome.result(name)
         return
-    for path in files:
-        yield _parse_one(path, skip)
+    for name in names:
+        yield _parse_one(name, skip).result(name)
 
 
 def _preload_parsers(files: list[Path]) -> None:
@@ -317,23 +320,37 @@ def _preload_parsers(files: list[Path]) -> None:
         importlib.import_module(name)
 
 
-def _parse_one(path: Path, skip: frozenset[Kind]) -> tuple[FileResult, list[Any]]:
-    """Parse one file into a result and its items; never raises (runs in workers too)."""
-    result = FileResult(path=str(path))
+class _Parsed(NamedTuple):
+    """One file's outcome as a worker sends it back: plain values, cheap to pickle.
+
+    Articles arrive as `ArticleRecord`s, ready for the store, so the single
+    writer process runs SQL and little else.
+    """
+
+    kind: Kind | None
+    items: list[Any]
+    warnings: list[str]
+    error: str | None = None
+
+    def result(self, path: str) -> tuple[FileResult, list[Any]]:
+        result = FileResult(path=path, kind=self.kind, error=self.error, warnings=self.warnings)
+        return result, self.items
+
+
+def _parse_one(name: str, skip: frozenset[Kind]) -> _Parsed:
+    """Parse one file into its kind and items; never raises (runs in workers too)."""
+    path = Path(name)
     try:
         kind, items, warnings = parse_file(path, skip=skip)
     except NewsreaderError as exc:
-        result.error = str(exc)
-        return result, []
+        return _Parsed(None, [], [], str(exc))
     except RecursionError:
-        result.error = f"{path}: document nested too deeply to read"
-        return result, []
+        return _Parsed(None, [], [], f"{path}: document nested too deeply to read")
     except MemoryError:
-        result.error = f"{path}: document too large to read"
-        return result, []
-    result.kind = kind
-    result.warnings = warnings
-    return result, items
+        return _Parsed(None, [], [], f"{path}: document too large to read")
+    if kind != "opml":
+        items = [record_for(article) for article in items]
+    return _Parsed(kind, items, warnings)
 
 
 def import_file(library: Library, path: Path, *, skip: frozenset[Kind] = frozenset()) -> FileResult:
