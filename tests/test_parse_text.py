@@ -476,3 +476,13 @@ def test_large_text_parses_fast() -> None:
     elapsed = time.perf_counter() - start
     assert len(article.quotes) == 6000
     assert elapsed < 2.0, elapsed  # well under a second locally; slack for slow CI
+
+
+def test_word_ending_in_agency_letters_is_not_a_credit() -> None:
+    """`gap` ends in the letters of `AP`; a credit names the agency as a word of its own."""
+    article = parse_text("Title\n\nCranes stood idle at dawn\nall along the harbour gap\n\nEnd.")
+    assert [(b.kind, b.credit) for b in article.blocks] == [
+        (BlockKind.PARAGRAPH, None),
+        (BlockKind.PARAGRAPH, None),
+    ]
+    assert article.blocks[0].text == "Cranes stood idle at dawn all along the harbour gap"

@@ -63,11 +63,12 @@ _HEADING_MAX_WORDS = 12
 _FALLBACK_TITLE_CHARS = 80
 
 _AGENCIES = (
-    r"Getty\s+Images|AP\s+Photo|AP|Reuters|AFP|EPA(?:-EFE)?|Shutterstock|Bloomberg|Alamy"
-    r"|PA(?:\s+(?:Images|Wire|Media))?|NurPhoto|Anadolu(?:\s+Agency)?|Xinhua|dpa|TASS"
-    r"|Sipa(?:\s+USA)?|Corbis|iStock|Unsplash|NASA"
-)
-_AGENCY_SUFFIX = re.compile(rf"(?:{_AGENCIES})\W*$", re.IGNORECASE)
+    "getty images", "ap photo", "ap", "reuters", "afp", "epa", "epa-efe", "shutterstock",
+    "bloomberg", "alamy", "pa", "pa images", "pa wire", "pa media", "nurphoto", "anadolu",
+    "anadolu agency", "xinhua", "dpa", "tass", "sipa", "sipa usa", "corbis", "istock",
+    "unsplash", "nasa",
+)  # fmt: skip
+"""Photo agencies whose name ends a credit line (lower case, words single-spaced)."""
 _CREDIT_PREFIX = re.compile(
     r"^(?:©|\(c\)|(?:photo(?:graph)?|image|picture|credit|illustration)s?(?:\s+credit)?\s*[:/])",
     re.IGNORECASE,
@@ -363,8 +364,28 @@ def _is_credit(line: str, *, alone: bool) -> bool:
             return True
     if _CREDIT_PREFIX.match(line) and len(words) <= 12:
         return True
-    if _AGENCY_SUFFIX.search(line):
+    if _ends_with_agency(line):
         return not alone or "/" in line or " via " in line.lower()
+    return False
+
+
+def _ends_with_agency(line: str) -> bool:
+    """True when a squashed line's last words, trailing punctuation aside, name an agency.
+
+    Compared from the end of the line: a case-blind regular expression searched
+    along the whole line cost 14 us a call, a tenth of parsing a short article.
+    """
+    end = len(line)
+    while end and not (line[end - 1].isalnum() or line[end - 1] == "_"):
+        end -= 1
+    tail = line[:end].lower()
+    if not tail.endswith(_AGENCIES):
+        return False
+    for name in _AGENCIES:
+        if tail.endswith(name):
+            before = tail[-len(name) - 1 : -len(name)]
+            if not (before.isalnum() or before == "_"):
+                return True
     return False
 
 
