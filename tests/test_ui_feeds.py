@@ -151,12 +151,18 @@ async def test_r_refreshes_in_background_with_progress_and_a_summary(
         assert "HTTP 500" in (second.feed(broken.id).last_error or "")
 
 
+def sidebar_shown(app: NewsreaderApp) -> bool:
+    """Whether the feeds sidebar is on screen (it is mounted the first time it shows)."""
+    found = app.screen.query(FeedSidebar)
+    return bool(found) and found.first().display
+
+
 async def test_r_without_subscriptions_explains_how_to_add_them(tmp_path: Path) -> None:
     library = Library(tmp_path / "library.sqlite3")
     library.add_article(summary_article("Only story", 1, None))
     app = NewsreaderApp(library)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert not app.screen.query_one(FeedSidebar).display, "no feeds: no sidebar"
+        assert not sidebar_shown(app), "no feeds: no sidebar"
         await pilot.press("r")
         await pilot.pause()
         assert not app.refreshing
@@ -253,10 +259,10 @@ async def test_sidebar_hidden_at_80_columns_and_s_toggles_it(tmp_path: Path) -> 
     library.set_state("ui.feed_scope", {"feed": feeds["Quay Weekly"].id})
     app = NewsreaderApp(library)
     async with app.run_test(size=(80, 24)) as pilot:
-        sidebar = app.screen.query_one(FeedSidebar)
-        assert not sidebar.display
+        assert not sidebar_shown(app)
         assert listing(app).row_count == 1, "the remembered feed applies with the sidebar hidden"
         await pilot.press("s")
+        sidebar = app.screen.query_one(FeedSidebar)
         assert sidebar.display
         assert sidebar.entry_labels()[-1] == "Quay Weekly 1"
         await pilot.press("s")
@@ -269,14 +275,24 @@ async def test_sidebar_hidden_at_80_columns_and_s_toggles_it(tmp_path: Path) -> 
     library, _ = feeds_library(tmp_path / "other.sqlite3")
     app = NewsreaderApp(library)
     async with app.run_test(size=(80, 24)) as pilot:
-        sidebar = app.screen.query_one(FeedSidebar)
-        assert not sidebar.display
+        assert not sidebar_shown(app)
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
-        assert sidebar.display, "widening the terminal opens it"
+        assert sidebar_shown(app), "widening the terminal opens it"
+        assert app.screen.query_one(FeedSidebar).entry_labels()[-1] == "Quay Weekly 1"
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert not sidebar.display
+        assert not sidebar_shown(app)
+    library.close()
+    library, _ = feeds_library(tmp_path / "third.sqlite3")
+    app = NewsreaderApp(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab")  # the first show of the sidebar, by tab: filled and focused
+        assert sidebar_shown(app)
+        assert app.screen.query_one(FeedList).has_focus
+        assert app.screen.query_one(FeedSidebar).entry_labels()[0] == "All articles 6"
+        await pilot.press("j", "enter")
+        assert listing(app).row_count == 5, "the News folder"
     library.close()
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -57,6 +56,8 @@ def load_config(path: Path | None) -> Config:
     except OSError as exc:
         config.warnings.append(f"{path}: cannot read config ({exc.strerror}); using defaults")
         return config
+    import tomllib  # here, not at the top: most start-ups have no config file to read (4 ms)
+
     try:
         data = tomllib.loads(raw.decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError as exc:

@@ -88,6 +88,7 @@ class ListScreen(Screen[None]):
         self._counts: dict[str, int] | None = None
         self.scope: FeedScope = ALL
         self._has_feeds = False
+        self._feeds_at_start: list[Feed] = []
         self._sidebar_choice: bool | None = None
         """The user's `s` (None: follow the terminal width)."""
         self._search_box: SearchInput | None = None
@@ -98,10 +99,14 @@ class ListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The refresh bar is mounted on first use: it only costs start-up time here.
         # The search box is mounted just after the first paint (`on_mount`):
-        # an `Input` costs 15 % of the start-up CPU in styles alone.
+        # an `Input` costs 15 % of the start-up CPU in styles alone. The feeds
+        # sidebar is composed only when it shows at once (subscriptions, a wide
+        # terminal); otherwise on first use, as its styles cost start-up too.
+        self._feeds_at_start = self._load_feeds()
         yield FilterBar(id="filter-bar")
         with ListBody(id="list-body"):
-            yield FeedSidebar(id="sidebar")
+            if self._sidebar_wanted(self.app.size.width):
+                yield FeedSidebar(id="sidebar")
             yield ArticleList(
                 self.library,
                 on_highlight=self._highlighted,
@@ -138,8 +143,10 @@ class ListScreen(Screen[None]):
         return self.query_one(FilterBar)
 
     @property
-    def sidebar(self) -> FeedSidebar:
-        return self.query_one(FeedSidebar)
+    def sidebar(self) -> FeedSidebar | None:
+        """The feeds sidebar, None until it has first been shown."""
+        found = self.query(FeedSidebar)
+        return found.first() if found else None
 
     @property
     def refresh_bar(self) -> RefreshBar:
@@ -152,7 +159,8 @@ class ListScreen(Screen[None]):
 
     @property
     def sidebar_open(self) -> bool:
-        return self.sidebar.display
+        sidebar = self.sidebar
+        return sidebar is not None and sidebar.display
 
     def list_query(self) -> ListQuery:
         """The filter and the sidebar's feed or folder as one store query."""
@@ -166,14 +174,14 @@ class ListScreen(Screen[None]):
     def on_mount(self) -> None:
         stored = self.library.get_state(FILTER_STATE, "all")
         self.filter = stored if stored in FILTER_CYCLE else "all"
-        feeds = self._load_feeds()
+        feeds = self._feeds_at_start
         self.scope = resolve_scope(self.library.get_state(FEED_SCOPE_STATE), feeds)
-        self.sidebar.display = self._sidebar_wanted(self.app.size.width)
         last = self.library.get_state(LAST_ARTICLE_STATE)
         keep = last if isinstance(last, int) else None
         self.article_list.reload(self.list_query(), keep=keep)
         self.update_status(feeds=feeds)
-        self.sidebar.highlight(self.scope)
+        if self.sidebar is not None:
+            self.sidebar.highlight(self.scope)
         self.call_after_refresh(self._mount_search_box)
         self.call_after_refresh(self.app.settle_memory)  # type: ignore[attr-defined]
         # Once the list is on screen and the user is reading it, build the
@@ -229,9 +237,9 @@ class ListScreen(Screen[None]):
             return
         forward_typeahead(self, event)
 
-    def on_resize(self, event: events.Resize) -> None:
+    async def on_resize(self, event: events.Resize) -> None:
         if self._sidebar_choice is None:
-            self._show_sidebar(self._sidebar_wanted(event.size.width))
+            await self._show_sidebar(self._sidebar_wanted(event.size.width))
 
     def on_screen_resume(self) -> None:
         """Back from the reader: read state and bookmarks may have changed."""
@@ -300,25 +308,33 @@ class ListScreen(Screen[None]):
                 self.article_list.reload(
                     self.list_query(), keep=current.id if current else None, anchor=True
                 )
-        if self.sidebar_open:
-            self.sidebar.show_feeds(feeds, self.library.counts()["unread"], self.scope)
+        sidebar = self.sidebar
+        if sidebar is not None and sidebar.display:
+            sidebar.show_feeds(feeds, self.library.counts()["unread"], self.scope)
 
     # -- feeds sidebar ----------------------------------------------------
 
-    def _show_sidebar(self, show: bool) -> None:
+    async def _show_sidebar(self, show: bool) -> FeedSidebar | None:
+        """Show or hide the sidebar, mounting it the first time it shows."""
         sidebar = self.sidebar
-        if show == sidebar.display:
-            return
+        if sidebar is None:
+            if not show:
+                return None
+            sidebar = FeedSidebar(id="sidebar")
+            await self.query_one(ListBody).mount(sidebar, before=self.article_list)
+        elif show == sidebar.display:
+            return sidebar
         sidebar.display = show
         if show:
             self._refresh_sidebar()
             sidebar.highlight(self.scope)
         elif sidebar.feed_list.has_focus:
             self.article_list.focus()
+        return sidebar
 
-    def action_toggle_sidebar(self) -> None:
+    async def action_toggle_sidebar(self) -> None:
         self._sidebar_choice = not self.sidebar_open
-        self._show_sidebar(self._sidebar_choice)
+        await self._show_sidebar(self._sidebar_choice)
         if self._sidebar_choice and not self._has_feeds:
             self.notify(
                 "No subscriptions yet: add one with `newsreader add URL`"
@@ -327,16 +343,17 @@ class ListScreen(Screen[None]):
                 timeout=6,
             )
 
-    def action_switch_focus(self) -> None:
+    async def action_switch_focus(self) -> None:
         """tab: the sidebar (opening it if needed) ⇄ the article list."""
-        feed_list = self.sidebar.feed_list
-        if feed_list.has_focus:
+        sidebar = self.sidebar
+        if sidebar is not None and sidebar.feed_list.has_focus:
             self.article_list.focus()
             return
         if not self.sidebar_open:
             self._sidebar_choice = True
-            self._show_sidebar(True)
-        feed_list.focus()
+            sidebar = await self._show_sidebar(True)
+        if sidebar is not None:
+            sidebar.feed_list.focus()
 
     @on(FeedSidebar.Selected)
     def _feed_selected(self, event: FeedSidebar.Selected) -> None:

@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 FILTER_LABELS: dict[str, str] = {"all": "All", "unread": "Unread", "bookmarked": "Bookmarked"}
 
@@ -109,6 +109,10 @@ class RefreshBar(Horizontal):
     """The label's current text (tests)."""
 
     def __init__(self, *, id: str | None = None) -> None:
+        # Imported here: the bar is built on the first refresh, and importing the
+        # progress bar module cost 2-3 ms of every start-up.
+        from textual.widgets import ProgressBar
+
         super().__init__(id=id)
         # Held directly so the bar works the moment it is mounted lazily, before compose.
         self._text = Static(id="refresh-label")
