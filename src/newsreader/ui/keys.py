@@ -7,8 +7,7 @@ disagree. The key names are a contract: tests and the README rely on them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from textual.binding import Binding
 
@@ -25,8 +24,7 @@ Scope = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class KeySpec:
+class KeySpec(NamedTuple):
     """One binding: keys (comma separated), the action, and how help describes it."""
 
     keys: str

@@ -22,7 +22,6 @@ per hit (title row, then the snippet with the matched words highlighted).
 
 from __future__ import annotations
 
-import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -223,13 +222,11 @@ class ArticleList(DirectScrollView, can_focus=True):
         if self._hits is not None:
             for i, hit in enumerate(self._hits):
                 if hit.row.id == article_id:
-                    self._hits[i] = dataclasses.replace(
-                        hit, row=dataclasses.replace(hit.row, **changes)
-                    )
+                    self._hits[i] = hit._replace(row=hit.row._replace(**changes))
         for page in self._pages.values():
             for i, row in enumerate(page):
                 if row.id == article_id:
-                    page[i] = dataclasses.replace(row, **changes)
+                    page[i] = row._replace(**changes)
         self._clear_lines()
         self.refresh()
 

@@ -10,8 +10,7 @@ Which entry filters the list is a `FeedScope`; the list screen stores it with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -29,8 +28,7 @@ from newsreader.ui.keys import bindings
 ScopeKind = Literal["all", "folder", "feed"]
 
 
-@dataclass(frozen=True, slots=True)
-class FeedScope:
+class FeedScope(NamedTuple):
     """What the article list is narrowed to: everything, one folder, or one feed."""
 
     kind: ScopeKind = "all"
@@ -100,8 +98,7 @@ def resolve_scope(value: object, feeds: list[Feed]) -> FeedScope:
     return ALL
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     scope: FeedScope
     depth: int
     unread: int
