@@ -315,3 +315,16 @@ def test_big_import_parses_in_parallel_and_still_reports_each_bad_file(
     ), "every file reported once"
     again = json.loads(run_cli("import", "--json", str(folder), data_dir=data_dir).stdout)
     assert again["imported"] == 0 and again["already_present"] == 91
+
+
+def test_an_old_library_is_upgraded_once_and_says_so(tmp_path: Path) -> None:
+    """Upgrades can rebuild indexes (seconds at a million articles): the user is told why."""
+    data = tmp_path / "data"
+    data.mkdir()
+    fixture = Path(__file__).parent / "fixtures" / "library-v1.sqlite3"
+    (data / "library.sqlite3").write_bytes(fixture.read_bytes())
+    first = run_cli("list", "--json", data_dir=data, check=True)
+    assert "upgrading the library (schema 1 to" in first.stderr
+    assert len(json.loads(first.stdout)["articles"]) == 3, "every article of the old library"
+    again = run_cli("list", "--json", data_dir=data, check=True)
+    assert "upgrading" not in again.stderr

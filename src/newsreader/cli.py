@@ -170,8 +170,12 @@ def open_library(args: argparse.Namespace) -> Library:
     from newsreader.store import Library, quarantine_library
 
     path = database_path(data_dir(args.data_dir))
+
+    def upgrading(old: int, new: int) -> None:
+        _warn(f"{path}: upgrading the library (schema {old} to {new}); big ones take a while")
+
     try:
-        return Library(path)
+        return Library(path, on_upgrade=upgrading)
     except CorruptLibraryError as exc:
         if not getattr(args, "new_library", False):
             raise NewsreaderError(

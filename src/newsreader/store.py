@@ -136,6 +136,19 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TRIGGER IF EXISTS count_articles_delete;
     UPDATE counters SET value = (SELECT count(*) FROM articles) WHERE name = 'articles';
     """,
+    # 5: the list's date and feed orders read their rows from covering indexes.
+    # An article row holds its whole body, so a page of 100 rows touched ~30
+    # table pages (2.8 ms from a cold cache); the index holds a page in ~5 (0.4 ms).
+    """
+    CREATE INDEX articles_list_by_date ON articles (
+        sort_ts DESC, id DESC, title, source, url, published, title_key, words, feed_id
+    );
+    DROP INDEX articles_by_date;
+    CREATE INDEX articles_list_by_feed ON articles (
+        feed_id, sort_ts DESC, id DESC, title, source, url, published, title_key, words
+    );
+    DROP INDEX articles_by_feed;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -350,8 +363,20 @@ class Library:
     and the busy timeout.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        on_upgrade: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Open (or create) the library at `path`, upgrading its schema if it is older.
+
+        `on_upgrade(old, new)` is called before an existing library is upgraded:
+        some upgrades rebuild indexes, which takes seconds at a million articles.
+        """
         self.path = Path(path)
+        self._on_upgrade = on_upgrade
         self._lock = threading.RLock()
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no library here")
@@ -438,6 +463,8 @@ class Library:
                 f"{self.path}: library is read-only and needs an upgrade to schema"
                 f" {SCHEMA_VERSION}; open it once where it is writable"
             )
+        if version and self._on_upgrade is not None:
+            self._on_upgrade(version, SCHEMA_VERSION)
         for number in range(version, SCHEMA_VERSION):
             with self._write():
                 for statement in _split_sql(MIGRATIONS[number]):
