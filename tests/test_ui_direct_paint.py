@@ -102,3 +102,30 @@ async def test_reader_paints_like_textual(library: Library, theme: str) -> None:
         assert view.vertical_scrollbar.display and view.scroll_offset.y > 0
         assert_paints_like_textual(view)
         assert_paints_like_textual(view.vertical_scrollbar)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_cursor_row_is_lit_end_to_end_and_no_cell_shows_the_terminal(
+    library: Library, theme: str
+) -> None:
+    """A cell painted without a background shows the terminal's own colour, not the
+    theme's; and the cursor's background must cover the whole row, not the gaps
+    between its parts (Rich lets a cell's own style win over one applied under it)."""
+    app = NewsreaderApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        await pilot.press("down", "down")
+        await pilot.pause()
+        listing = app.screen.query_one(ArticleList)
+        width = listing.scrollable_content_region.width
+        for focused in (True, False):
+            name = "article-list--cursor" if focused else "article-list--cursor-blurred"
+            cursor = listing.get_component_rich_style(name).bgcolor
+            background = listing.rich_style.bgcolor
+            for y in range(listing.scrollable_content_region.height):
+                row = cells([listing.render_line(y)])[0][:width]
+                colours = {style.bgcolor if style else None for _, style in row}
+                expected = cursor if y + listing.scroll_offset.y == listing.cursor else background
+                assert colours == {expected}, (focused, y)
+            await pilot.press("tab")  # the sidebar (opened) takes the focus: the row blurs
+            await pilot.pause()

@@ -334,11 +334,23 @@ class ArticleList(DirectScrollView, can_focus=True):
         self._cursor_line = None
         self.forget_gutter()
 
-    def component_style(self, name: str) -> Style:
-        """A component class's style, cached like `base_style` (five lookups per row otherwise)."""
-        style = self._row_styles.get(name)
+    def component_style(self, name: str, *, layer: bool = False) -> Style:
+        """A component class's style, cached like `base_style` (five lookups per row otherwise).
+
+        `layer`: only what its CSS rule sets (colours as Textual resolves them on
+        this widget), to paint over the row's own styles.
+        """
+        key = (name, layer)
+        style = self._row_styles.get(key)
         if style is None:
-            style = self._row_styles[name] = self.get_component_rich_style(name)
+            style = self.get_component_rich_style(name)
+            if layer:
+                own = self.get_component_rich_style(name, partial=True)
+                style = own + Style(
+                    color=style.color if own.color else None,
+                    bgcolor=style.bgcolor if own.bgcolor else None,
+                )
+            self._row_styles[key] = style
         return style
 
     @property
@@ -386,10 +398,24 @@ class ArticleList(DirectScrollView, can_focus=True):
             name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
             cached = self._cursor_line
             if cached is None or cached[0] is not strip or cached[1] != name:
-                cached = (strip, name, strip.apply_style(self.component_style(name)))
-                self._cursor_line = cached
+                lit = self._highlight(strip, self.component_style(name, layer=True))
+                cached = self._cursor_line = (strip, name, lit)
             strip = cached[2]
         return strip
+
+    def _highlight(self, strip: Strip, cursor: Style) -> Strip:
+        """The cursor row: the cursor's colours over every cell of the row but the gutter.
+
+        Not `Strip.apply_style`, under which each cell's own background wins:
+        the cursor then lit only the gaps between the row's parts.
+        """
+        segments = list(strip)
+        gutter = segments.pop() if segments and segments[-1] is self._gutter else None
+        base = self.base_style
+        lit = [Segment(text, (style or base) + cursor) for text, style, _ in segments]
+        if gutter is not None:
+            lit.append(gutter)
+        return Strip(lit, strip.cell_length)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -398,8 +424,10 @@ class ArticleList(DirectScrollView, can_focus=True):
         self.refresh()
 
     def _to_strip(self, text: Text, width: int) -> Strip:
+        """`text` on the widget's colours: unstyled cells would show the terminal's own."""
         segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, self.base_style)
+        base = self.base_style
+        return Strip(segments).adjust_cell_length(width, base).apply_style(base)
 
     def _row_strip(self, row: ArticleRow, width: int) -> Strip:
         """The row as segments built directly: 4x cheaper than rendering a `Text`.
@@ -416,20 +444,20 @@ class ArticleList(DirectScrollView, can_focus=True):
         source_width = 0 if width < 60 else (14 if width < 110 else 24)
         date_width = len(date) if width >= 40 else 0
         title_width = max(4, width - 5 - (source_width + 2 if source_width else 0) - date_width - 2)
+        # The gaps ride on their neighbours' segments: every cell carries the
+        # widget's background (a cell with no style shows the terminal's own),
+        # and fewer segments are less work for the compositor on every page.
         segments = [
-            Segment(" "),
-            Segment(UNREAD_MARK if not row.read else " ", mark_style),
-            Segment(" "),
-            Segment(BOOKMARK_MARK if row.bookmarked else " ", star_style),
-            Segment(" "),
+            Segment(f" {UNREAD_MARK if not row.read else ' '} ", mark_style),
+            Segment(f"{BOOKMARK_MARK if row.bookmarked else ' '} ", star_style),
             Segment(_fit(row.title, title_width), title_style),
         ]
         if source_width:
             source_style = self.component_style("article-list--source")
-            segments += [Segment("  "), Segment(_fit(row.source or "", source_width), source_style)]
+            segments.append(Segment(f"  {_fit(row.source or '', source_width)}", source_style))
         if date_width:
             date_style = self.component_style("article-list--date")
-            segments += [Segment("  "), Segment(date, date_style)]
+            segments.append(Segment(f"  {date}", date_style))
         used = 5 + title_width + (source_width + 2 if source_width else 0)
         used += date_width + 2 if date_width else 0
         if used != width:  # a very narrow terminal
