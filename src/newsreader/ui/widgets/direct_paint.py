@@ -20,6 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
+from textual.color import Color
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
@@ -81,6 +83,20 @@ class LeanScrollBar(ScrollBar):
         return strips
 
 
+def _leaves_alone(line_filter: LineFilter, strip: Strip, background: Color) -> bool:
+    """True when `line_filter` would return `strip` unchanged, so it need not run.
+
+    The ANSI colour filter is always on and rebuilds every new line (every row
+    of a page-down), yet the theme's colours are true colours already: asking
+    its own cached per-style conversion is cheaper, and exact.
+    """
+    if not isinstance(line_filter, ANSIToTruecolor):
+        return False
+    convert = line_filter.truecolor_style
+    under = background.rich_color
+    return all(style is None or convert(style, under) is style for _, style, _ in strip)
+
+
 def lean_vertical_scrollbar(widget: Widget) -> ScrollBar:
     """`widget`'s vertical scrollbar, created as a `LeanScrollBar` on first use.
 
@@ -140,7 +156,8 @@ class DirectScrollView(ScrollView):
         for y in crop.line_range:
             strip = self.paint_line(y, width, scroll_y)
             for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
+                if not _leaves_alone(line_filter, strip, background):
+                    strip = strip.apply_filter(line_filter, background)
             strips.append(strip)
         x1, x2 = crop.column_span
         if (x1, x2) != (0, self.region.width):
