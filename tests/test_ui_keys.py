@@ -618,3 +618,22 @@ async def test_clicking_a_key_hint_runs_its_action(library: Library) -> None:
         await pilot.click(KeyHints, offset=(start + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_reopening_the_same_article_shows_it_fresh(library: Library) -> None:
+    """Escape and Enter again reuse the wrapped lines, never the last visit's find
+    highlights or scroll position."""
+    app = NewsreaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_title(pilot, app, library, FEATURE_TITLE)
+        fresh = [view(app).render_line(y) for y in range(SIZE[1] - 2)]
+        await pilot.press("slash", *"harbour")
+        await pilot.pause()
+        assert view(app).match_count == 3
+        highlighted = [view(app).render_line(y) for y in range(SIZE[1] - 2)]
+        assert highlighted != fresh, "matches are highlighted"
+        await pilot.press("escape", "escape")
+        await open_title(pilot, app, library, FEATURE_TITLE)
+        v = view(app)
+        assert v.match_count == 0 and v.scroll_offset.y == 0
+        assert [v.render_line(y) for y in range(SIZE[1] - 2)] == fresh

@@ -189,7 +189,7 @@ class NewsreaderApp(App[None]):
         # Lay it out at the terminal's size too (off screen: Textual only
         # composites the current screen), so the first open does not wrap the
         # article twice and reflow the screen on its first resize.
-        screen.call_after_refresh(lambda: screen._refresh_layout(self.size))
+        screen.call_after_refresh(lambda: screen.lay_out_off_screen(self.size))
         screen.call_after_refresh(self.settle_memory)  # the reader's widgets too
 
     def action_help(self) -> None:

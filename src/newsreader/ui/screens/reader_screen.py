@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
@@ -121,6 +122,17 @@ class ReaderScreen(Screen[None]):
         self.view.show(self.stored)
         self._update_bar()
 
+    def lay_out_off_screen(self, size: Size) -> None:
+        """Lay the screen out at `size` while another screen is shown.
+
+        Textual lays out only the current screen, and would do it (three
+        times: sizes, the article's scrollbar appearing, the scrollbar's own
+        size) on the first Enter. Done here, while the user reads the list.
+        """
+        self._refresh_layout(size)
+        self.view.relayout_now()
+        self._refresh_layout(size)
+
     def load(self, stored: StoredArticle) -> None:
         """Show another article in this (reused) screen, from the top, find bar closed."""
         self.stored = stored
@@ -176,8 +188,10 @@ class ReaderScreen(Screen[None]):
     def _hide_find_bar(self) -> None:
         bar = self.find_bar
         bar.remove_class("-visible")
-        bar.display = False
-        bar.input.value = ""
+        if bar.display:  # setting it when CSS already hides the bar costs a screen relayout
+            bar.display = False
+        if bar.input.value:
+            bar.input.value = ""
 
     def action_find_next(self) -> None:
         self._step(1)

@@ -149,6 +149,11 @@ def _ascii_breaks(piece: str, width: int) -> list[int]:
     return breaks
 
 
+def _same_article(shown: StoredArticle, new: StoredArticle) -> bool:
+    """The same article with the same text: its wrapped lines can be kept."""
+    return shown.id == new.id and shown.article == new.article
+
+
 class ArticleView(DirectScrollView, can_focus=True):
     """Scrollable, searchable rendering of one `StoredArticle`."""
 
@@ -218,15 +223,20 @@ class ArticleView(DirectScrollView, can_focus=True):
         """
         top = self.scroll_offset.y
         query = self.find_query
+        same = self.stored is not None and _same_article(self.stored, stored)
         self.stored = stored
-        self._units = None
-        self._layout = None
-        self._strips.clear()
+        if not same:  # the same article again (Escape, Enter) keeps its wrapped lines
+            self._units = None
+            self._layout = None
+        if not same or self._matches:
+            self._strips.clear()
         self._matches = []
         self._by_unit = {}
         self.current_match = -1
         self.find_query = ""
-        self._relayout()
+        # The scrollbar too, now: the screen's next layout then places it, instead
+        # of a second (and third) layout when it appears or disappears later.
+        self.relayout_now()
         self.scroll_to(y=top if keep_scroll else 0, animate=False, immediate=True)
         if keep_scroll and query:
             self.find(query)
@@ -329,6 +339,12 @@ class ArticleView(DirectScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
+
+    def relayout_now(self) -> None:
+        """Wrap for the current width and size the scrollbar now, not on the next resize
+        event and layout (a new article; a screen laid out off screen)."""
+        self._relayout()
+        self._scroll_update(self.virtual_size)
 
     def notify_style_update(self) -> None:
         """Rebuild only when a component style really changed (focus changes call this too)."""
