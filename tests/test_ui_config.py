@@ -55,6 +55,37 @@ async def test_theme_change_is_saved(tmp_path: Path) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_theme_chosen_on_the_list_reaches_the_prepared_reader(tmp_path: Path) -> None:
+    """The reader screen is built in the background and kept between articles (its
+    styles are only re-applied after a theme or CSS change): a theme picked on the
+    list must still colour the article opened next, and the one after it."""
+    from newsreader.ui.widgets.article_view import ArticleView
+
+    library = build_library(tmp_path / "library.sqlite3", fillers=2)
+    app = NewsreaderApp(library, config_path=tmp_path / "config.toml")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(1.0)  # the reader screen has been prepared
+        for theme in ("textual-light", "nord"):
+            app.theme = theme
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            view = app.screen.query_one(ArticleView)
+            surface = app.current_theme.surface or app.current_theme.background
+            assert view.styles.background.hex.lower() == (surface or "").lower()
+            backgrounds = {
+                seg.style.bgcolor.triplet.hex
+                for y in range(5)
+                for seg in view.render_line(y)
+                if seg.style and seg.style.bgcolor and seg.style.bgcolor.triplet
+            }
+            assert view.styles.background.hex.lower() in backgrounds
+            await pilot.press("escape")
+            await pilot.pause()
+    library.close()
+
+
+@pytest.mark.anyio
 async def test_unknown_theme_falls_back_with_a_warning(tmp_path: Path) -> None:
     library = build_library(tmp_path / "library.sqlite3", fillers=2)
     app = NewsreaderApp(library, config=Config(theme="no-such-theme"))

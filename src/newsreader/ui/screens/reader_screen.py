@@ -99,6 +99,8 @@ class ReaderScreen(Screen[None]):
         self.library = library
         self.stored = stored
         self.fetching = False
+        self._styled_at: int | None = None
+        """The app's CSS generation this screen's widgets were last styled with."""
 
     def compose(self) -> ComposeResult:
         yield ReaderBar(id="reader-bar")
@@ -119,8 +121,22 @@ class ReaderScreen(Screen[None]):
         return self.find_bar.has_class("-visible")
 
     def on_mount(self) -> None:
+        self._styled_at = self.app._css_update_count
         self.view.show(self.stored)
         self._update_bar()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Keep the widgets' styles when no theme or CSS change happened since they were set.
+
+        Textual re-applies the stylesheet to every widget of a screen each time
+        it is pushed (a quarter of opening an article). This screen is reused
+        for every article, so that is only needed after a theme or CSS change,
+        which moves the app's CSS generation. Runs before `Screen`'s handler.
+        """
+        generation = self.app._css_update_count
+        if event.refresh_styles and self._styled_at == generation:
+            event.refresh_styles = False
+        self._styled_at = generation
 
     def lay_out_off_screen(self, size: Size) -> None:
         """Lay the screen out at `size` while another screen is shown.
