@@ -69,6 +69,20 @@ class Tmux:
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; screen was:\n{text}")
 
+    def wait_raw_mode(self) -> None:
+        """Until the app has put its terminal in raw mode (keys sent earlier arrive
+        cooked, a line at a time, which no terminal app can read as keys)."""
+        tty = self.run("display-message", "-p", "-t", self.session, "#{pane_tty}").strip()
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            settings = subprocess.run(
+                ["stty", "-F", tty, "-a"], capture_output=True, text=True, check=False
+            ).stdout
+            if "-icanon" in settings.split():
+                return
+            time.sleep(0.01)
+        raise AssertionError("the app never switched its terminal to raw mode")
+
     def alive(self) -> bool:
         return bool(self.run("list-sessions").strip())
 
@@ -142,7 +156,7 @@ def test_search_typed_while_the_app_starts(tmp_path: Path, tmux: Tmux) -> None:
     data = tmp_path / "data"
     build_library(data / "library.sqlite3", fillers=5).close()
     tmux.start(["newsreader", "--data-dir", str(data)])
-    time.sleep(0.3)  # the terminal is in raw mode by then; nothing is painted yet
+    tmux.wait_raw_mode()  # before the first paint, however busy the machine
     tmux.keys("/")
     tmux.type("quay")
     screen = tmux.wait_for(lambda s: "quay" in s and "hit" in s, "the library search hits")
