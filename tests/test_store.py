@@ -452,3 +452,21 @@ def test_refresh_never_replaces_a_fetched_full_article(library: Library) -> None
     again = library.record_fetch(feed.id, articles=[summary])
     assert again[0].id == article_id and not again[0].updated
     assert library.get(article_id).article.blocks[0].text.startswith("The whole story")
+
+
+def test_content_hash_is_stable_across_versions() -> None:
+    """Stored hashes decide what a re-import skips: a newer newsreader hashing the same
+    article differently would store every article of an old library a second time."""
+    article = Article(
+        title="Quay notice",
+        key_points=["Tide tables posted", "Ferry moved"],
+        blocks=[
+            Block(BlockKind.PARAGRAPH, "The harbour office posted tables."),
+            Block(BlockKind.CAPTION, "A ferry at dawn.", credit="Jo Roe | Agency"),
+            Block(BlockKind.QUOTE, "We will sail at six.", speaker="Ada Quill"),
+        ],
+        quotes=[Quote("We will sail at six.", "Ada Quill", 2, 0, 20)],
+    )
+    assert article.content_hash() == (
+        "d8be158cbf7c99ea93dcde52b238046792d03a570fbce8189404dcef295e8937"
+    )
