@@ -47,10 +47,10 @@ def record_for(article: Article) -> ArticleRecord:
     and later shown, and callers (benchmarks, future importers) may build
     Articles by hand.
     """
-    article = clean_article(article)
+    article = _clean_article(article)
     return ArticleRecord(
         title=article.title,
-        title_key=title_key(article.title),
+        title_key=_title_key(article.title),
         content_hash=article.content_hash(),
         guid=article.guid,
         source=article.source,
@@ -58,17 +58,17 @@ def record_for(article: Article) -> ArticleRecord:
         published=article.published.isoformat() if article.published else None,
         published_ts=_timestamp(article),
         words=article.words,
-        content=encode_content(article),
+        content=_encode_content(article),
         fts=_fts_fields(article),
     )
 
 
-def title_key(title: str) -> str:
+def _title_key(title: str) -> str:
     """Sort key for title order: case- and accent-insensitive enough for a list."""
     return title.casefold().lstrip("\"'“‘([ ")
 
 
-def encode_content(article: Article) -> str:
+def _encode_content(article: Article) -> str:
     return json.dumps(
         {
             "key_points": article.key_points,
@@ -80,7 +80,7 @@ def encode_content(article: Article) -> str:
     )
 
 
-def clean_article(article: Article) -> Article:
+def _clean_article(article: Article) -> Article:
     """`article` with every text field sanitised (itself when already clean, the usual case).
 
     One scan over every field finds the usual case cheaply.

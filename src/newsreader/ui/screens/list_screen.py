@@ -180,8 +180,9 @@ class ListScreen(Screen[None]):
         keep = last if isinstance(last, int) else None
         self.article_list.reload(self.list_query(), keep=keep)
         self.update_status(feeds=feeds)
-        if self.sidebar is not None:
-            self.sidebar.highlight(self.scope)
+        sidebar = self.sidebar
+        if sidebar is not None:
+            sidebar.highlight(self.scope)
         self.call_after_refresh(self._mount_search_box)
         self.call_after_refresh(self.app.settle_memory)  # type: ignore[attr-defined]
         # Once the list is on screen and the user is reading it, build the
