@@ -482,7 +482,7 @@ def bench_import(count: int, runs: int = 3) -> dict[str, Any]:
     importer and its worker processes, which says what the rate would be with
     every core free (this machine's other load moves the rate run to run).
     """
-    from newsreader.importer import import_paths
+    from newsreader.services.importer import import_paths
 
     tmp = Path(tempfile.mkdtemp(prefix="nr-bench-import-"))
     writer = synthetic.Writer(5)
@@ -556,7 +556,7 @@ class FeedHandler(http.server.BaseHTTPRequestHandler):
 
 
 def bench_refresh(feeds: int, items: int) -> dict[str, Any]:
-    from newsreader.refresh import refresh
+    from newsreader.services.refresh import refresh
 
     writer = synthetic.Writer(9)
     server = FeedServer(("127.0.0.1", 0), FeedHandler)

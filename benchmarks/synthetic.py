@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from newsreader.model import Article, Block, BlockKind, Quote
+from newsreader.model.article import Article, Block, BlockKind, Quote
 
 SYLLABLES = [
     "ka",

@@ -1,5 +1,5 @@
 """`python -m newsreader` runs the same command as the `newsreader` script."""
 
-from newsreader.cli import entry_point
+from newsreader.cli.main import entry_point
 
 entry_point()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from newsreader.model import BlockKind, Quote
+from newsreader.model.article import BlockKind, Quote
 
 if TYPE_CHECKING:
     from rich.text import Text

@@ -35,8 +35,8 @@ from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
 from newsreader.errors import CorruptLibraryError, NotFoundError, SearchQueryError, StoreError
-from newsreader.model import Article, Block, Quote, reading_minutes
-from newsreader.record import ArticleRecord, record_for
+from newsreader.model.article import Article, Block, Quote, reading_minutes
+from newsreader.model.record import ArticleRecord, record_for
 from newsreader.sanitize import clean_line
 
 BUSY_TIMEOUT_MS = 5000

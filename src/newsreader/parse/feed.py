@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsreader.errors import NewsreaderError, ParseError
-from newsreader.model import Article, Block
+from newsreader.model.article import Article, Block
 from newsreader.parse.html import apply_quotes, html_to_blocks, text_to_blocks
 from newsreader.parse.xmlguard import DEFAULT_MAX_BYTES, check_xml
 from newsreader.sanitize import clean_line

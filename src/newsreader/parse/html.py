@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import ParseError
-from newsreader.model import Article, Block, BlockKind, Quote
+from newsreader.model.article import Article, Block, BlockKind, Quote
 from newsreader.sanitize import clean_line, clean_text
 from newsreader.urls import is_safe_web_url
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from newsreader.model import Block, BlockKind, Quote
+from newsreader.model.article import Block, BlockKind, Quote
 
 _OPEN_ONLY = "“«„"
 _STRAIGHT = '"'

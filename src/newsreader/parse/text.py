@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsreader.errors import ParseError
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.quotes import extract_quotes
 from newsreader.sanitize import clean_line, clean_text
 

@@ -34,7 +34,7 @@ from newsreader.ui.keys import KEYS, bindings
 from newsreader.ui.screens.list_screen import ListScreen
 
 if TYPE_CHECKING:
-    from newsreader.refresh import FeedOutcome
+    from newsreader.services.refresh import FeedOutcome
 
 READER = "reader"
 """Name of the installed (reused) reader screen."""
@@ -254,7 +254,7 @@ class NewsreaderApp(App[None]):
             # `refresh.refresh` is `asyncio.run(refresh_async(...))`; run it here
             # with a watchdog, so quitting mid-refresh stops the fetches at once
             # (finished feeds are committed; Textual cancels workers on exit).
-            from newsreader.refresh import refresh_async
+            from newsreader.services.refresh import refresh_async
 
             task = asyncio.ensure_future(refresh_async(self.library, feeds, on_outcome=on_outcome))
             while not task.done():

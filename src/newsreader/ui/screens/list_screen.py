@@ -31,7 +31,7 @@ from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar, RefreshBa
 from newsreader.ui.widgets.typeahead import follow_current_screen, forward_typeahead
 
 if TYPE_CHECKING:
-    from newsreader.refresh import FeedOutcome
+    from newsreader.services.refresh import FeedOutcome
     from newsreader.ui.app import NewsreaderApp
 
 FILTER_CYCLE = ("all", "unread", "bookmarked")

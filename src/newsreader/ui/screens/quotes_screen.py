@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.model import Article
+from newsreader.model.article import Article
 from newsreader.ui.keys import Scope, bindings
 
 UNATTRIBUTED = "Unattributed"

@@ -33,7 +33,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from newsreader.model import Article, BlockKind
+from newsreader.model.article import Article, BlockKind
 from newsreader.store import StoredArticle
 from newsreader.ui.keys import bindings
 from newsreader.ui.widgets.direct_paint import DirectScrollView

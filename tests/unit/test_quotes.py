@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsreader.model import Block, BlockKind, Quote
+from newsreader.model.article import Block, BlockKind, Quote
 from newsreader.parse.quotes import extract_quotes
 
 

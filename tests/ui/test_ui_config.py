@@ -10,7 +10,7 @@ import pytest
 
 from newsreader.config import Config, load_config, save_config
 from newsreader.ui.app import NewsreaderApp
-from ui_support import anyio_backend, build_library, no_blink  # noqa: F401
+from support import build_library
 
 
 def test_missing_file_means_defaults(tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from newsreader.errors import NewsreaderError, ParseError
-from newsreader.model import BlockKind
+from newsreader.model.article import BlockKind
 from newsreader.parse.html import html_to_blocks, parse_html, split_caption_text
 from newsreader.sanitize import has_unsafe
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def kinds(blocks: list) -> list[str]:

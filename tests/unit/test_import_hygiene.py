@@ -7,15 +7,15 @@ import subprocess
 import sys
 
 CORE = [
-    "newsreader.model",
+    "newsreader.model.article",
     "newsreader.parse",
     "newsreader.parse.text",
     "newsreader.parse.quotes",
     "newsreader.store",
     "newsreader.paths",
     "newsreader.sanitize",
-    "newsreader.importer",
-    "newsreader.refresh",
+    "newsreader.services.importer",
+    "newsreader.services.refresh",
     "newsreader.config",
 ]
 HEAVY = ["textual", "feedparser", "trafilatura", "httpx", "lxml"]
@@ -39,7 +39,7 @@ def test_core_does_not_load_textual_or_heavy_parsers() -> None:
 
 
 def test_cli_module_is_lean() -> None:
-    loaded = loaded_after_importing(["newsreader.cli"])
+    loaded = loaded_after_importing(["newsreader.cli.main"])
     leaked = sorted({name.split(".")[0] for name in loaded} & {*HEAVY, "rich"})
     assert not leaked, leaked
 

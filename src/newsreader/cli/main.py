@@ -217,7 +217,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     library = open_library(args)
     try:
         if library.is_empty() and not library.get_state("samples.offered"):
-            from newsreader.importer import import_paths
+            from newsreader.services.importer import import_paths
 
             import_paths(library, [samples_dir()], skip=frozenset({"opml"}))
             library.set_state("samples.offered", True)
@@ -234,7 +234,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from newsreader.importer import import_paths
+    from newsreader.services.importer import import_paths
 
     with open_library(args) as library:
         report = import_paths(library, args.paths)
@@ -274,7 +274,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from newsreader.importer import parse_file
+    from newsreader.services.importer import parse_file
 
     path = Path(args.file)
     if path.is_dir():
@@ -447,7 +447,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds_dispatch(args: argparse.Namespace) -> int:
-    from newsreader import feeds_cli
+    from newsreader.cli import feeds as feeds_cli
 
     return feeds_cli.run(args)
 

@@ -10,7 +10,7 @@ import pytest
 from newsreader.store import Library
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
-from ui_support import anyio_backend, no_blink, tiny_articles  # noqa: F401
+from support import tiny_articles
 
 BIG = 100_000
 pytestmark = pytest.mark.anyio

@@ -16,7 +16,7 @@ import json
 from datetime import UTC
 from typing import NamedTuple
 
-from newsreader.model import Article, Block, Quote
+from newsreader.model.article import Article, Block, Quote
 from newsreader.sanitize import clean_line, clean_text, has_unsafe
 
 

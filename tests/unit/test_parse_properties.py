@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.errors import ParseError
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.quotes import extract_quotes
 from newsreader.parse.text import parse_text
 from newsreader.sanitize import has_unsafe

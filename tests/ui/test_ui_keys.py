@@ -19,13 +19,11 @@ from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
-from ui_support import (
+from support import (
     FEATURE_TITLE,
     HOSTILE_TITLE,
-    anyio_backend,  # noqa: F401  (fixture)
     article_id,
     build_library,
-    no_blink,  # noqa: F401  (autouse fixture)
 )
 
 SIZE = (100, 30)

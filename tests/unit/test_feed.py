@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.errors import NewsreaderError, ParseError
-from newsreader.model import BlockKind
+from newsreader.model.article import BlockKind
 from newsreader.parse.feed import parse_feed
 from newsreader.sanitize import has_unsafe
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 RSS091 = b"""<?xml version="1.0" encoding="ISO-8859-1"?>
 <!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"

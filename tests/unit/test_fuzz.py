@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.errors import NewsreaderError, SearchQueryError
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.sanitize import has_unsafe
 from newsreader.store import Library, fts_query
 from newsreader.urls import is_safe_web_url

@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 from newsreader.errors import CorruptLibraryError, StoreError
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import MIGRATIONS, SCHEMA_VERSION, Library, _split_sql
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SEED_IDS = 12
 """Articles that exist before the kills start; the writers flip their read/bookmark state."""
 
@@ -44,7 +44,7 @@ def run_cli(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.Compl
     env = dict(os.environ)
     env["NEWSREADER_CONFIG_DIR"] = str(data_dir.parent / "config")
     return subprocess.run(
-        [sys.executable, "-m", "newsreader.cli", "--data-dir", str(data_dir), *args],
+        [sys.executable, "-m", "newsreader", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -67,7 +67,7 @@ def counted(library: Library) -> dict[str, int]:
 
 _ZYGOTE = r"""
 import os, random, sys
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import Library
 
 def drive(path, seed, n_ids, feed_id, fd):
@@ -248,7 +248,7 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
 
     def run_killed(args: list[str], delay: float) -> tuple[int | None, str]:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "newsreader.cli", "--data-dir", str(data_dir), *args],
+            [sys.executable, "-m", "newsreader", "--data-dir", str(data_dir), *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from newsreader.errors import NotFoundError, SearchQueryError, StoreError
-from newsreader.model import Article, Block, BlockKind, Quote
-from newsreader.record import record_for
+from newsreader.model.article import Article, Block, BlockKind, Quote
+from newsreader.model.record import record_for
 from newsreader.store import SCHEMA_VERSION, Library, ListQuery, fts_query
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -365,7 +365,7 @@ def test_feed_entries_update_in_place_keeping_state(library: Library) -> None:
 
 def test_migrates_a_version_1_library_keeping_everything(tmp_path: Path) -> None:
     """A library written by schema version 1 (stored fixture) opens with all its data."""
-    fixture = Path(__file__).parent / "fixtures" / "library-v1.sqlite3"
+    fixture = Path(__file__).parents[1] / "fixtures" / "library-v1.sqlite3"
     path = tmp_path / "library.sqlite3"
     path.write_bytes(fixture.read_bytes())
     with Library(path) as lib:

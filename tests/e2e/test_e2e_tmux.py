@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.store import Library
-from ui_support import FEATURE_TITLE, build_library
+from support import FEATURE_TITLE, build_library
 
 pytestmark = [
     pytest.mark.e2e,

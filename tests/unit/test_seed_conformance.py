@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.model import Article, BlockKind
+from newsreader.model.article import Article, BlockKind
 from newsreader.parse.text import parse_text_file
 
 SCARE_QUOTES = (

@@ -32,7 +32,7 @@ import pytest
 from newsreader.sanitize import has_unsafe
 from newsreader.urls import is_safe_web_url
 
-HOSTILE_DIR = Path(__file__).parent / "hostile"
+HOSTILE_DIR = Path(__file__).parents[1] / "hostile"
 CORPUS = sorted(p for p in HOSTILE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
 """The corpus, listed at collection time: a new file is tested without touching this module."""
 
@@ -61,7 +61,7 @@ def run_cli(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.Compl
     env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
     env["COLUMNS"] = "120"
     return subprocess.run(
-        [sys.executable, "-m", "newsreader.cli", *args],
+        [sys.executable, "-m", "newsreader", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -219,7 +219,7 @@ _MEASURE = r"""
 import json, resource, sys, time
 from pathlib import Path
 import feedparser, lxml.html, trafilatura  # baseline includes the parsers
-from newsreader import importer
+from newsreader.services import importer
 from newsreader.parse import feed, html, text
 from newsreader.store import Library
 
@@ -355,14 +355,9 @@ def test_cli_search_accepts_anything_typed(corpus_import: dict[str, Any]) -> Non
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def corpus_library(tmp_path: Path) -> Iterator[Any]:
     """A library holding the importable corpus (imported in-process)."""
-    from newsreader.importer import import_paths
+    from newsreader.services.importer import import_paths
     from newsreader.store import Library
 
     library = Library(tmp_path / "library.sqlite3")
@@ -441,7 +436,7 @@ async def test_o_never_launches_anything_for_non_web_links(
     """`o` on javascript:/file:/data:/`-x` links starts no process; an https link starts one."""
     import webbrowser
 
-    from newsreader.model import Article, Block, BlockKind
+    from newsreader.model.article import Article, Block, BlockKind
     from newsreader.store import Library
     from newsreader.ui import browser
     from newsreader.ui.app import NewsreaderApp

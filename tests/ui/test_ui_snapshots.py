@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from newsreader.ui.app import NewsreaderApp
-from ui_support import build_feeds_library, build_library, no_blink  # noqa: F401
+from support import build_feeds_library, build_library
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import Feed, Library
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.list_screen import ListScreen
@@ -25,7 +25,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView, credit_label
 from newsreader.ui.widgets.feed_sidebar import FeedList, FeedSidebar
 from newsreader.ui.widgets.status_bar import FilterBar, RefreshBar
-from ui_support import BASE, anyio_backend, no_blink  # noqa: F401
+from support import BASE
 
 pytestmark = pytest.mark.anyio
 WIDE = (120, 30)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from newsreader.errors import NewsreaderError, ParseError
-from newsreader.record import ArticleRecord, record_for
+from newsreader.model.record import ArticleRecord, record_for
 from newsreader.store import Library
 
 Kind = Literal["text", "html", "feed", "opml"]

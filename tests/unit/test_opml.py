@@ -9,7 +9,7 @@ import pytest
 from newsreader.errors import ParseError
 from newsreader.parse.opml import Subscription, parse_opml, write_opml
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def test_sample_subscriptions() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import Library
 
 OPS_PER_WRITER = 1000
@@ -27,7 +27,7 @@ WRITER_TARGETS = 10
 
 _WRITER = r"""
 import json, random, sys
-from newsreader.model import Article, Block, BlockKind
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import Library
 
 path, role, ops, first, count, feed_id = sys.argv[1:7]
@@ -96,11 +96,6 @@ def _seed(path: Path) -> tuple[list[int], list[int], list[int], int]:
         ]
         feed, _ = library.add_feed("https://example.com/concurrent.xml", title="Concurrent")
     return app_ids, marks, reads, feed.id
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.mark.anyio

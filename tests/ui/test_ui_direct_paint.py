@@ -18,12 +18,10 @@ from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.direct_paint import DirectScrollView, LeanScrollBar
-from ui_support import (
+from support import (
     FEATURE_TITLE,
-    anyio_backend,  # noqa: F401  (fixture)
     article_id,
     build_library,
-    no_blink,  # noqa: F401  (autouse fixture)
 )
 
 pytestmark = pytest.mark.anyio

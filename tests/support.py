@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsreader.model import Article, Block, BlockKind, Quote
+from newsreader.model.article import Article, Block, BlockKind, Quote
 from newsreader.store import Library
 
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -151,22 +151,6 @@ def article_id(library: Library, title: str) -> int:
         if hit.title == title:
             return hit.id
     raise KeyError(title)
-
-
-import pytest  # noqa: E402
-from textual.widgets import Input  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Inputs without a blinking cursor, so snapshots and timings are stable."""
-    monkeypatch.setattr(Input, "cursor_blink", False)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Pilot tests run on asyncio through anyio's pytest plugin (anyio comes with httpx)."""
-    return "asyncio"
 
 
 def build_feeds_library(path: Path) -> Library:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def atom(title: str, entries: list[tuple[str, str, str]]) -> bytes:
@@ -49,7 +49,7 @@ def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NEWSREADER_DATA_DIR=str(data_dir), COLUMNS="160")
     env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
     return subprocess.run(
-        [sys.executable, "-m", "newsreader.cli", *args],
+        [sys.executable, "-m", "newsreader", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.errors import ParseError
-from newsreader.model import Article, BlockKind
+from newsreader.model.article import Article, BlockKind
 from newsreader.parse import text as text_module
 from newsreader.parse.text import MAX_TEXT_BYTES, decode_text, parse_text, parse_text_file
 from newsreader.sanitize import has_unsafe
@@ -146,7 +146,7 @@ SCARE_QUOTES = {
 }
 
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 def _parse_sample(name: str) -> Article:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 
 ARTICLE = """\
@@ -41,7 +41,7 @@ def run_cli(
     env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
     env["COLUMNS"] = "120"
     proc = subprocess.run(
-        [sys.executable, "-m", "newsreader.cli", *args],
+        [sys.executable, "-m", "newsreader", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -68,7 +68,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 def test_version() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "newsreader.cli", "--version"], capture_output=True, text=True
+        [sys.executable, "-m", "newsreader", "--version"], capture_output=True, text=True
     )
     assert proc.returncode == 0
     assert proc.stdout.startswith("newsreader 0.")
@@ -267,7 +267,7 @@ def test_first_reader_start_imports_the_samples_once(
 ) -> None:
     """The TUI entry point seeds a new library with the bundled samples, and only once."""
     import newsreader.ui.app
-    from newsreader import cli
+    from newsreader.cli import main as cli
     from newsreader.store import Library
 
     seen: list[int] = []
@@ -321,7 +321,7 @@ def test_an_old_library_is_upgraded_once_and_says_so(tmp_path: Path) -> None:
     """Upgrades can rebuild indexes (seconds at a million articles): the user is told why."""
     data = tmp_path / "data"
     data.mkdir()
-    fixture = Path(__file__).parent / "fixtures" / "library-v1.sqlite3"
+    fixture = Path(__file__).parents[1] / "fixtures" / "library-v1.sqlite3"
     (data / "library.sqlite3").write_bytes(fixture.read_bytes())
     first = run_cli("list", "--json", data_dir=data, check=True)
     assert "upgrading the library (schema 1 to" in first.stderr

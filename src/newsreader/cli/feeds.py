@@ -11,13 +11,13 @@ import sys
 from typing import Any
 
 from newsreader.errors import NewsreaderError
-from newsreader.refresh import FeedOutcome, refresh, store_fetch_result
+from newsreader.services.refresh import FeedOutcome, refresh, store_fetch_result
 from newsreader.store import Library
 from newsreader.urls import require_web_url
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsreader.cli import open_library
+    from newsreader.cli.main import open_library
 
     handler = {"add": add, "feeds": feeds, "remove": remove, "refresh": refresh_command}
     with open_library(args) as library:

@@ -1,0 +1,1 @@
+"""The scriptable face: argparse entry point and one module per command group."""
