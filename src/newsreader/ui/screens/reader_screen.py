@@ -34,48 +34,6 @@ if TYPE_CHECKING:
 FETCHING = "Fetching full article…"
 
 
-class FullTextError(Exception):
-    """Why the full article could not be fetched: "HTTP 404 Not Found", "timed out …"."""
-
-
-def fetch_full_article(library: Library, stored: StoredArticle) -> StoredArticle:
-    """Fetch `stored`'s web page, extract the article, store it as the full text.
-
-    Blocking (call it from a thread worker). The stored title and source are
-    kept, the stored date where the page has none; the link and the entry's
-    identity (guid, read state, bookmark) never change. Raises `FullTextError`.
-    """
-    from newsreader.fetch import fetch_one
-    from newsreader.parse.html import parse_html
-
-    original = stored.article
-    url = original.url
-    if not url or not is_safe_web_url(url):
-        raise FullTextError("no http(s) link to fetch")
-    result = fetch_one(url)
-    if result.error:
-        raise FullTextError(result.error)
-    if not result.body:
-        raise FullTextError("the server sent an empty page")
-    try:
-        page = parse_html(result.body, name=url, url=result.url, content_type=result.content_type)
-    except NewsreaderError as exc:
-        reason = str(exc)
-        raise FullTextError(reason.removeprefix(f"{url}: ")) from None
-    # The list's title and source stay as the feed gave them (a page without
-    # a headline gets its first words as a title, and no site name its host).
-    page.title = original.title or page.title
-    page.source = original.source or page.source
-    page.published = page.published or original.published
-    page.url = url
-    page.guid = original.guid
-    try:
-        library.replace_content(stored.id, page, full_text=True)
-        return library.get(stored.id)
-    except NewsreaderError as exc:
-        raise FullTextError(f"could not store it: {exc}") from None
-
-
 class FullTextDone(Message):
     """The worker finished: the new article, or the reason it failed."""
 
@@ -314,6 +272,9 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
     def _full_text_worker(self, stored: StoredArticle) -> None:
+        # The use case lives in services (the screen never fetches or parses itself).
+        from newsreader.services.full_article import FullTextError, fetch_full_article
+
         url = stored.article.url or ""
         try:
             fresh = fetch_full_article(self.library, stored)
