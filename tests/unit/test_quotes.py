@@ -26,7 +26,7 @@ CONTEXT = "Mayor Jane Doe said the bridge was nearly finished."
     "paragraph",
     [
         '"We will finish the bridge before the winter storms arrive," Doe said.',
-        '"We will finish the bridge before the winter storms arrive," Doe said, according to RIA.',
+        '"We will finish the bridge before the winter storms arrive," Doe said, according to ANSA.',
         '"We will finish the bridge before the winter storms arrive," she said.',
         '"We will finish the bridge before the winter storms arrive," she added.',
         '"We will finish the bridge before the winter storms arrive," they said.',
@@ -84,10 +84,10 @@ def test_two_quotes_around_one_attribution() -> None:
 @pytest.mark.parametrize(
     "paragraph",
     [
-        'The ministry urged the city to "stop creating distractions" and "act if it must".',
-        'Officials said they had "reliable information" about the plot.',
-        'He backed "moderate" groups during the "Arab spring," analysts said.',
-        'The council drafted a motion with "no room for evasion" and warned it was ready.',
+        'The ministry urged the board to "stop moving the goalposts" and "decide if it can".',
+        'Inspectors said they had "credible evidence" about the leak.',
+        'She courted "independent" traders during the "harvest rush," analysts said.',
+        'The board drafted a rule with "no loophole left open" and warned it would apply.',
         'Doe called the plan "a tram to nowhere" during the debate.',
         'Doe said the plan was "reckless".',
         'The fans sang "we are the champions of the whole wide world" all night long.',
@@ -102,16 +102,16 @@ def test_scare_quotes_are_not_pull_quotes(paragraph: str) -> None:
 
 def test_pronoun_resolves_to_last_named_speaker() -> None:
     _, quotes = _run(
-        "Valery Petrov, the chief of staff, spoke first.",
-        '"We are ready to answer any strike on our positions," Petrov said.',
+        "Oskar Lindahl, the harbour master, spoke first.",
+        '"We are ready to close the port if the storm turns north," Lindahl said.',
         "Later, Anna Kowal said the talks were over.",
         '"There will be no more meetings this year, none at all," she said.',
     )
-    assert _speakers(quotes) == ["Valery Petrov", "Anna Kowal"]
+    assert _speakers(quotes) == ["Oskar Lindahl", "Anna Kowal"]
 
 
 def test_pronoun_without_any_name_has_no_speaker() -> None:
-    _, quotes = _run('"We are ready to answer any strike on our positions," he said.')
+    _, quotes = _run('"We are ready to close the port if the storm turns north," he said.')
     assert _speakers(quotes) == [None]
 
 
@@ -130,21 +130,21 @@ def test_fullest_name_from_title_and_key_points() -> None:
 
 def test_roles_are_not_part_of_the_name() -> None:
     _, quotes = _run(
-        "U.S. Ambassador to the UN, Nikki Hailey, said Monday that a vote was near.",
-        '"It is a path we have taken before and will take again," Haley told the council.',
-        '"When others fail to act, states must act alone, and we will," she added.',
+        "U.K. Ambassador to the WTO, Nadia Bramley, said Friday that a deal was near.",
+        '"We have signed harder deals than this one and will sign this," Bramly told the board.',
+        '"If the talks stall again, we are ready to walk away from them," she added.',
     )
     assert len(quotes) == 2
-    assert all(q.speaker is not None and "Nikki" in q.speaker for q in quotes)
+    assert all(q.speaker is not None and "Nadia" in q.speaker for q in quotes)
     assert all("Ambassador" not in (q.speaker or "") for q in quotes)
 
 
 def test_misspelling_needs_same_first_letter_and_one_edit() -> None:
     _, quotes = _run(
-        "Officials named Tom Maley and Ruth Baley as the two negotiators.",
-        '"We have nothing more to say about the talks tonight," Haley said.',
+        "Officials named Ivo Pardew and Lena Yardew as the two negotiators.",
+        '"We have nothing more to say about the talks tonight," Hardew said.',
     )
-    assert _speakers(quotes) == ["Haley"]
+    assert _speakers(quotes) == ["Hardew"]
 
 
 def test_possessive_and_sentence_end_names_are_indexed() -> None:
@@ -178,9 +178,9 @@ def test_multi_paragraph_quotation_attributed_first() -> None:
 
 
 def test_stray_space_before_closing_mark_is_removed() -> None:
-    blocks, quotes = _run(CONTEXT, '"The crowd was brought from other regions, " Doe said.')
-    assert blocks[1].text == '"The crowd was brought from other regions," Doe said.'
-    assert quotes[0].text == "The crowd was brought from other regions"
+    blocks, quotes = _run(CONTEXT, '"The boats were moved to the inner basin, " Doe said.')
+    assert blocks[1].text == '"The boats were moved to the inner basin," Doe said.'
+    assert quotes[0].text == "The boats were moved to the inner basin"
     assert blocks[1].text[quotes[0].start : quotes[0].end] == quotes[0].text
 
 
