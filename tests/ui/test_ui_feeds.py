@@ -17,12 +17,13 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from newsreader.model.article import Article, Block, BlockKind
+from newsreader.render.layout import credit_label
 from newsreader.store import Feed, Library
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
-from newsreader.ui.widgets.article_view import ArticleView, credit_label
+from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_sidebar import FeedList, FeedSidebar
 from newsreader.ui.widgets.status_bar import FilterBar, RefreshBar
 from support import BASE

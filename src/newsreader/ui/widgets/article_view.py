@@ -2,8 +2,9 @@
 
 Why the line API rather than `Markdown` or a big `Static`: the Markdown widget
 takes seconds on long articles, and a `Static` re-renders the whole article on
-every highlight change. Here the article becomes a list of *units* (title,
-meta line, key points, each body block) built once as Rich `Text` with
+every highlight change. Here the article's layout (`render.layout`, which
+`newsreader show` and the Markdown export draw too) becomes a list of *units*
+(title, meta line, key points, each body block) built once as Rich `Text` with
 `Text.append(str, style)` — never markup, so a title like
 `[@click=app.quit]hi[/]` is shown literally. A unit is wrapped into lines of
 (unit, start, end) offsets once per width; `render_line` slices only the lines
@@ -23,7 +24,6 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import ClassVar, NamedTuple
 
-from rich._wrap import divide_line
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -33,8 +33,20 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from newsreader.model.article import Article, BlockKind
-from newsreader.store import StoredArticle
+from newsreader.model.article import Article
+from newsreader.model.library import StoredArticle
+from newsreader.render.layout import (
+    BlockQuote,
+    Caption,
+    Heading,
+    KeyPoints,
+    Meta,
+    Paragraph,
+    Title,
+    article_layout,
+    credit_label,
+)
+from newsreader.ui.compat import divide_line, update_scrollbars
 from newsreader.ui.keys import bindings
 from newsreader.ui.widgets.direct_paint import DirectScrollView
 from newsreader.ui.widgets.typeahead import open_box_or_forward
@@ -44,17 +56,6 @@ MAX_MEASURE = 96
 MAX_STRIPS = 512
 QUOTE_BAR = "▌ "
 BULLET = "• "
-_LABELLED_CREDIT = re.compile(
-    r"^\W*(?:photo|picture|pictured|image|illustrat|credit|video|graphic|©|\(c\)|copyright)",
-    re.I,
-)
-"""A credit that already says what it credits ("Photograph: …", "© …") gets no "Photo:"."""
-
-
-def credit_label(credit: str) -> str:
-    """`Photo: Jory Pascoe`, but `Photograph: Jory Pascoe` stays as it is (never doubled)."""
-    credit = credit.strip()
-    return credit if _LABELLED_CREDIT.match(credit) else f"Photo: {credit}"
 
 
 class Match(NamedTuple):
@@ -344,7 +345,7 @@ class ArticleView(DirectScrollView, can_focus=True):
         """Wrap for the current width and size the scrollbar now, not on the next resize
         event and layout (a new article; a screen laid out off screen)."""
         self._relayout()
-        self._scroll_update(self.virtual_size)
+        update_scrollbars(self)
 
     def notify_style_update(self) -> None:
         """Rebuild only when a component style really changed (focus changes call this too)."""
@@ -400,73 +401,69 @@ class ArticleView(DirectScrollView, can_focus=True):
         return self._units
 
     def _build_units(self, article: Article) -> list[Unit]:
-        """Turn the article into styled units; untrusted text only ever goes through append."""
+        """Turn the article's layout into styled units; untrusted text only goes through append.
+
+        The reader draws neither the link nor the pull quotes list (the bar
+        and `Q` show those); it names who is quoted under each paragraph.
+        """
         units: list[Unit] = []
         blank = Unit(Text(""), searchable=False, rule="blank")
-
-        title = Text()
-        title.append(article.title, self._style("title"))
-        units.append(Unit(title))
-
-        units.append(Unit(Text(article.meta_line(), self._style("meta"))))
-        units.append(blank)
-
-        if article.key_points:
-            units.append(Unit(Text(""), searchable=False, rule="top:Key points"))
-            for point in article.key_points:
+        for element in article_layout(article):
+            if isinstance(element, Paragraph):
                 text = Text()
-                text.append(point, self._style("box"))
-                units.append(Unit(text, prefix=(BULLET, "  "), prefix_style="bullet", boxed=True))
-            units.append(Unit(Text(""), searchable=False, rule="bottom"))
-            units.append(blank)
-
-        inline: dict[int, list[tuple[int, int, str | None]]] = {}
-        for quote in article.quotes:
-            inline.setdefault(quote.block, []).append((quote.start, quote.end, quote.speaker))
-
-        for number, block in enumerate(article.blocks):
-            start_count = len(units)
-            if block.kind == BlockKind.HEADING:
-                text = Text()
-                text.append(block.text, self._style("heading"))
-                units.append(Unit(text))
-            elif block.kind == BlockKind.CAPTION:
-                text = Text()
-                text.append(block.text, self._style("caption"))
-                if block.credit:
-                    text.append("  ")
-                    text.append(credit_label(block.credit), self._style("credit"))
-                units.append(Unit(text, prefix=("◩ ", "  "), prefix_style="caption"))
-            elif block.kind == BlockKind.QUOTE:
-                text = Text()
-                text.append(block.text, self._style("quote"))
-                units.append(Unit(text, prefix=(QUOTE_BAR, QUOTE_BAR), prefix_style="quote-bar"))
-                speaker = block.speaker or next(
-                    (s for (_, _, s) in inline.get(number, []) if s), None
-                )
-                if speaker:
-                    line = Text()
-                    line.append(f"— {speaker}", self._style("speaker"))
-                    units.append(
-                        Unit(line, prefix=(QUOTE_BAR, QUOTE_BAR), prefix_style="quote-bar")
-                    )
-            else:
-                text = Text()
-                text.append(block.text, self._style("paragraph"))
-                speakers: list[str] = []
-                for start, end, speaker in inline.get(number, []):
-                    if 0 <= start < end <= len(block.text):
-                        text.stylize(self._style("inline-quote"), start, end)
-                        # Name the speaker unless the paragraph already does.
-                        if speaker and speaker not in speakers and speaker not in block.text:
-                            speakers.append(speaker)
-                units.append(Unit(text))
-                for speaker in speakers:
+                text.append(element.text, self._style("paragraph"))
+                if element.quotes:
+                    inline = self._style("inline-quote")
+                    for span in element.quotes:
+                        text.stylize(inline, span.start, span.end)
+                units.append(Unit(text, block=element.block))
+                for speaker in element.speakers:
                     line = Text()
                     line.append(f"— {speaker}", self._style("speaker"))
                     units.append(Unit(line, prefix=("  ", "  ")))
-            units[start_count].block = number
-            units.append(blank)
+                units.append(blank)
+            elif isinstance(element, Heading):
+                text = Text()
+                text.append(element.text, self._style("heading"))
+                units.append(Unit(text, block=element.block))
+                units.append(blank)
+            elif isinstance(element, Caption):
+                text = Text()
+                text.append(element.text, self._style("caption"))
+                if element.credit:
+                    text.append("  ")
+                    text.append(credit_label(element.credit), self._style("credit"))
+                units.append(
+                    Unit(text, prefix=("◩ ", "  "), prefix_style="caption", block=element.block)
+                )
+                units.append(blank)
+            elif isinstance(element, BlockQuote):
+                text = Text()
+                text.append(element.text, self._style("quote"))
+                bar = (QUOTE_BAR, QUOTE_BAR)
+                units.append(Unit(text, prefix=bar, prefix_style="quote-bar", block=element.block))
+                if element.attribution:
+                    line = Text()
+                    line.append(f"— {element.attribution}", self._style("speaker"))
+                    units.append(Unit(line, prefix=bar, prefix_style="quote-bar"))
+                units.append(blank)
+            elif isinstance(element, Title):
+                title = Text()
+                title.append(element.text, self._style("title"))
+                units.append(Unit(title))
+            elif isinstance(element, Meta):
+                units.append(Unit(Text(element.text, self._style("meta"))))
+                units.append(blank)
+            elif isinstance(element, KeyPoints):
+                units.append(Unit(Text(""), searchable=False, rule="top:Key points"))
+                for point in element.points:
+                    text = Text()
+                    text.append(point, self._style("box"))
+                    units.append(
+                        Unit(text, prefix=(BULLET, "  "), prefix_style="bullet", boxed=True)
+                    )
+                units.append(Unit(Text(""), searchable=False, rule="bottom"))
+                units.append(blank)
         return units
 
     def _content_width(self) -> int:

@@ -28,6 +28,8 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style as TextualStyle
 
+from newsreader.ui.compat import attach_vertical_scrollbar, existing_vertical_scrollbar
+
 if TYPE_CHECKING:
     from textual.widget import Widget
 
@@ -102,13 +104,11 @@ def lean_vertical_scrollbar(widget: Widget) -> ScrollBar:
 
     Mirrors `Widget.vertical_scrollbar`, which offers no hook for the class.
     """
-    existing = widget._vertical_scrollbar
+    existing = existing_vertical_scrollbar(widget)
     if existing is not None:
         return existing
     bar = LeanScrollBar(vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical)
-    bar.display = False
-    widget._vertical_scrollbar = bar
-    widget.app._start_widget(widget, bar)
+    attach_vertical_scrollbar(widget, bar)
     return bar
 
 

@@ -1,0 +1,1 @@
+"""Articles drawn for people: one layout (`layout`), drawn as Rich text or Markdown."""

@@ -1,0 +1,132 @@
+"""Every use of a private Textual or Rich API, in one place.
+
+Why: the list and the reader are fast because they skip or pre-run steps
+Textual keeps to itself (see `ui/widgets/direct_paint.py`,
+`NewsreaderApp.prepare_reader`, `ReaderScreen.on_screen_resume`). A Textual
+or Rich upgrade may rename or change any of them without notice, so none is
+touched anywhere else: each has a named wrapper here saying what it relies on,
+and `tests/ui/test_compat.py` has one test per wrapper that fails when an
+upgrade changes that. After an upgrade, run that file first.
+
+Checked against Textual 8.2 and Rich 15. The wrappers are plain calls (no
+checks, no copies): several run on every key press or every opened article.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich._wrap import divide_line as _divide_line
+
+if TYPE_CHECKING:
+    from textual import events
+    from textual.app import App
+    from textual.geometry import Size
+    from textual.screen import Screen
+    from textual.scrollbar import ScrollBar
+    from textual.widget import Widget
+
+
+# -- Rich ---------------------------------------------------------------------
+
+
+def divide_line(text: str, width: int, *, fold: bool = True) -> list[int]:
+    """Offsets at which Rich would break `text` (no newlines) to fit `width` cells.
+
+    Relies on `rich._wrap.divide_line(text, width, fold)`, the word wrapper
+    behind `Text.wrap`. The reader wraps its text itself (as offsets into the
+    article, so find and scrolling need no re-render) and must break lines
+    exactly where Rich would for text with wide or combining characters.
+    """
+    return _divide_line(text, width, fold=fold)
+
+
+# -- styles -------------------------------------------------------------------
+
+
+def css_generation(app: App[object]) -> int:
+    """A number that changes whenever the app's CSS is invalidated (theme or stylesheet change).
+
+    Relies on `App._css_update_count`, which `App._invalidate_css` increments.
+    The reused reader screen keeps its widgets' styles between articles
+    unless this moved since it last styled them.
+    """
+    return app._css_update_count
+
+
+def skip_restyle_on_resume(event: events.ScreenResume) -> None:
+    """Stop `Screen` re-applying the stylesheet to all its widgets for this resume.
+
+    Relies on `events.ScreenResume.refresh_styles` being read by
+    `Screen._on_screen_resume` *after* a subclass's own `on_screen_resume`
+    handler ran (Textual dispatches the most derived class's handler first).
+    Restyling every widget was a quarter of opening an article.
+    """
+    event.refresh_styles = False
+
+
+# -- screens ------------------------------------------------------------------
+
+
+def load_screen_css(app: App[object], screen: Screen[object]) -> None:
+    """Read `screen`'s `CSS_PATH`/`CSS` into the app's stylesheet now, not when it is pushed.
+
+    Relies on `App._load_screen_css(screen)`, the step `push_screen` and
+    `install_screen` take for a screen's own stylesheet. Used to build the
+    reader before the user first opens an article.
+    """
+    app._load_screen_css(screen)
+
+
+def start_installed_screen(app: App[object], name: str) -> None:
+    """Start (compose and mount) the installed screen `name` without showing it.
+
+    Relies on `App._get_screen(name)`, the step of `push_screen` that
+    registers an installed screen that is not running yet. Done while the
+    user looks at the list, the first article opens as fast as the next ones.
+    """
+    app._get_screen(name)
+
+
+def lay_out_screen(screen: Screen[object], size: Size) -> None:
+    """Lay `screen` out at `size` now, even while another screen is shown.
+
+    Relies on `Screen._refresh_layout(size)`, which sizes and places every
+    widget of the screen (Textual calls it only for the current screen).
+    """
+    screen._refresh_layout(size)
+
+
+# -- scroll views -------------------------------------------------------------
+
+
+def update_scrollbars(widget: Widget) -> None:
+    """Show or hide `widget`'s scrollbars and size them for its `virtual_size` now.
+
+    Relies on `Widget._scroll_update(virtual_size)`, which Textual otherwise
+    runs at the next layout: doing it at once saves the reader a second and
+    third layout when a new article's scrollbar appears or disappears.
+    """
+    widget._scroll_update(widget.virtual_size)
+
+
+def existing_vertical_scrollbar(widget: Widget) -> ScrollBar | None:
+    """`widget`'s vertical scrollbar if it was created, else None (never creates one).
+
+    Relies on `Widget._vertical_scrollbar`, the slot `Widget.vertical_scrollbar`
+    fills on first use; Textual has no hook for the scrollbar's class.
+    """
+    return widget._vertical_scrollbar
+
+
+def attach_vertical_scrollbar(widget: Widget, bar: ScrollBar) -> None:
+    """Make `bar` (hidden at first) `widget`'s vertical scrollbar, started like Textual's own.
+
+    Relies on `Widget._vertical_scrollbar` (what Textual lays out and moves
+    as the widget's scrollbar) and `App._start_widget(parent, widget)`, the
+    two steps of `Widget.vertical_scrollbar` after it builds a `ScrollBar`.
+    Lets the list and the reader use a cheaper scrollbar class.
+    """
+    bar.display = False
+    widget._vertical_scrollbar = bar
+    widget.app._start_widget(widget, bar)
