@@ -29,7 +29,9 @@ from textual.worker import get_current_worker
 
 from newsreader.config import Config, load_config, save_config
 from newsreader.errors import NewsreaderError
-from newsreader.store import Feed, Library, StoredArticle
+from newsreader.model.library import Feed, StoredArticle
+from newsreader.store import Library
+from newsreader.ui.compat import load_screen_css, start_installed_screen
 from newsreader.ui.keys import KEYS, bindings
 from newsreader.ui.screens.list_screen import ListScreen
 
@@ -123,7 +125,7 @@ class NewsreaderApp(App[None]):
             )
 
     def get_default_screen(self) -> Screen:
-        return ListScreen(self.library)
+        return ListScreen(self.library, self)
 
     def on_mount(self) -> None:
         for warning in self._startup_warnings:
@@ -135,10 +137,10 @@ class NewsreaderApp(App[None]):
 
         Why: start-up (Textual, the screens, their styles) leaves hundreds of
         thousands of long-lived objects, and every full collection walks them
-        all: measured, one landed in the first article opened and cost 28 ms
-        of its 80. Frozen objects are never scanned again. `run()` also keeps
-        the collector off until the first frame (it ran ~95 times, ~18 ms,
-        before it), and the frozen set is released when the app ends.
+        all: one that landed in the first article opened was a third of its
+        cost. Frozen objects are never scanned again. `ui/launch.py` keeps the
+        collector off until this first runs (it ran dozens of times before the
+        first frame otherwise); the frozen set is released when the app ends.
         """
         gc.freeze()
         gc.enable()
@@ -162,7 +164,7 @@ class NewsreaderApp(App[None]):
         from newsreader.ui.screens.reader_screen import ReaderScreen
 
         if not self.is_screen_installed(READER):
-            self.install_screen(ReaderScreen(self.library, stored), READER)
+            self.install_screen(ReaderScreen(self.library, stored, self), READER)
         else:
             reader = self.get_screen(READER)
             assert isinstance(reader, ReaderScreen)
@@ -175,17 +177,17 @@ class NewsreaderApp(App[None]):
         Why: composing it (bars, article view, find bar, their styles) is most
         of the cost of the first Enter; done while the user looks at the list,
         the first article opens as fast as every later one. Textual starts an
-        installed screen when it is first shown; `_get_screen` is the step of
-        `push_screen` that starts it, taken early.
+        installed screen when it is first shown; `start_installed_screen` is
+        the step of `push_screen` that starts it, taken early.
         """
         from newsreader.ui.screens.reader_screen import ReaderScreen
 
         if self.is_screen_installed(READER):
             return
-        screen = ReaderScreen(self.library, stored)
+        screen = ReaderScreen(self.library, stored, self)
         self.install_screen(screen, READER)
-        self._load_screen_css(screen)  # its stylesheet too (pushing it would, later)
-        self._get_screen(READER)
+        load_screen_css(self, screen)  # its stylesheet too (pushing it would, later)
+        start_installed_screen(self, READER)
         # Lay it out at the terminal's size too (off screen: Textual only
         # composites the current screen), so the first open does not wrap the
         # article twice and reflow the screen on its first resize.
@@ -344,16 +346,3 @@ class NewsreaderApp(App[None]):
 
     async def _run_palette_action(self, target: DOMNode, action: str) -> None:
         await self.run_action(action, target)
-
-
-def run(library: Library, *, config_path: Path) -> None:
-    """Run the UI until the user quits (called by the CLI with an open library).
-
-    The garbage collector stays off until the first frame is drawn (see
-    `NewsreaderApp.settle_memory`, which turns it back on).
-    """
-    gc.disable()
-    try:
-        NewsreaderApp(library, config_path=config_path).run()
-    finally:
-        gc.enable()

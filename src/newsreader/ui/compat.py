@@ -14,7 +14,7 @@ checks, no copies): several run on every key press or every opened article.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich._wrap import divide_line as _divide_line
 
@@ -44,7 +44,7 @@ def divide_line(text: str, width: int, *, fold: bool = True) -> list[int]:
 # -- styles -------------------------------------------------------------------
 
 
-def css_generation(app: App[object]) -> int:
+def css_generation(app: App[Any]) -> int:
     """A number that changes whenever the app's CSS is invalidated (theme or stylesheet change).
 
     Relies on `App._css_update_count`, which `App._invalidate_css` increments.
@@ -68,7 +68,7 @@ def skip_restyle_on_resume(event: events.ScreenResume) -> None:
 # -- screens ------------------------------------------------------------------
 
 
-def load_screen_css(app: App[object], screen: Screen[object]) -> None:
+def load_screen_css(app: App[Any], screen: Screen[Any]) -> None:
     """Read `screen`'s `CSS_PATH`/`CSS` into the app's stylesheet now, not when it is pushed.
 
     Relies on `App._load_screen_css(screen)`, the step `push_screen` and
@@ -78,7 +78,7 @@ def load_screen_css(app: App[object], screen: Screen[object]) -> None:
     app._load_screen_css(screen)
 
 
-def start_installed_screen(app: App[object], name: str) -> None:
+def start_installed_screen(app: App[Any], name: str) -> None:
     """Start (compose and mount) the installed screen `name` without showing it.
 
     Relies on `App._get_screen(name)`, the step of `push_screen` that
@@ -88,7 +88,7 @@ def start_installed_screen(app: App[object], name: str) -> None:
     app._get_screen(name)
 
 
-def lay_out_screen(screen: Screen[object], size: Size) -> None:
+def lay_out_screen(screen: Screen[Any], size: Size) -> None:
     """Lay `screen` out at `size` now, even while another screen is shown.
 
     Relies on `Screen._refresh_layout(size)`, which sizes and places every

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal[
     "app",  # everywhere
@@ -175,8 +175,11 @@ SCOPE_TITLES: dict[str, str] = {
 }
 
 
-def bindings(*scopes: Scope) -> list[Binding]:
-    """Textual bindings for the given scopes, in table order."""
+def bindings(*scopes: Scope) -> list[BindingType]:
+    """Textual bindings for the given scopes, in table order.
+
+    Typed as Textual types `BINDINGS`, so a class can assign the result directly.
+    """
     return [
         Binding(
             spec.keys,
@@ -190,7 +193,3 @@ def bindings(*scopes: Scope) -> list[Binding]:
         for spec in KEYS
         if spec.scope in scopes
     ]
-
-
-def specs(*scopes: Scope) -> list[KeySpec]:
-    return [spec for spec in KEYS if spec.scope in scopes]

@@ -4,12 +4,13 @@ State the user expects back on relaunch (the filter, the sidebar's feed or
 folder, the last article) is written through `Library.set_state` the moment
 it changes. The refresh itself runs on the app (it outlives this screen's
 focus); this screen shows its progress bar and the articles as they arrive.
+What it asks of the app goes through the `Host` it is given (`ui/host.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -22,7 +23,9 @@ from textual.widgets import Input, OptionList
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
-from newsreader.store import Feed, Library, ListQuery, SearchHit
+from newsreader.model.library import Feed, Filter, ListQuery, SearchHit
+from newsreader.store import Library
+from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
@@ -32,9 +35,8 @@ from newsreader.ui.widgets.typeahead import follow_current_screen, forward_typea
 
 if TYPE_CHECKING:
     from newsreader.services.refresh import FeedOutcome
-    from newsreader.ui.app import NewsreaderApp
 
-FILTER_CYCLE = ("all", "unread", "bookmarked")
+FILTER_CYCLE: tuple[Filter, ...] = ("all", "unread", "bookmarked")
 FILTER_STATE = "ui.filter"
 FEED_SCOPE_STATE = "ui.feed_scope"
 LAST_ARTICLE_STATE = "ui.last_article"
@@ -51,13 +53,17 @@ class SearchInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = bindings("search")
 
     def action_close(self) -> None:
-        cast("ListScreen", self.screen).action_clear_search()
+        screen = self.screen
+        if isinstance(screen, ListScreen):
+            screen.action_clear_search()
 
     def action_to_results(self) -> None:
         self.screen.query_one(ArticleList).focus()
 
     def on_mount(self) -> None:
-        cast("ListScreen", self.screen).search_box_mounted()
+        screen = self.screen
+        if isinstance(screen, ListScreen):
+            screen.search_box_mounted()
 
 
 READER_PREPARE_DELAY = 0.4
@@ -79,10 +85,11 @@ class ListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("list")
     AUTO_FOCUS = "ArticleList"
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, host: Host) -> None:
         super().__init__(id="list-screen")
         self.library = library
-        self.filter = "all"
+        self.host = host
+        self.filter: Filter = "all"
         self._search_timer: Timer | None = None
         self._search_query = ""
         self._counts: dict[str, int] | None = None
@@ -166,7 +173,7 @@ class ListScreen(Screen[None]):
         """The filter and the sidebar's feed or folder as one store query."""
         scope = self.scope
         return ListQuery(
-            filter=self.filter,  # type: ignore[arg-type]
+            filter=self.filter,
             feed_id=scope.feed_id if scope.kind == "feed" else None,
             feed_ids=scope.feed_ids if scope.kind == "folder" else None,
         )
@@ -184,7 +191,7 @@ class ListScreen(Screen[None]):
         if sidebar is not None:
             sidebar.highlight(self.scope)
         self.call_after_refresh(self._mount_search_box)
-        self.call_after_refresh(self.app.settle_memory)  # type: ignore[attr-defined]
+        self.call_after_refresh(self.host.settle_memory)
         # Once the list is on screen and the user is reading it, build the
         # reader screen so the first Enter costs what every later one does.
         self.set_timer(READER_PREPARE_DELAY, self._prepare_reader)
@@ -197,7 +204,7 @@ class ListScreen(Screen[None]):
             stored = self.library.get(current.id)
         except NewsreaderError:
             return  # the real open will report it
-        self.app.prepare_reader(stored)  # type: ignore[attr-defined]
+        self.host.prepare_reader(stored)
 
     def _load_feeds(self) -> list[Feed]:
         try:
@@ -289,7 +296,7 @@ class ListScreen(Screen[None]):
         query = self.list_query()
         return {
             name: self.library.count(
-                ListQuery(filter=name, feed_id=query.feed_id, feed_ids=query.feed_ids)  # type: ignore[arg-type]
+                ListQuery(filter=name, feed_id=query.feed_id, feed_ids=query.feed_ids)
             )
             for name in FILTER_LABELS
         }
@@ -381,7 +388,7 @@ class ListScreen(Screen[None]):
     # -- refresh (driven by the app's worker) -----------------------------
 
     def action_refresh_feeds(self) -> None:
-        cast("NewsreaderApp", self.app).start_refresh()
+        self.host.start_refresh()
 
     def refresh_started(self, total: int) -> None:
         self.refresh_bar.start(total)
@@ -415,7 +422,7 @@ class ListScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.article_list.update_row(article_id, read=True)
-        cast("NewsreaderApp", self.app).open_reader(stored)
+        self.host.open_reader(stored)
 
     def action_open(self) -> None:
         self.article_list.action_open()

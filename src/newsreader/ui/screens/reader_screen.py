@@ -6,7 +6,7 @@ a thread, stored with `Library.replace_content`, so it reads offline later).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -17,8 +17,11 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from newsreader.errors import NewsreaderError
-from newsreader.store import Library, StoredArticle
+from newsreader.model.library import StoredArticle
+from newsreader.store import Library
 from newsreader.ui.browser import BrowserError, open_in_browser
+from newsreader.ui.compat import css_generation, lay_out_screen, skip_restyle_on_resume
+from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings
 from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.widgets.article_view import ArticleView
@@ -27,9 +30,6 @@ from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import ReaderBar
 from newsreader.ui.widgets.typeahead import forward_typeahead
 from newsreader.urls import describe_url, is_safe_web_url
-
-if TYPE_CHECKING:
-    from newsreader.ui.app import NewsreaderApp
 
 FETCHING = "Fetching full article…"
 
@@ -52,9 +52,10 @@ class ReaderScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     AUTO_FOCUS = "ArticleView"
 
-    def __init__(self, library: Library, stored: StoredArticle) -> None:
+    def __init__(self, library: Library, stored: StoredArticle, host: Host) -> None:
         super().__init__(id="reader-screen")
         self.library = library
+        self.host = host
         self.stored = stored
         self.fetching = False
         self._styled_at: int | None = None
@@ -79,11 +80,11 @@ class ReaderScreen(Screen[None]):
         return self.find_bar.has_class("-visible")
 
     def on_mount(self) -> None:
-        self._styled_at = self.app._css_update_count
+        self._styled_at = css_generation(self.app)
         self.view.show(self.stored)
         self._update_bar()
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Keep the widgets' styles when no theme or CSS change happened since they were set.
 
         Textual re-applies the stylesheet to every widget of a screen each time
@@ -91,9 +92,9 @@ class ReaderScreen(Screen[None]):
         for every article, so that is only needed after a theme or CSS change,
         which moves the app's CSS generation. Runs before `Screen`'s handler.
         """
-        generation = self.app._css_update_count
-        if event.refresh_styles and self._styled_at == generation:
-            event.refresh_styles = False
+        generation = css_generation(self.app)
+        if self._styled_at == generation:
+            skip_restyle_on_resume(event)
         self._styled_at = generation
 
     def lay_out_off_screen(self, size: Size) -> None:
@@ -103,9 +104,9 @@ class ReaderScreen(Screen[None]):
         times: sizes, the article's scrollbar appearing, the scrollbar's own
         size) on the first Enter. Done here, while the user reads the list.
         """
-        self._refresh_layout(size)
+        lay_out_screen(self, size)
         self.view.relayout_now()
-        self._refresh_layout(size)
+        lay_out_screen(self, size)
 
     def load(self, stored: StoredArticle) -> None:
         """Show another article in this (reused) screen, from the top, find bar closed."""
@@ -243,7 +244,7 @@ class ReaderScreen(Screen[None]):
         self.notify("Opened in the browser", timeout=2)
 
     def action_refresh_feeds(self) -> None:
-        cast("NewsreaderApp", self.app).start_refresh()
+        self.host.start_refresh()
 
     # -- full article ------------------------------------------------------
 

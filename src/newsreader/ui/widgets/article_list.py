@@ -18,6 +18,9 @@ cache for the one row it paints (the toolong `log_lines.py` model):
 
 In search mode the list shows a fixed list of `SearchHit`s instead, two lines
 per hit (title row, then the snippet with the matched words highlighted).
+
+The rows come from a `RowSource` (the four calls above), which `Library`
+satisfies: the widget never imports the store.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -35,7 +38,7 @@ from textual import events
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
-from newsreader.store import ArticleRow, Library, ListQuery, SearchHit
+from newsreader.model.library import ArticleRow, ListQuery, SearchHit
 from newsreader.ui.keys import bindings
 from newsreader.ui.widgets.direct_paint import DirectScrollView
 from newsreader.ui.widgets.typeahead import open_box_or_forward
@@ -48,13 +51,40 @@ UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 
 
+class RowSource(Protocol):
+    """Where the list's rows come from: counts, keyset pages and positions (`Library`)."""
+
+    def count(self, query: ListQuery) -> int:
+        """How many rows `query` lists."""
+        ...
+
+    def index_of(self, query: ListQuery, article_id: int) -> int | None:
+        """Position of the article in the list, None when the list does not hold it."""
+        ...
+
+    def page(
+        self,
+        query: ListQuery,
+        *,
+        after: tuple[Any, int] | None = None,
+        limit: int = 100,
+        reverse: bool = False,
+    ) -> list[ArticleRow]:
+        """Rows after the keyset cursor `after` (with `reverse`, before it), in list order."""
+        ...
+
+    def seek(self, query: ListQuery, index: int, *, limit: int = 100) -> list[ArticleRow]:
+        """Rows from position `index` on (OFFSET: only for jumps with no cached neighbour)."""
+        ...
+
+
 def format_date(published: datetime | None) -> str:
     """Fixed-width date for the list: the same text whatever the clock says."""
     return published.strftime("%Y-%m-%d") if published else "—"
 
 
 class ArticleList(DirectScrollView, can_focus=True):
-    """Virtual list of articles backed by `Library` keyset pages."""
+    """Virtual list of articles backed by keyset pages from a `RowSource`."""
 
     BINDINGS = bindings("list-nav")
 
@@ -85,7 +115,7 @@ class ArticleList(DirectScrollView, can_focus=True):
 
     def __init__(
         self,
-        library: Library,
+        library: RowSource,
         query: ListQuery | None = None,
         *,
         on_highlight: Callable[[int | None], None] | None = None,
@@ -98,18 +128,18 @@ class ArticleList(DirectScrollView, can_focus=True):
         self.library = library
         self.query_ = query or ListQuery()
         self.on_highlight = on_highlight
+        """Called with the article under the cursor (None: empty list) whenever it moves.
+
+        A plain call rather than a message: the screen's status bar then
+        repaints in the same frame as the two rows, one compositor pass per
+        key instead of two (a message is handled after the rows are painted).
+        """
         self.on_open = on_open
         """Called with the article to open (enter, double click).
 
         A plain call too: the reader is on screen before the next key is
         handled, so `enter /word` typed at once finds "word" in the article
         instead of searching the library.
-        """
-        """Called with the article under the cursor (None: empty list) whenever it moves.
-
-        A plain call rather than a message: the screen's status bar then
-        repaints in the same frame as the two rows, one compositor pass per
-        key instead of two (a message is handled after the rows are painted).
         """
         self.cursor = 0
         self.rows_fetched = 0
@@ -121,7 +151,8 @@ class ArticleList(DirectScrollView, can_focus=True):
         self._lines: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
         self._hits: list[SearchHit] | None = None
         self._base_style: Style | None = None
-        self._row_styles: dict[str, Style] = {}
+        self._row_styles: dict[tuple[str, bool], Style] = {}
+        """Component styles by (class name, layer), cached: five are looked up per row."""
         self._cursor_line: tuple[Strip, str, Strip] | None = None
         """(row strip, cursor class, highlighted strip): repaints reuse it and its filtered copy."""
 
@@ -217,16 +248,25 @@ class ArticleList(DirectScrollView, can_focus=True):
             self._pages.popitem(last=False)
         return rows
 
-    def update_row(self, article_id: int, **changes: bool) -> None:
-        """Patch a cached row after a state change (read/bookmarked) and repaint it."""
+    def update_row(
+        self, article_id: int, *, read: bool | None = None, bookmarked: bool | None = None
+    ) -> None:
+        """Patch a cached row after a state change (None: unchanged) and repaint it."""
+
+        def patched(row: ArticleRow) -> ArticleRow:
+            return row._replace(
+                read=row.read if read is None else read,
+                bookmarked=row.bookmarked if bookmarked is None else bookmarked,
+            )
+
         if self._hits is not None:
             for i, hit in enumerate(self._hits):
                 if hit.row.id == article_id:
-                    self._hits[i] = hit._replace(row=hit.row._replace(**changes))
+                    self._hits[i] = hit._replace(row=patched(hit.row))
         for page in self._pages.values():
             for i, row in enumerate(page):
                 if row.id == article_id:
-                    page[i] = row._replace(**changes)
+                    page[i] = patched(row)
         self._clear_lines()
         self.refresh()
 
@@ -303,7 +343,7 @@ class ArticleList(DirectScrollView, can_focus=True):
 
     # -- events -----------------------------------------------------------
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         index = (event.y + self.scroll_offset.y) // self.row_height
         if index >= self.row_count:
             return

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.store import Feed
+from newsreader.model.library import Feed
 from newsreader.ui.keys import bindings
 
 ScopeKind = Literal["all", "folder", "feed"]

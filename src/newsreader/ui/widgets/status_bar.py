@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-FILTER_LABELS: dict[str, str] = {"all": "All", "unread": "Unread", "bookmarked": "Bookmarked"}
+from newsreader.model.library import Filter
+
+FILTER_LABELS: dict[Filter, str] = {"all": "All", "unread": "Unread", "bookmarked": "Bookmarked"}
 
 
 class FilterBar(Static):

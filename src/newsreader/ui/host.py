@@ -1,0 +1,31 @@
+"""What the screens need from the application, as a Protocol.
+
+Why: the screens used to reach back into `NewsreaderApp` through
+`cast("NewsreaderApp", self.app)` and `# type: ignore`, so `ui/app.py` and the
+screens imported each other. Now the app hands itself to each screen as a
+`Host`; the screens know only this small interface, and mypy checks at the
+place the app builds a screen that the app really provides it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from newsreader.model.library import StoredArticle
+
+
+class Host(Protocol):
+    """The app-wide services a screen may ask for."""
+
+    def start_refresh(self) -> None:
+        """Refresh every subscription in the background (`r`); progress goes to the list."""
+
+    def open_reader(self, stored: StoredArticle) -> None:
+        """Show `stored` in the reader screen."""
+
+    def prepare_reader(self, stored: StoredArticle) -> None:
+        """Build the reader screen off screen, so the first article opens fast."""
+
+    def settle_memory(self) -> None:
+        """Freeze what start-up built out of the garbage collector's reach."""
