@@ -23,7 +23,8 @@ import pytest
 
 from newsreader.errors import CorruptLibraryError, StoreError
 from newsreader.model.article import Article, Block, BlockKind
-from newsreader.store import MIGRATIONS, SCHEMA_VERSION, Library, _split_sql
+from newsreader.store import Library
+from newsreader.store.schema import MIGRATIONS, SCHEMA_VERSION, _split_sql
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SEED_IDS = 12
@@ -440,7 +441,7 @@ def test_corrupt_or_foreign_file_is_named_kept_and_replaced_only_on_request(
 
 def build_v2_fixture(path: Path) -> None:
     """How tests/fixtures/library-v2.sqlite3 was made: schema 2, a feed, articles, state."""
-    import newsreader.store as store
+    import newsreader.store.schema as store
 
     original = store.MIGRATIONS
     store.MIGRATIONS = MIGRATIONS[:2]

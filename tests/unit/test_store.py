@@ -384,7 +384,7 @@ def test_migrates_a_version_1_library_keeping_everything(tmp_path: Path) -> None
 def test_very_common_terms_rank_the_newest_matches(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("newsreader.store.RANK_WINDOW", 5)
+    monkeypatch.setattr("newsreader.store.search.RANK_WINDOW", 5)
     ids = [r.id for r in library.add_articles(make_article(n) for n in range(20))]
     hits = library.search("harbour", limit=50)
     assert {hit.row.id for hit in hits} == set(ids[-5:])
@@ -425,7 +425,7 @@ def test_counts_follow_every_kind_of_insert(library: Library) -> None:
 
 def test_schema_3_library_is_counted_once_after_upgrade(tmp_path: Path) -> None:
     """Schema 3 counted inserts with a trigger; after the upgrade nothing counts twice."""
-    from newsreader.store import MIGRATIONS, _split_sql
+    from newsreader.store.schema import MIGRATIONS, _split_sql
 
     path = tmp_path / "library.sqlite3"
     db = sqlite3.connect(path, isolation_level=None)

@@ -1,0 +1,222 @@
+"""Writing and reading whole articles.
+
+Files are deduplicated by content hash. Feed entries (with a feed id and a
+guid) are matched by guid, and an edited entry is updated in place: same id,
+so its read state and bookmark, which live in their own tables, stay.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+
+from newsreader.errors import NotFoundError
+from newsreader.model.article import Article, Block, Quote
+from newsreader.model.library import AddResult, StoredArticle
+from newsreader.model.record import ArticleRecord, record_for
+from newsreader.store.db import Database, parse_time, utc_now
+from newsreader.store.listing import ROW_JOINS
+
+
+def require_article(db: sqlite3.Connection, article_id: int) -> None:
+    """Raise `NotFoundError` unless the library holds this article (inside a transaction)."""
+    if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        raise NotFoundError(f"no article with ID {article_id}")
+
+
+def insert_records(
+    db: sqlite3.Connection,
+    articles: Iterable[Article | ArticleRecord],
+    feed_id: int | None,
+) -> list[AddResult]:
+    """Store articles inside the caller's transaction (`add_articles`, `record_fetch`)."""
+    results: list[AddResult] = []
+    now = utc_now()
+    fallback = time.time()
+    for position, item in enumerate(articles):
+        record = item if isinstance(item, ArticleRecord) else record_for(item)
+        sort_ts = record.published_ts
+        if sort_ts is None:
+            sort_ts = fallback - position * 1e-3  # undated: newest first, in given order
+        results.append(_add_one(db, record, now, sort_ts, feed_id))
+    created = sum(1 for result in results if result.created)
+    if created:
+        # The counter is kept here, once per transaction: a per-row trigger
+        # slowed bulk imports markedly (migration 4).
+        db.execute("UPDATE counters SET value = value + ? WHERE name = 'articles'", (created,))
+    return results
+
+
+def _add_one(
+    db: sqlite3.Connection,
+    record: ArticleRecord,
+    now: str,
+    sort_ts: float,
+    feed_id: int | None,
+) -> AddResult:
+    digest = record.content_hash
+    existing = None
+    if feed_id is not None and record.guid:
+        existing = db.execute(
+            "SELECT id, content_hash, full_text FROM articles WHERE feed_id = ? AND guid = ?",
+            (feed_id, record.guid),
+        ).fetchone()
+    if existing is not None:
+        article_id = existing["id"]
+        if existing["content_hash"] == digest or existing["full_text"]:
+            # A fetched full article (reader view) is never replaced by the feed's summary.
+            return AddResult(article_id, created=False)
+        clash = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+        if clash is not None:
+            return AddResult(article_id, created=False)
+        _write_content(db, article_id, record, digest)
+        return AddResult(article_id, created=False, updated=True)
+    found = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+    if found is not None:
+        return AddResult(found["id"], created=False)
+    cursor = db.execute(
+        "INSERT INTO articles (content_hash, guid, title, title_key, source, url, published,"
+        " sort_ts, imported_at, words, content, feed_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            digest,
+            record.guid,
+            record.title,
+            record.title_key,
+            record.source,
+            record.url,
+            record.published,
+            sort_ts,
+            now,
+            record.words,
+            record.content,
+            feed_id,
+        ),
+    )
+    article_id = int(cursor.lastrowid or 0)
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)",
+        (article_id, *record.fts),
+    )
+    return AddResult(article_id, created=True)
+
+
+def _write_content(
+    db: sqlite3.Connection,
+    article_id: int,
+    record: ArticleRecord,
+    digest: str,
+    *,
+    full_text: bool | None = None,
+) -> None:
+    db.execute(
+        "UPDATE articles SET content_hash = ?, title = ?, title_key = ?, url = ?,"
+        " published = COALESCE(?, published), words = ?, content = ?,"
+        " full_text = COALESCE(?, full_text) WHERE id = ?",
+        (
+            digest,
+            record.title,
+            record.title_key,
+            record.url,
+            record.published,
+            record.words,
+            record.content,
+            None if full_text is None else int(full_text),
+            article_id,
+        ),
+    )
+    db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)",
+        (article_id, *record.fts),
+    )
+
+
+class ArticlesMixin(Database):
+    """Adding, replacing and loading articles."""
+
+    def add_articles(
+        self, articles: Iterable[Article | ArticleRecord], *, feed_id: int | None = None
+    ) -> list[AddResult]:
+        """Store articles in one transaction, skipping ones already held.
+
+        Records built beforehand (`record_for`, in import workers) are written
+        as they are.
+        """
+        with self._write() as db:
+            return insert_records(db, articles, feed_id)
+
+    def add_article(self, article: Article, *, feed_id: int | None = None) -> AddResult:
+        return self.add_articles([article], feed_id=feed_id)[0]
+
+    def replace_content(self, article_id: int, article: Article, *, full_text: bool) -> None:
+        """Swap an article's body (the reader view of a feed item), keeping its state."""
+        record = record_for(article)
+        with self._write() as db:
+            require_article(db, article_id)
+            digest = record.content_hash
+            if db.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? AND id != ?", (digest, article_id)
+            ).fetchone():
+                digest = f"{digest}:{article_id}"
+            _write_content(db, article_id, record, digest, full_text=full_text)
+
+    def bulk_load(
+        self,
+        articles: Iterable[Article],
+        *,
+        batch: int = 5000,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Insert many articles in large transactions (benchmarks, big imports)."""
+        total = 0
+        chunk: list[Article] = []
+        for article in articles:
+            chunk.append(article)
+            if len(chunk) >= batch:
+                total += sum(r.created for r in self.add_articles(chunk))
+                chunk.clear()
+                if progress:
+                    progress(total)
+        if chunk:
+            total += sum(r.created for r in self.add_articles(chunk))
+            if progress:
+                progress(total)
+        return total
+
+    def get(self, article_id: int) -> StoredArticle:
+        """One article with its whole content and state; `NotFoundError` if it is not held."""
+        rows = self._read(
+            "SELECT a.id, a.title, a.source, a.url, a.published, a.guid, a.content,"
+            " a.imported_at, r.read_at, b.created_at AS bookmarked_at, a.feed_id, a.full_text"
+            f" FROM articles a {ROW_JOINS} WHERE a.id = ?",
+            (article_id,),
+        )
+        if not rows:
+            raise NotFoundError(f"no article with ID {article_id}")
+        row = rows[0]
+        data = json.loads(row["content"])
+        article = Article(
+            title=row["title"],
+            blocks=[Block.from_dict(block) for block in data.get("blocks", [])],
+            key_points=list(data.get("key_points", [])),
+            quotes=[Quote.from_dict(quote) for quote in data.get("quotes", [])],
+            source=row["source"],
+            url=row["url"],
+            published=parse_time(row["published"]),
+            guid=row["guid"],
+        )
+        read_at, bookmarked_at = row["read_at"], row["bookmarked_at"]
+        return StoredArticle(
+            id=row["id"],
+            article=article,
+            read=read_at is not None,
+            bookmarked=bookmarked_at is not None,
+            imported_at=parse_time(row["imported_at"]),
+            read_at=parse_time(read_at),
+            bookmarked_at=parse_time(bookmarked_at),
+            feed_id=row["feed_id"],
+            full_text=bool(row["full_text"]),
+        )

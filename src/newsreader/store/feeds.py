@@ -1,0 +1,152 @@
+"""Feed subscriptions and what each refresh did.
+
+Unsubscribing keeps a feed's articles (and their state): they only lose the
+feed link (`ON DELETE SET NULL`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from newsreader.errors import NotFoundError
+from newsreader.model.article import Article
+from newsreader.model.library import AddResult, Feed
+from newsreader.sanitize import clean_line
+from newsreader.store.articles import insert_records
+from newsreader.store.db import Database, utc_now
+
+_FEED_SELECT = (
+    "SELECT f.id, f.url, f.title, f.site_url, f.tags, f.etag, f.last_modified,"
+    " f.added_at, f.last_fetch, f.last_ok, f.last_error,"
+    " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS total,"
+    " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND NOT EXISTS"
+    "   (SELECT 1 FROM read_state r WHERE r.article_id = a.id)) AS unread"
+    " FROM feeds f"
+)
+_FEED_ORDER = " ORDER BY lower(f.title), f.id"
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        site_url=row["site_url"],
+        tags=json.loads(row["tags"] or "[]"),
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        added_at=row["added_at"],
+        last_fetch=row["last_fetch"],
+        last_ok=row["last_ok"],
+        last_error=row["last_error"],
+        total=int(row["total"]),
+        unread=int(row["unread"]),
+    )
+
+
+def _id_in(ref: str) -> int | None:
+    """The feed id a reference spells exactly ("12", not "012"), if it spells one."""
+    try:
+        number = int(ref)
+    except ValueError:
+        return None
+    return number if str(number) == ref else None
+
+
+class FeedsMixin(Database):
+    """Subscribing, listing, unsubscribing, and storing refresh results."""
+
+    def add_feed(
+        self, url: str, *, title: str = "", site_url: str | None = None, tags: Sequence[str] = ()
+    ) -> tuple[Feed, bool]:
+        """Subscribe; returns the feed and whether it is new. Existing feeds gain tags."""
+        with self._write() as db:
+            row = db.execute("SELECT id, tags FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is not None:
+                feed_id = int(row["id"])
+                merged = list(dict.fromkeys([*json.loads(row["tags"]), *tags]))
+                db.execute(
+                    "UPDATE feeds SET tags = ?, title = CASE WHEN title = '' THEN ? ELSE title END"
+                    " WHERE id = ?",
+                    (json.dumps(merged), clean_line(title), feed_id),
+                )
+                created = False
+            else:
+                cursor = db.execute(
+                    "INSERT INTO feeds (url, title, site_url, tags, added_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (url, clean_line(title), site_url, json.dumps(list(tags)), utc_now()),
+                )
+                created = True
+                feed_id = int(cursor.lastrowid or 0)
+        return self.feed(feed_id), created
+
+    def feed(self, ref: int | str) -> Feed:
+        """A feed by ID (an int, or a string of its digits) or by URL.
+
+        Should a URL look like another feed's ID, the first in `feeds()` order wins.
+        """
+        by_id: int | None
+        by_url: str | None
+        if isinstance(ref, int):
+            by_id, by_url = ref, None
+        else:
+            by_id, by_url = _id_in(ref), ref
+        rows = self._read(
+            f"{_FEED_SELECT} WHERE f.id = ? OR f.url = ?{_FEED_ORDER} LIMIT 1", (by_id, by_url)
+        )
+        if not rows:
+            raise NotFoundError(f"no subscription {ref}")
+        return _feed(rows[0])
+
+    def feeds(self) -> list[Feed]:
+        """Every subscription with its unread and total counts, by title."""
+        return [_feed(row) for row in self._read(_FEED_SELECT + _FEED_ORDER)]
+
+    def remove_feed(self, ref: int | str) -> Feed:
+        """Unsubscribe. Its articles stay (with state); they just lose the feed link."""
+        feed = self.feed(ref)
+        with self._write() as db:
+            db.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
+        return feed
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        *,
+        articles: Sequence[Article] = (),
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        title: str | None = None,
+        site_url: str | None = None,
+    ) -> list[AddResult]:
+        """Store one feed's refresh result, entries and status, in one transaction."""
+        now = utc_now()
+        with self._write() as db:
+            results = insert_records(db, articles, feed_id)
+            if error is not None:
+                db.execute(
+                    "UPDATE feeds SET last_fetch = ?, last_error = ? WHERE id = ?",
+                    (now, clean_line(error), feed_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL,"
+                    " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+                    " title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,"
+                    " site_url = COALESCE(site_url, ?) WHERE id = ?",
+                    (
+                        now,
+                        now,
+                        etag,
+                        last_modified,
+                        title,
+                        clean_line(title or ""),
+                        site_url,
+                        feed_id,
+                    ),
+                )
+        return results

@@ -1,0 +1,38 @@
+"""`Library`: the one object the CLI, the importer, refresh and the UI open.
+
+Each concern lives in its own mixin over `Database` (articles, listing, search,
+feeds, state); this class joins them and holds what needs more than one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from newsreader.model.library import EVERY_ARTICLE, ListQuery, StoredArticle
+from newsreader.store.articles import ArticlesMixin
+from newsreader.store.feeds import FeedsMixin
+from newsreader.store.listing import ListingMixin
+from newsreader.store.search import SearchMixin
+from newsreader.store.state import StateMixin
+
+
+class Library(ArticlesMixin, ListingMixin, SearchMixin, FeedsMixin, StateMixin):
+    """One open library file: articles, read state, bookmarks, search and feeds.
+
+    Thread-safe: the UI thread and workers share one instance. Open it with
+    `Library(path)`; see `Database` for the connection and its guarantees.
+    """
+
+    def iter_articles(
+        self, query: ListQuery = EVERY_ARTICLE, *, batch: int = 200
+    ) -> Iterator[StoredArticle]:
+        """Every article of a list, full content, paged by keyset (for export)."""
+        after: tuple[Any, int] | None = None
+        while True:
+            rows = self.page(query, after=after, limit=batch)
+            if not rows:
+                return
+            for row in rows:
+                yield self.get(row.id)
+            after = rows[-1].key_for(query.order)

@@ -1,0 +1,123 @@
+"""Library-wide full-text search: FTS5 with bm25 ranking and snippets.
+
+Text the user types is quoted token by token (`fts_query`) so it can never be
+an FTS5 syntax error; only `raw` searches pass FTS5 syntax through.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from newsreader.errors import SearchQueryError
+from newsreader.model.library import ListQuery, SearchHit
+from newsreader.sanitize import clean_line
+from newsreader.store.db import Database
+from newsreader.store.listing import ROW_COLUMNS, ROW_JOINS, ROW_WIDTH, article_row, where_clauses
+
+SNIPPET_START = "\x02"
+SNIPPET_END = "\x03"
+"""Markers FTS5 puts around matches; stored text can never contain them (sanitised)."""
+
+RANK_WINDOW = 10_000
+"""Most matches a search ranks by relevance; see `SearchMixin._rank_window_start`."""
+
+_BM25 = "bm25(articles_fts, 10.0, 5.0, 1.0, 3.0)"
+"""Title matches weigh most, then key points, quotes, body."""
+
+
+def fts_query(text: str, *, prefix: bool = False) -> str:
+    """Turn what a user typed into an FTS5 query that cannot be a syntax error.
+
+    Each whitespace-separated token becomes a quoted phrase (inner quotes
+    doubled), so `NEAR(`, `*`, `AND` and stray quotes are searched as words.
+    With `prefix`, the last token also matches words it begins (live search).
+    """
+    tokens = [tok for tok in clean_line(text).split(" ") if tok]
+    phrases = ['"' + tok.replace('"', '""') + '"' for tok in tokens]
+    if prefix and phrases and re.search(r"\w", tokens[-1]):
+        phrases[-1] += "*"
+    return " ".join(phrases)
+
+
+def _split_snippet(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Remove FTS5's match markers, returning plain text and the marked spans."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for piece in re.split(f"([{SNIPPET_START}{SNIPPET_END}])", raw):
+        if piece == SNIPPET_START:
+            start = length
+        elif piece == SNIPPET_END:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        elif piece:
+            piece = re.sub(r"\s+", " ", piece)
+            out.append(piece)
+            length += len(piece)
+    return "".join(out), tuple(spans)
+
+
+class SearchMixin(Database):
+    """Full-text search over titles, key points, bodies and quotes."""
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 50,
+        raw: bool = False,
+        prefix: bool = False,
+        query: ListQuery | None = None,
+    ) -> list[SearchHit]:
+        """Library-wide full-text search, best matches first, with snippets.
+
+        `raw` passes FTS5 syntax through; a bad raw query raises
+        `SearchQueryError` saying what SQLite objected to.
+        """
+        match = clean_line(text) if raw else fts_query(text, prefix=prefix)
+        if not match:
+            return []
+        clauses, params = where_clauses(query or ListQuery())
+        try:
+            window = self._rank_window_start(match)
+        except sqlite3.OperationalError as exc:
+            raise SearchQueryError(f"search query {text!r} is not valid FTS5: {exc}") from None
+        if window is not None:
+            clauses.append("articles_fts.rowid >= ?")
+            params.append(window)
+        extra = "".join(f" AND {clause}" for clause in clauses)
+        sql = (
+            f"SELECT {ROW_COLUMNS},"
+            f" snippet(articles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) AS snippet,"
+            f" {_BM25} AS rank"
+            f" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {ROW_JOINS}"
+            f" WHERE articles_fts MATCH ?{extra} ORDER BY rank LIMIT ?"
+        )
+        try:
+            rows = self._read(sql, [match, *params, max(0, int(limit))])
+        except sqlite3.OperationalError as exc:
+            raise SearchQueryError(f"search query {text!r} is not valid FTS5: {exc}") from None
+        hits = []
+        for row in rows:
+            snippet, spans = _split_snippet(row["snippet"] or "")
+            hits.append(SearchHit(article_row(row[:ROW_WIDTH]), snippet, spans, float(row["rank"])))
+        return hits
+
+    def _rank_window_start(self, match: str) -> int | None:
+        """Lowest rowid worth ranking when a term matches a huge share of the library.
+
+        bm25 must score every match before it can sort, so a word in most of a
+        million articles would take over a second. Past `RANK_WINDOW` matches,
+        only the most recently added ones are ranked, which for news is also
+        what a reader wants first.
+        """
+        with self._lock:
+            row = self._db.execute(
+                "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?"
+                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (match, RANK_WINDOW - 1),
+            ).fetchone()
+        return int(row["id"]) if row else None
