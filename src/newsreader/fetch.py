@@ -4,9 +4,14 @@ Every failure becomes `FetchResult.error`, a one-line human reason ("timed out
 after 10 s", "HTTP 404 Not Found", "redirect to file:///etc/passwd refused"):
 a refresh of 200 feeds must report the three that failed, not die on the
 first. Bodies are streamed with the size cap enforced while reading (a 5 GB
-response never reaches memory), redirects are followed by hand so every hop
-is checked against the http(s)-only URL policy, and concurrency is bounded
-both overall and per host so one refresh cannot hammer a single server.
+response never reaches memory), and compressed bodies are decoded here, layer
+by layer with every layer's output bounded by the cap, because httpx inflates
+each chunk without limit before a caller could count it (two stacked gzip
+layers fit a gigabyte in two kilobytes). Redirects are followed by hand so
+every hop is checked against the http(s)-only URL policy, one time limit
+covers a whole fetch (hops, retries and the waits between them), and
+concurrency is bounded both overall and per host so one refresh cannot hammer
+a single server.
 
 httpx is imported inside the functions: the TUI's startup path imports this
 module's names and must not pay for httpx until something is fetched.
@@ -16,7 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import re
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +41,12 @@ USER_AGENT = f"newsreader/{__version__}"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _RETRY_STATUSES = frozenset({429, 503})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Only codings decodable here with a bounded output; brotli and zstd are not dependencies.
+_ACCEPT_ENCODING = "gzip, deflate"
+_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+# Two layers already cover every honest server; more is only ever an amplifier.
+_MAX_CODINGS = 2
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9._+-]{0,31}")
 _ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
@@ -42,7 +55,12 @@ _ACCEPT = (
 
 @dataclass(frozen=True)
 class FetchTimeouts:
-    """Per-request limits in seconds; `total` bounds a server that drips one byte at a time."""
+    """Limits in seconds: `connect` and `read` per request, `total` for the whole fetch.
+
+    `total` covers every redirect hop, retry and Retry-After wait of one URL, so
+    a slow server cannot turn a 60 s limit into minutes by redirecting or
+    asking to retry; it also bounds a server that drips one byte at a time.
+    """
 
     connect: float = 5.0
     read: float = 10.0
@@ -103,7 +121,8 @@ async def fetch_many(
 
     At most `concurrency` requests are in flight, at most `per_host` to one
     host. 429/503 are retried up to `retries` times, waiting Retry-After
-    (capped at `max_retry_wait`) or `backoff` doubling each time. `on_result`
+    (capped at `max_retry_wait`) or `backoff` doubling each time, as long as
+    the wait fits in the fetch's `total` time limit. `on_result`
     is called as each request finishes and `on_progress(done, total)` after;
     exceptions raised by those callbacks are the caller's and propagate.
     `transport` is an httpx transport for tests.
@@ -132,7 +151,11 @@ async def fetch_many(
         transport=transport,
         follow_redirects=False,
         timeout=httpx.Timeout(limits.read, connect=limits.connect),
-        headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": _ACCEPT,
+            "Accept-Encoding": _ACCEPT_ENCODING,
+        },
         limits=httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=8),
     )
 
@@ -229,8 +252,27 @@ async def _fetch_one(client: Any, request: FetchRequest, settings: _Settings) ->
     return result
 
 
+class _Budget:
+    """What is left of one fetch's `total` time limit.
+
+    Time is spent only while the fetch holds its slots or sleeps before a
+    retry: in a refresh of 200 feeds most wait their turn behind the others,
+    and that queueing must not use up their own limit before they start.
+    """
+
+    def __init__(self, total: float) -> None:
+        self.total = total
+        self.remaining = total
+
+    def spend(self, seconds: float) -> None:
+        self.remaining -= seconds
+
+    def timed_out(self) -> _Failure:
+        return _Failure(f"timed out after {_seconds(self.total)} s (total)")
+
+
 async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _Settings) -> None:
-    """Redirect and retry loop around single requests."""
+    """Redirect and retry loop around single requests, all under one time budget."""
     import asyncio
 
     url = request.url
@@ -239,11 +281,12 @@ async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _S
         headers["If-None-Match"] = request.etag
     if request.last_modified:
         headers["If-Modified-Since"] = request.last_modified
+    budget = _Budget(s.limits.total)
     hops = 0
     attempt = 0
     while True:
         result.url = url
-        status, response_headers, body = await _attempt(client, url, headers, s)
+        status, response_headers, body = await _attempt(client, url, headers, s, budget)
         result.status = status
         if status in _REDIRECT_STATUSES and response_headers.get("location"):
             hops += 1
@@ -258,13 +301,25 @@ async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _S
             continue
         if status in _RETRY_STATUSES and attempt < s.retries:
             wait = _retry_wait(response_headers.get("retry-after"), attempt, s)
+            if wait >= budget.remaining:
+                # Sleeping only to time out on waking would hide the real reason.
+                raise _Failure(
+                    f"HTTP {status} {_reason_phrase(status)} (a retry in {_seconds(round(wait, 1))}"
+                    f" s would pass the {_seconds(budget.total)} s time limit)"
+                )
             attempt += 1
+            started = time.monotonic()
             await asyncio.sleep(wait)
+            budget.spend(time.monotonic() - started)
             continue
         result.content_type = response_headers.get("content-type")
         result.etag = response_headers.get("etag")
         result.last_modified = response_headers.get("last-modified")
         if status == 304:
+            if not headers:
+                # Nothing was cached to compare against: taking this as "unchanged"
+                # would leave the feed empty yet reported fine on every refresh.
+                raise _Failure("HTTP 304 Not Modified to a request that was not conditional")
             result.not_modified = True
             return
         if 200 <= status < 300:
@@ -277,17 +332,25 @@ async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _S
 
 
 async def _attempt(
-    client: Any, url: str, headers: dict[str, str], s: _Settings
+    client: Any, url: str, headers: dict[str, str], s: _Settings, budget: _Budget
 ) -> tuple[int, dict[str, str], bytes | None]:
-    """One GET under the host and global slots; the body is read only for 2xx."""
+    """One GET under the host and global slots and what is left of the time budget.
+
+    The body is read only for 2xx.
+    """
     import asyncio
 
     async with s.host_slot(url), s.global_slots:
+        if budget.remaining <= 0:
+            raise budget.timed_out()
+        started = time.monotonic()
         try:
-            async with asyncio.timeout(s.limits.total):
+            async with asyncio.timeout(budget.remaining):
                 return await _get(client, url, headers, s)
         except TimeoutError:
-            raise _Failure(f"timed out after {_seconds(s.limits.total)} s (total)") from None
+            raise budget.timed_out() from None
+        finally:
+            budget.spend(time.monotonic() - started)
 
 
 async def _get(
@@ -304,23 +367,108 @@ async def _get(
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > s.max_bytes:
                 raise _Failure(_too_large(s.max_bytes))
+            decoder = _Decoder(
+                response.headers.get_list("content-encoding", split_commas=True), s.max_bytes
+            )
             chunks: list[bytes] = []
-            size = 0
             try:
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > s.max_bytes:
-                        raise _Failure(_too_large(s.max_bytes))
-                    chunks.append(chunk)
+                # Raw bytes: httpx's own decoding would inflate a chunk without limit.
+                async for raw in response.aiter_raw():
+                    chunks.extend(decoder.feed(raw))
+                chunks.extend(decoder.flush())
             except httpx.RemoteProtocolError:
                 raise _Failure("server closed the connection mid-body") from None
-            except httpx.DecodingError:
+            except zlib.error:
                 raise _Failure("could not decode the response body (bad compression)") from None
             return status, response_headers, b"".join(chunks)
     except _Failure:
         raise
     except httpx.HTTPError as exc:
         raise _Failure(_describe_exception(exc, url, s.limits)) from None
+
+
+class _Layer:
+    """Undoes one gzip or deflate coding with its total output bounded by `limit` (+1).
+
+    `max_length` stops zlib at the budget, so a bomb costs at most the cap in
+    memory and the time to inflate it, whatever its ratio. Like httpx, bytes
+    after the end of the compressed stream are ignored, and "deflate" falls
+    back to raw deflate for servers that omit the zlib header.
+    """
+
+    def __init__(self, coding: str, limit: int) -> None:
+        self._coding = coding
+        self._limit = limit
+        self._produced = 0
+        self._started = False
+        wbits = zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS
+        self._inflater = zlib.decompressobj(wbits)
+
+    def feed(self, data: bytes) -> list[bytes]:
+        pieces: list[bytes] = []
+        while data and not self._inflater.eof:
+            try:
+                piece = self._inflater.decompress(data, self._limit - self._produced + 1)
+            except zlib.error:
+                if self._coding != "deflate" or self._started:
+                    raise
+                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._started = True
+                continue
+            self._started = True
+            self._count(piece, pieces)
+            data = self._inflater.unconsumed_tail
+        return pieces
+
+    def flush(self) -> list[bytes]:
+        pieces: list[bytes] = []
+        self._count(self._inflater.flush(), pieces)
+        return pieces
+
+    def _count(self, piece: bytes, pieces: list[bytes]) -> None:
+        self._produced += len(piece)
+        if self._produced > self._limit:
+            raise _Failure(_too_large(self._limit))
+        if piece:
+            pieces.append(piece)
+
+
+class _Decoder:
+    """Raw body bytes in, decoded bytes out, each stage (raw included) capped at `limit`."""
+
+    def __init__(self, codings: Sequence[str], limit: int) -> None:
+        names: list[str] = []
+        for value in codings:
+            token = value.strip().lower()
+            if token in ("", "identity"):
+                continue
+            if token not in _CODINGS:
+                shown = f" {token}" if _TOKEN.fullmatch(token) else ""
+                raise _Failure(f"unsupported Content-Encoding{shown}")
+            names.append(_CODINGS[token])
+        if len(names) > _MAX_CODINGS:
+            raise _Failure(
+                f"too many stacked Content-Encodings ({len(names)}, at most {_MAX_CODINGS})"
+            )
+        self._limit = limit
+        self._raw = 0
+        # Codings are listed in the order they were applied, so they are undone last first.
+        self._layers = [_Layer(name, limit) for name in reversed(names)]
+
+    def feed(self, raw: bytes) -> list[bytes]:
+        self._raw += len(raw)
+        if self._raw > self._limit:
+            raise _Failure(_too_large(self._limit))
+        pieces = [raw]
+        for layer in self._layers:
+            pieces = [out for piece in pieces for out in layer.feed(piece)]
+        return pieces
+
+    def flush(self) -> list[bytes]:
+        pieces: list[bytes] = []
+        for layer in self._layers:
+            pieces = [out for piece in pieces for out in layer.feed(piece)] + layer.flush()
+        return pieces
 
 
 def _too_large(max_bytes: int) -> str:
