@@ -192,6 +192,29 @@ def test_unknown_ids_raise(library: Library) -> None:
         library.set_bookmarked([42])
 
 
+def test_toggles_flip_in_one_transaction(library: Library) -> None:
+    """A toggle reads and writes in one transaction: another process cannot flip in between."""
+    [added] = library.add_articles([make_article(1)])
+    statements: list[str] = []
+    library._db.set_trace_callback(statements.append)
+    assert library.toggle_read(added.id) is True
+    assert library.toggle_bookmark(added.id) is True
+    assert library.toggle_read(added.id) is False
+    library._db.set_trace_callback(None)
+    assert sum(sql.startswith("BEGIN") for sql in statements) == 3
+    in_transaction, outside = False, []
+    for sql in statements:
+        if sql.startswith(("BEGIN", "COMMIT")):
+            in_transaction = sql.startswith("BEGIN")
+        elif not in_transaction:
+            outside.append(sql)
+    assert not outside, "every read of a toggle is inside its write transaction"
+    assert not library.is_read(added.id) and library.is_bookmarked(added.id)
+    assert library.counts() == {"all": 1, "unread": 1, "read": 0, "bookmarked": 1}
+    with pytest.raises(NotFoundError, match="42"):
+        library.toggle_bookmark(42)
+
+
 def test_search_ranks_title_and_returns_snippets(library: Library) -> None:
     library.add_articles(make_article(n) for n in range(20))
     library.add_article(make_article(99, title="Lighthouse keepers strike", body="Quiet day."))
@@ -361,6 +384,42 @@ def test_feed_entries_update_in_place_keeping_state(library: Library) -> None:
     assert status.last_error == "HTTP 500 Internal Server Error" and status.total == 1
     library.remove_feed(feed.id)
     assert library.get(first[0].id).bookmarked, "unsubscribing keeps the articles"
+
+
+def test_feed_is_found_by_id_or_url_in_one_query(library: Library) -> None:
+    first, _ = library.add_feed("https://example.org/a.xml", title="Alpha")
+    second, _ = library.add_feed("https://example.org/b.xml", title="Beta")
+    entries = [make_article(n) for n in range(3)]
+    for n, entry in enumerate(entries):
+        entry.guid = f"urn:entry:{n}"
+    ids = [r.id for r in library.record_fetch(second.id, articles=entries)]
+    library.set_read(ids[:1])
+    statements: list[str] = []
+    library._db.set_trace_callback(statements.append)
+    by_id = library.feed(second.id)
+    library._db.set_trace_callback(None)
+    [select] = statements
+    plan = [row[3] for row in library._db.execute(f"EXPLAIN QUERY PLAN {select}")]
+    assert not [step for step in plan if step.startswith("SCAN f")], "no walk over every feed"
+    assert (by_id.title, by_id.total, by_id.unread) == ("Beta", 3, 2)
+    assert library.feed(str(second.id)) == by_id
+    assert library.feed("https://example.org/b.xml") == by_id
+    assert library.feed(first.id).total == 0
+    assert by_id == next(feed for feed in library.feeds() if feed.id == second.id)
+    for missing in (f"0{second.id}", 999, "https://example.org/c.xml"):
+        with pytest.raises(NotFoundError, match="no subscription"):
+            library.feed(missing)
+
+
+def test_library_values_load_without_sqlite_or_the_store() -> None:
+    """Widgets name rows through `newsreader.model.library`; it must not drag the store in."""
+    code = (
+        "import sys, newsreader.model.library\n"
+        "print(sorted(m for m in sys.modules if m == 'sqlite3' or m.startswith("
+        "('newsreader.store', 'textual'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_migrates_a_version_1_library_keeping_everything(tmp_path: Path) -> None:
