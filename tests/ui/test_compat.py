@@ -1,0 +1,198 @@
+"""One test per wrapper in `newsreader.ui.compat`: what each private Textual/Rich API must
+still do. After a Textual or Rich upgrade, run this file first: a failure names the private
+call whose behaviour changed, and the docstring of its wrapper says what depends on it."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.events import ScreenResume
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+from textual.widgets import Label
+
+from newsreader.ui import compat
+
+pytestmark = pytest.mark.anyio
+
+
+class Probe(ScrollView):
+    """A scroll view as the list and the reader are: virtual height, vertical scrollbar."""
+
+    DEFAULT_CSS = "Probe { height: 1fr; overflow-y: auto; }"
+
+
+class ProbeApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Probe()
+
+
+class OffScreen(Screen[None]):
+    """A screen built but not shown, as the reader is before the first Enter."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("probe", id="probe")
+
+
+class Restyled(Screen[None]):
+    """Counts how often Textual re-applies the stylesheet to it when it is resumed."""
+
+    skip = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.restyles = 0
+
+    def update_node_styles(self, animate: bool = True) -> None:
+        self.restyles += 1
+        super().update_node_styles(animate=animate)
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        if self.skip:
+            compat.skip_restyle_on_resume(event)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The quick brown fox jumps over the lazy dog",
+        "日本語のテキストを折り返す 日本語のテキスト",
+        "averyveryverylongwordthatmustbefolded and then some",
+        "Café crème — naïve façade, déjà vu",
+    ],
+)
+@pytest.mark.parametrize("width", [5, 12, 30])
+def test_divide_line_breaks_where_rich_wraps_text(text: str, width: int) -> None:
+    offsets = compat.divide_line(text, width)
+    bounds = [0, *offsets, len(text)]
+    ours = [text[start:end].rstrip() for start, end in pairwise(bounds)]
+    console = Console(width=width, file=None, legacy_windows=False)
+    rich_lines = [line.plain.rstrip() for line in Text(text).wrap(console, width, no_wrap=False)]
+    assert ours == rich_lines
+    assert all(0 < offset < len(text) for offset in offsets)
+
+
+async def test_css_generation_moves_when_the_theme_changes() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        before = compat.css_generation(app)
+        assert isinstance(before, int)
+        await pilot.pause()
+        assert compat.css_generation(app) == before, "nothing changed the CSS"
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert compat.css_generation(app) > before
+
+
+@pytest.mark.parametrize("skip", [False, True])
+async def test_skip_restyle_on_resume_stops_the_screen_restyling(skip: bool) -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = Restyled()
+        screen.skip = skip
+        app.install_screen(screen, "restyled")
+        app.push_screen("restyled")
+        await pilot.pause()
+        app.pop_screen()
+        await pilot.pause()
+        screen.restyles = 0
+        app.push_screen("restyled")  # the second push is what the reader saves
+        await pilot.pause()
+        assert app.screen is screen
+        if skip:
+            assert screen.restyles == 0, "Screen no longer reads refresh_styles after our handler"
+        else:
+            assert screen.restyles > 0, "Screen no longer restyles on resume: skipping is moot"
+
+
+async def test_load_screen_css_reads_the_screens_stylesheet(tmp_path: Path) -> None:
+    css = tmp_path / "probe.tcss"
+    css.write_text("#probe { width: 7; }\n", encoding="utf-8")
+    styled = type("Styled", (OffScreen,), {"CSS_PATH": str(css)})
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)):
+        screen = styled()
+        assert not app.stylesheet.has_source(str(css), "")
+        compat.load_screen_css(app, screen)
+        assert app.stylesheet.has_source(str(css), "")
+
+
+async def test_start_installed_screen_composes_it_without_showing_it() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        shown = app.screen
+        screen = OffScreen()
+        app.install_screen(screen, "off")
+        assert not screen.is_running
+        compat.start_installed_screen(app, "off")
+        await pilot.pause()
+        assert screen.is_running and screen.is_mounted
+        assert screen.query_one("#probe", Label).is_mounted
+        assert app.screen is shown
+
+
+async def test_lay_out_screen_sizes_a_screen_that_is_not_shown() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = OffScreen()
+        app.install_screen(screen, "off")
+        compat.start_installed_screen(app, "off")
+        await pilot.pause()
+        label = screen.query_one("#probe", Label)
+        label.styles.width = "100%"
+        await pilot.pause()
+        assert label.region.width == 0, "Textual lays out only the current screen"
+        compat.lay_out_screen(screen, Size(50, 12))
+        assert label.region.width == 50
+        assert app.screen is not screen
+
+
+async def test_update_scrollbars_shows_the_scrollbar_at_once() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        probe = app.query_one(Probe)
+        assert not probe.show_vertical_scrollbar
+        probe.virtual_size = Size(20, 500)
+        compat.update_scrollbars(probe)  # no layout, no pause: now
+        assert probe.show_vertical_scrollbar
+        assert probe.vertical_scrollbar.window_virtual_size == 500
+
+
+async def test_existing_vertical_scrollbar_is_the_one_textual_uses() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        probe = app.query_one(Probe)
+        assert compat.existing_vertical_scrollbar(probe) is None, "nothing needed one yet"
+        bar = probe.vertical_scrollbar  # Textual's own property creates it
+        assert compat.existing_vertical_scrollbar(probe) is bar
+
+
+class OwnBar(ScrollBar):
+    """A scrollbar of our own class, as `LeanScrollBar` is."""
+
+
+async def test_attach_vertical_scrollbar_makes_textual_use_our_bar() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        probe = app.query_one(Probe)
+        bar = OwnBar(vertical=True, name="vertical")
+        compat.attach_vertical_scrollbar(probe, bar)
+        assert probe.vertical_scrollbar is bar
+        probe.virtual_size = Size(20, 500)
+        await pilot.pause()
+        assert bar.is_running and bar.parent is probe
+        assert probe.show_vertical_scrollbar and bar.display
+        assert bar.region.height == probe.region.height and bar.region.width >= 1
+        probe.scroll_to(y=100, animate=False, immediate=True)
+        await pilot.pause()
+        assert bar.position == 100, "Textual moves the attached bar as the view scrolls"
