@@ -1,16 +1,24 @@
-"""Deterministic libraries and helpers for the UI tests (no dependency on data/ samples).
+"""Shared test helpers: deterministic libraries (no dependency on data/ samples), waiting
+on a running app instead of sleeping, and a private tmux server for end-to-end tests.
 
 Titles, dates and bodies are fixed so snapshots never change with the clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from newsreader.model.article import Article, Block, BlockKind, Quote
 from newsreader.store import Library
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
 
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 HOSTILE_TITLE = "[@click=app.quit]hi[/]"
@@ -176,3 +184,132 @@ def build_feeds_library(path: Path) -> Library:
     library.record_fetch(post.id, error="HTTP 500 Internal Server Error")
     library.set_read([library.page(limit=1)[0].id])
     return library
+
+
+# -- waiting on the app, not on the clock ------------------------------------------------
+
+WAIT_TIMEOUT = 10.0
+"""How long a test waits for something the app should do at once: only reached on a
+failure, so it is generous for a loaded machine."""
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], object], what: str, *, timeout: float = WAIT_TIMEOUT
+) -> None:
+    """Let the app run until `condition()` holds; fail naming `what` after `timeout`.
+
+    Why: a fixed pause is too short on a busy machine and wasted time on an idle one;
+    timers (debounces, delayed preparation) and thread workers end when they end.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def wait_for_list_search(pilot: Pilot[Any], text: str) -> None:
+    """Until the list's search for `text` has run and its hits are shown.
+
+    The list searches after a debounce timer, in a thread worker that hands its hits
+    back to the app: wait for the timer to have started that search, then for the worker.
+    """
+    screen = pilot.app.screen
+    await wait_until(
+        pilot,
+        lambda: getattr(screen, "_search_query", None) == text,
+        f"the list's search for {text!r} to start",
+    )
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# -- a private tmux server -----------------------------------------------------------------
+
+
+class Tmux:
+    """One session on a private tmux server (`tmux -L <unique socket>`).
+
+    Why: end-to-end tests must never see or touch the user's own tmux server, its
+    sessions or its options; `kill` removes the whole private server.
+    """
+
+    def __init__(self, env: dict[str, str], *, timeout: float = 15.0) -> None:
+        self.socket = f"newsreader-test-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        self.session = "nr"
+        self.timeout = timeout
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=10,
+            check=False,
+        )
+
+    def start(self, argv: list[str], *, width: int = 120, height: int = 40) -> None:
+        """Run `argv` (joined by tmux into one shell command) in a new detached session."""
+        size = ["-x", str(width), "-y", str(height)]
+        started = self.run("new-session", "-d", "-s", self.session, *size, *argv)
+        assert started.returncode == 0, started.stderr
+
+    def pipe_output(self, path: Path) -> None:
+        """Append every byte the program writes to its terminal to `path`."""
+        piped = self.run("pipe-pane", "-o", "-t", self.session, f"cat >> {path}")
+        assert piped.returncode == 0, piped.stderr
+
+    def keys(self, *keys: str) -> None:
+        """Press `keys` one by one, a little apart, as a person types."""
+        for key in keys:
+            self.send(key)
+            time.sleep(0.05)
+
+    def send(self, *keys: str) -> None:
+        """Send `keys` in one burst, as a terminal delivers a paste or fast typing."""
+        self.run("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", self.session, "-l", text)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.session).stdout
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + self.timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if predicate(text):
+                return text
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}; screen was:\n{text}")
+
+    def wait_raw_mode(self) -> None:
+        """Until the app has put its terminal in raw mode (keys sent earlier arrive
+        cooked, a line at a time, which no terminal app can read as keys)."""
+        tty = self.run("display-message", "-p", "-t", self.session, "#{pane_tty}").stdout.strip()
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            settings = subprocess.run(
+                ["stty", "-F", tty, "-a"], capture_output=True, text=True, check=False
+            ).stdout
+            if "-icanon" in settings.split():
+                return
+            time.sleep(0.01)
+        raise AssertionError("the app never switched its terminal to raw mode")
+
+    def alive(self) -> bool:
+        return self.run("has-session", "-t", self.session).returncode == 0
+
+    def wait_exit(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline and self.alive():
+            time.sleep(0.05)
+        assert not self.alive(), "newsreader did not quit"
+
+    def kill(self) -> None:
+        self.run("kill-server")
