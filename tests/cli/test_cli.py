@@ -266,12 +266,14 @@ def test_first_reader_start_imports_the_samples_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The TUI entry point seeds a new library with the bundled samples, and only once."""
-    import newsreader.ui.app
+    import newsreader.ui.launch
     from newsreader.cli import main as cli
     from newsreader.store import Library
 
     seen: list[int] = []
-    monkeypatch.setattr(newsreader.ui.app, "run", lambda library, **_: seen.append(library.count()))
+    monkeypatch.setattr(
+        newsreader.ui.launch, "run", lambda library, **_: seen.append(library.count())
+    )
     monkeypatch.setenv("NEWSREADER_CONFIG_DIR", str(tmp_path / "config"))
     data = tmp_path / "data"
     assert cli.main(["--data-dir", str(data)]) == 0

@@ -177,3 +177,24 @@ def test_import_local_feed_and_web_page(tmp_path: Path) -> None:
     page = json.loads(run_cli(data, "show", str(page_id), "--json").stdout)
     assert page["key_points"] and page["quotes"]
     assert any(b["kind"] == "caption" and b.get("credit") for b in page["blocks"])
+
+
+def test_refresh_progress_prints_feed_titles_literally(
+    server: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The progress bar (shown when stderr is a terminal) never reads a title as Rich markup."""
+    from newsreader.cli.main import main
+
+    server.expect_request("/a.xml").respond_with_data(FEED_A, content_type="application/atom+xml")
+    data = str(tmp_path / "lib")
+    monkeypatch.setenv("NEWSREADER_CONFIG_DIR", str(tmp_path / "config"))
+    title = "Weird [/] feed [bold]"
+    assert main(["--data-dir", data, "add", server.url_for("/a.xml"), "--title", title]) == 0
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["--data-dir", data, "refresh"]) == 0
+    captured = capsys.readouterr()
+    assert title in captured.err, "the per-feed line names the feed as given"
+    assert title in captured.out, "and so does the summary table"

@@ -1,80 +1,61 @@
 """The subscription subcommands: `add`, `feeds`, `remove`, `refresh`.
 
-Kept apart from `cli.py` because they pull in the network stack (httpx) and
-feed parsing, which the rest of the CLI never needs.
+Kept apart from the article commands because they pull in the network stack
+(httpx) and feed parsing, which the rest of the CLI never needs; they reach both
+only through the services (`services.subscribe`, `services.refresh`).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Sequence
 
-from newsreader.errors import NewsreaderError
-from newsreader.services.refresh import FeedOutcome, refresh, store_fetch_result
-from newsreader.store import Library
-from newsreader.urls import require_web_url
-
-
-def run(args: argparse.Namespace) -> int:
-    from newsreader.cli.main import open_library
-
-    handler = {"add": add, "feeds": feeds, "remove": remove, "refresh": refresh_command}
-    with open_library(args) as library:
-        return handler[args.command](library, args)
+from newsreader.cli.context import open_library
+from newsreader.cli.output import EXIT_ERROR, EXIT_OK, console, print_json, print_line
+from newsreader.services.refresh import FeedOutcome, refresh
+from newsreader.store import Feed, Library
 
 
-def _print_json(document: Any) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-
-
-def add(library: Library, args: argparse.Namespace) -> int:
+def cmd_add(args: argparse.Namespace) -> int:
     """Subscribe after one successful fetch and parse, so typos fail now, not at refresh."""
-    from newsreader.fetch import fetch_one
-    from newsreader.parse.feed import parse_feed
+    from newsreader.services.subscribe import subscribe
 
-    url = require_web_url(args.url.strip())
-    result = fetch_one(url)
-    if result.error:
-        raise NewsreaderError(f"{url}: {result.error}; not subscribed")
-    parsed = parse_feed(result.body or b"", name=url, url=result.url)
-    feed, created = library.add_feed(url, title=args.title or parsed.title, tags=args.tag)
-    outcome = store_fetch_result(library, feed, result)
+    with open_library(args) as library:
+        done = subscribe(library, args.url, title=args.title, tags=args.tag)
+        feed, outcome = done.feed, done.outcome
+        if args.json:
+            document = library.feed(feed.id).to_dict()
+            print_json({"feed": document, "created": done.created, **outcome.to_dict()})
+        else:
+            verb = "subscribed to" if done.created else "already subscribed to"
+            name = feed.title or feed.url
+            print_line(f"{verb} {name} (ID {feed.id}): {outcome.new} new articles")
+    return EXIT_OK
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        subscriptions = library.feeds()
     if args.json:
-        _print_json(
-            {"feed": library.feed(feed.id).to_dict(), "created": created, **outcome.to_dict()}
-        )
-    else:
-        verb = "subscribed to" if created else "already subscribed to"
-        sys.stdout.write(f"{verb} {feed.title or url} (ID {feed.id}): {outcome.new} new articles\n")
-    return 0
-
-
-def feeds(library: Library, args: argparse.Namespace) -> int:
-    subscriptions = library.feeds()
-    if args.json:
-        _print_json({"feeds": [feed.to_dict() for feed in subscriptions]})
-        return 0
-    from rich.console import Console
+        print_json({"feeds": [feed.to_dict() for feed in subscriptions]})
+        return EXIT_OK
+    if not subscriptions:
+        print_line("No subscriptions. Add one with: newsreader add URL")
+        return EXIT_OK
     from rich.table import Table
     from rich.text import Text
 
-    if not subscriptions:
-        sys.stdout.write("No subscriptions. Add one with: newsreader add URL\n")
-        return 0
     table = Table(box=None, pad_edge=False)
     for column in ("ID", "Title", "Unread", "Total", "Tags", "Last fetch", "Status"):
         table.add_column(column, no_wrap=column != "Title")
     for feed in subscriptions:
-        status = (
-            Text(feed.last_error, style="red")
-            if feed.last_error
-            else Text(
-                "ok" if feed.last_ok else "never fetched", style="green" if feed.last_ok else "dim"
-            )
-        )
+        if feed.last_error:
+            status = Text(feed.last_error, style="red")
+        elif feed.last_ok:
+            status = Text("ok", style="green")
+        else:
+            status = Text("never fetched", style="dim")
         table.add_row(
             str(feed.id),
             Text(feed.title or feed.url),
@@ -84,35 +65,37 @@ def feeds(library: Library, args: argparse.Namespace) -> int:
             Text((feed.last_fetch or "—").replace("T", " ")[:16]),
             status,
         )
-    Console(highlight=False, markup=False).print(table)
-    return 0
+    console().print(table)
+    return EXIT_OK
 
 
-def remove(library: Library, args: argparse.Namespace) -> int:
+def cmd_remove(args: argparse.Namespace) -> int:
     ref: int | str = int(args.feed) if args.feed.isdigit() else args.feed
-    feed = library.remove_feed(ref)
+    with open_library(args) as library:
+        feed = library.remove_feed(ref)
     if args.json:
-        _print_json({"removed": feed.to_dict()})
+        print_json({"removed": feed.to_dict()})
     else:
-        sys.stdout.write(f"unsubscribed from {feed.title or feed.url}; its articles stay\n")
-    return 0
+        print_line(f"unsubscribed from {feed.title or feed.url}; its articles stay")
+    return EXIT_OK
 
 
-def refresh_command(library: Library, args: argparse.Namespace) -> int:
-    subscriptions = library.feeds()
-    if not subscriptions:
-        if args.json:
-            _print_json({"feeds": [], "new": 0, "errors": 0})
+def cmd_refresh(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        subscriptions = library.feeds()
+        if not subscriptions:
+            if args.json:
+                print_json({"feeds": [], "new": 0, "errors": 0})
+            else:
+                print_line("No subscriptions to refresh. Add one with: newsreader add URL")
+            return EXIT_OK
+        if args.json or not sys.stderr.isatty():
+            outcomes = refresh(library, subscriptions)
         else:
-            sys.stdout.write("No subscriptions to refresh. Add one with: newsreader add URL\n")
-        return 0
-    if args.json or not sys.stderr.isatty():
-        outcomes = refresh(library, subscriptions)
-    else:
-        outcomes = _refresh_with_progress(library, subscriptions)
+            outcomes = _refresh_with_progress(library, subscriptions)
     errors = [o for o in outcomes if o.error]
     if args.json:
-        _print_json(
+        print_json(
             {
                 "feeds": [o.to_dict() for o in outcomes],
                 "new": sum(o.new for o in outcomes),
@@ -121,22 +104,22 @@ def refresh_command(library: Library, args: argparse.Namespace) -> int:
         )
     else:
         _print_summary(outcomes)
-    return 1 if errors else 0
+    return EXIT_ERROR if errors else EXIT_OK
 
 
-def _refresh_with_progress(library: Library, subscriptions: list[Any]) -> list[FeedOutcome]:
+def _refresh_with_progress(library: Library, subscriptions: Sequence[Feed]) -> list[FeedOutcome]:
     """A Rich progress bar (overall) with one status line per feed as it finishes."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.text import Text
 
-    console = Console(stderr=True, highlight=False, markup=False)
     with Progress(
         TextColumn("refreshing"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[last]}"),
-        console=console,
+        # A feed's title is remote data: printed literally, never parsed as Rich markup
+        # (a title with "[/]" in it raised MarkupError mid-refresh).
+        TextColumn("{task.fields[last]}", markup=False),
+        console=console(stderr=True),
         transient=True,
     ) as progress:
         task = progress.add_task("refresh", total=len(subscriptions), last="")
@@ -156,7 +139,6 @@ def _refresh_with_progress(library: Library, subscriptions: list[Any]) -> list[F
 
 
 def _print_summary(outcomes: list[FeedOutcome]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -175,13 +157,9 @@ def _print_summary(outcomes: list[FeedOutcome]) -> None:
         table.add_row(
             Text(outcome.title or outcome.url), str(outcome.new), str(outcome.updated), result
         )
-    console = Console(highlight=False, markup=False)
-    console.print(table)
+    out = console()
+    out.print(table)
     errors = sum(1 for o in outcomes if o.error)
-    console.print(
-        Text(
-            f"{sum(o.new for o in outcomes)} new articles from {len(outcomes)} feeds"
-            + (f", {errors} failed" if errors else ""),
-            style="bold",
-        )
-    )
+    failed = f", {errors} failed" if errors else ""
+    total = sum(o.new for o in outcomes)
+    out.print(Text(f"{total} new articles from {len(outcomes)} feeds{failed}", style="bold"))

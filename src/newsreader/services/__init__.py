@@ -1,1 +1,1 @@
-"""The use cases both faces call: import, refresh, subscribe, full-article fetch."""
+"""The use cases both faces call: import, parse, export, refresh, subscribe, full-article fetch."""

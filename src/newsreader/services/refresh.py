@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import NewsreaderError
 from newsreader.store import Feed, Library
+
+if TYPE_CHECKING:
+    from newsreader.parse.feed import ParsedFeed
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -33,10 +36,6 @@ class FeedOutcome:
     error: str | None = None
     elapsed: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "feed_id": self.feed_id,
@@ -50,23 +49,30 @@ class FeedOutcome:
         }
 
 
-def store_fetch_result(library: Library, feed: Feed, result: Any) -> FeedOutcome:
-    """Parse one `FetchResult` and store it (or its error) for `feed`."""
-    from newsreader.parse.feed import parse_feed
+def store_fetch_result(
+    library: Library, feed: Feed, result: Any, parsed: ParsedFeed | None = None
+) -> FeedOutcome:
+    """Parse one `FetchResult` and store it (or its error) for `feed`.
 
+    `parsed` is the body already parsed by a caller that had to look at it
+    first (subscribing checks the feed before adding it), so it is parsed once.
+    """
     outcome = FeedOutcome(feed.id, feed.url, feed.title, elapsed=getattr(result, "elapsed", 0.0))
     if result.error:
         outcome.error = result.error
     elif result.not_modified:
         outcome.not_modified = True
     else:
-        try:
-            parsed = parse_feed(result.body or b"", name=feed.url, url=result.url)
-        except NewsreaderError as exc:
-            outcome.error = str(exc)
-        except RecursionError:
-            outcome.error = f"{feed.url}: document nested too deeply to read"
-        else:
+        if parsed is None:
+            from newsreader.parse.feed import parse_feed
+
+            try:
+                parsed = parse_feed(result.body or b"", name=feed.url, url=result.url)
+            except NewsreaderError as exc:
+                outcome.error = str(exc)
+            except RecursionError:
+                outcome.error = f"{feed.url}: document nested too deeply to read"
+        if parsed is not None:
             source = feed.title or parsed.title
             for entry in parsed.entries:
                 entry.source = source or entry.source

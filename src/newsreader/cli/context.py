@@ -1,0 +1,38 @@
+"""Opening the library for one command run.
+
+Its own module so that every command module can open the library without
+importing `cli.main` (which imports them): no import circle in `cli/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from newsreader.cli.output import warn
+from newsreader.errors import CorruptLibraryError, NewsreaderError
+from newsreader.paths import data_dir, database_path
+from newsreader.store import Library, quarantine_library
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    """The library for this run; a corrupt or foreign file there is never overwritten.
+
+    Without `--new-library` the user gets the file's name and the way out; with
+    it, the file is renamed aside (kept) and a fresh library starts.
+    """
+    path = database_path(data_dir(args.data_dir))
+
+    def upgrading(old: int, new: int) -> None:
+        warn(f"{path}: upgrading the library (schema {old} to {new}); big ones take a while")
+
+    try:
+        return Library(path, on_upgrade=upgrading)
+    except CorruptLibraryError as exc:
+        if not getattr(args, "new_library", False):
+            raise NewsreaderError(
+                f"{exc}. The file was left untouched; run again with --new-library to move it"
+                " aside and start a fresh library"
+            ) from None
+        moved = quarantine_library(path)
+        warn(f"{path}: not a usable library, moved aside to {moved}; starting a fresh library")
+        return Library(path)
