@@ -10,7 +10,7 @@ import pytest
 
 from newsreader.config import Config, load_config, save_config
 from newsreader.ui.app import NewsreaderApp
-from support import build_library
+from support import build_library, wait_until
 
 
 def test_missing_file_means_defaults(tmp_path: Path) -> None:
@@ -64,7 +64,9 @@ async def test_a_theme_chosen_on_the_list_reaches_the_prepared_reader(tmp_path: 
     library = build_library(tmp_path / "library.sqlite3", fillers=2)
     app = NewsreaderApp(library, config_path=tmp_path / "config.toml")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(1.0)  # the reader screen has been prepared
+        await wait_until(
+            pilot, lambda: app.is_screen_installed("reader"), "the reader to be prepared"
+        )
         for theme in ("textual-light", "nord"):
             app.theme = theme
             await pilot.pause()

@@ -26,7 +26,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_sidebar import FeedList, FeedSidebar
 from newsreader.ui.widgets.status_bar import FilterBar, RefreshBar
-from support import BASE
+from support import BASE, wait_until
 
 pytestmark = pytest.mark.anyio
 WIDE = (120, 30)
@@ -119,10 +119,8 @@ async def test_r_refreshes_in_background_with_progress_and_a_summary(
         assert lst.row_count == 1 and lst.current is not None and lst.current.id == old
         await pilot.press("r")
         bar = app.screen.query_one(RefreshBar)
-        for _ in range(200):  # the good feed lands while the broken one is still pending
-            await pilot.pause(0.02)
-            if "1/2" in bar.plain:
-                break
+        # The good feed lands while the broken one is still pending.
+        await wait_until(pilot, lambda: "1/2" in bar.plain, "the first feed to land")
         try:
             assert bar.running and bar.plain == "Refreshing 1/2 · Harbour Gazette"
             assert lst.row_count == 3, "new articles appear while the refresh still runs"

@@ -14,7 +14,7 @@ from newsreader.store import Library
 from newsreader.ui import browser
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.help_screen import HelpScreen
-from newsreader.ui.screens.list_screen import READER_PREPARE_DELAY, ListScreen
+from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
@@ -24,6 +24,8 @@ from support import (
     HOSTILE_TITLE,
     article_id,
     build_library,
+    wait_for_list_search,
+    wait_until,
 )
 
 SIZE = (100, 30)
@@ -248,9 +250,7 @@ async def test_list_search_shows_hits_and_escape_clears(library: Library) -> Non
         lst = listing(app)
         total = lst.row_count
         await pilot.press("slash", *"salvag")
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_list_search(pilot, "salvag")
         assert lst.searching
         assert lst.row_count == 1
         assert lst.current is not None and lst.current.title == FEATURE_TITLE
@@ -261,9 +261,7 @@ async def test_list_search_shows_hits_and_escape_clears(library: Library) -> Non
         assert not lst.searching
         assert lst.row_count == total
         await pilot.press("slash", *"tides")
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_list_search(pilot, "tides")
         await pilot.press("enter")
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.stored.article.title == "A long read about tides"
@@ -283,9 +281,7 @@ async def test_keys_typed_before_the_search_box_exists_land_in_it(library: Libra
         # One burst, as a terminal delivers keys typed while the app started.
         for key, character in [("slash", "/"), *((c, c) for c in "salvag")]:
             app.post_message(events.Key(key, character))
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_list_search(pilot, "salvag")
         assert screen.search_input.value == "salvag"
         assert screen.search_input.has_focus
         lst = listing(app)
@@ -299,8 +295,9 @@ async def test_reader_prepared_in_background_opens_the_chosen_article(library: L
     wrapped to the terminal's width."""
     app = NewsreaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(READER_PREPARE_DELAY + 0.3)
-        assert app.is_screen_installed("reader")
+        await wait_until(
+            pilot, lambda: app.is_screen_installed("reader"), "the reader to be prepared"
+        )
         assert isinstance(app.screen, ListScreen)
         lst = listing(app)
         await pilot.press("j")
@@ -334,12 +331,17 @@ async def test_enter_then_find_typed_at_once_finds_in_the_article(
         burst = [("enter", None), ("slash", "/"), *((c, c) for c in "salvaged")]
         for key, character in burst:
             app.post_message(events.Key(key, character))
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ReaderScreen) and app.screen.find_bar.value,
+            "the reader's find bar to fill",
+        )
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         assert reader.stored.article.title == expected
         assert reader.find_open and reader.find_bar.value == "salvaged"
-        assert not listing_of(screen).searching
+        # Nothing reached the list: its search box never opened (so no search can start).
+        assert not screen.search_open and not listing_of(screen).searching
 
 
 def listing_of(screen: ListScreen) -> ArticleList:
@@ -473,7 +475,8 @@ async def test_command_palette_offers_screen_actions(library: Library) -> None:
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"filter")
-        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()  # the palette gathers its matches in a worker
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ListScreen)

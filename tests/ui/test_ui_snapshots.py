@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from newsreader.ui.app import NewsreaderApp
-from support import build_feeds_library, build_library
+from support import build_feeds_library, build_library, wait_for_list_search
 
 
 @pytest.fixture
@@ -56,9 +56,7 @@ def test_large_terminal_article(snap_compare, app: NewsreaderApp) -> None:
 def test_library_search(snap_compare, app: NewsreaderApp) -> None:
     async def search(pilot: Pilot) -> None:
         await pilot.press("slash", *"harbour")
-        await pilot.pause(0.3)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_list_search(pilot, "harbour")
 
     assert snap_compare(app, run_before=search, terminal_size=(100, 30))
 
