@@ -9,8 +9,8 @@ scare quote and is left alone. A paragraph that is mostly one attributed
 quotation becomes a `QUOTE` block so the reader can style it.
 
 Speakers are reported by the fullest name the article gives anywhere
-("Gerasimov" → "Valery Gerasimov"), tolerating a one-letter misspelling of the
-surname, and pronouns ("he said") resolve to the last person seen speaking.
+("Gerasimov" → "Valery Gerasimov", found by `speakers`), and pronouns ("he
+said") resolve to the last person seen speaking.
 Every pattern here is anchored or bounded, so the whole pass is linear in the
 text length.
 """
@@ -18,11 +18,11 @@ text length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from newsreader.model.article import Block, BlockKind, Quote
+from newsreader.parse.speakers import NAME_TOKEN, PARTICLE, UPPER, NameIndex, trim_name
 
 _OPEN_ONLY = "“«„"
 _STRAIGHT = '"'
@@ -38,10 +38,7 @@ _VERBS = (
     r"|pointed\s+out|went\s+on"
 )
 _ADVERB = r"(?:also|later|then|once|previously|recently|had|has|have|would|[a-z]+ly)"
-_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
-_TOKEN = rf"[{_UPPER}][\w'’.\-]*"
-_PARTICLE = r"(?:de|van|von|der|den|da|di|del|la|le|bin|ibn|al|el)"
-_NAME = rf"{_TOKEN}(?:\s+(?:{_TOKEN}|{_PARTICLE}(?=\s+[{_UPPER}]))){{0,5}}"
+_NAME = rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPPER}]))){{0,5}}"
 _PRONOUN = r"(?:he|she|they|He|She|They)"
 _DESCRIPTOR = r"(?:[Tt]he|[Aa]n?|[Oo]ne)\s+[a-z0-9][\w'’\-]*(?:\s+[a-z][\w'’\-]*){0,3}"
 _ROLE_WORDS = r"(?:[a-z][\w'’\-]*\s+){0,3}"
@@ -77,38 +74,8 @@ _SPEECH_EVENT = re.compile(
 _PRONOUN_RE = re.compile(_PRONOUN)
 _DESCRIPTOR_RE = re.compile(_DESCRIPTOR)
 _HAS_VERB = re.compile(rf"\b(?:{_VERBS})\b")
-_NAME_RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|{_PARTICLE}(?=\s+[{_UPPER}])))+")
-"""Runs of two or more capitalised words: a lone word never names anyone more fully
-than the mention being resolved, and skipping them halves the index's cost."""
-_PARTICLE_RE = re.compile(_PARTICLE)
-
 _MIN_CLAUSE_WORDS = 6
 _QUOTE_BLOCK_RATIO = 0.55
-
-_NOT_NAME_WORDS = (
-    "ambassador president minister general chief staff secretary senator representative rep "
-    "mayor governor councillor councilor chancellor premier director chair chairman "
-    "chairwoman chairperson ceo cfo coo cto founder cofounder co-founder professor prof dr "
-    "doctor mr mrs ms miss mx sir dame lord lady judge justice captain capt coach manager "
-    "officer inspector detective sergeant sgt lieutenant lt colonel col major admiral "
-    "commander spokesman spokeswoman spokesperson deputy vice prime foreign defence defense "
-    "first head executive leader speaker superintendent commissioner councilwoman "
-    "councilman alderman sen gov pres king queen prince princess pope father rev reverend "
-    "bishop rabbi imam sheikh editor analyst economist scientist researcher author striker "
-    "midfielder defender goalkeeper keeper forward player skipper curator conductor state "
-    "city council department ministry armed forces army navy police university institute "
-    "committee board agency office company group party the a an and but or nor of in on at "
-    "for with by to from as if when while after before meanwhile however still also then "
-    "yet so monday tuesday wednesday thursday friday saturday sunday january february march "
-    "april may june july august september october november december today yesterday "
-    "tomorrow earlier later last next this that these those it he she they we i you his her "
-    "their our my its asked speaking according there here what why how where who dear hello "
-    "thanks yes no not"
-)
-_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
-"""Words that are roles, places in a sentence or time, never part of a person's name."""
-
-_KEEP_DOTTED = frozenset({"jr.", "sr.", "st."})
 
 
 @dataclass(slots=True)
@@ -138,7 +105,7 @@ def extract_quotes(
     The input list is not modified. `title` and `key_points` are only used to
     find the fullest form of each speaker's name.
     """
-    names = _NameIndex([title, *key_points, *(block.text for block in blocks)])
+    names = NameIndex([title, *key_points, *(block.text for block in blocks)])
     infos: list[_BlockInfo | None] = []
     for block in blocks:
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE) and _has_marks(block.text):
@@ -162,6 +129,21 @@ def extract_quotes(
             if end > start:
                 quotes.append(Quote(text[start:end], span.speaker, index, start, end))
     return out, quotes
+
+
+def apply_quotes(
+    blocks: list[Block], *, title: str, key_points: Sequence[str], warnings: list[str]
+) -> tuple[list[Block], list[Quote]]:
+    """`extract_quotes` for parsers that must not fail because of it (feeds, web pages).
+
+    Quotes are a nicety: a bug here must not make a feed unreadable, so its
+    failures become a warning and the blocks come back untyped.
+    """
+    try:
+        return extract_quotes(blocks, title=title, key_points=key_points)
+    except Exception as exc:  # deliberately broad: see docstring
+        warnings.append(f"quote detection failed ({type(exc).__name__}: {exc})")
+        return blocks, []
 
 
 def _has_marks(text: str) -> bool:
@@ -222,7 +204,7 @@ def _attribute(text: str, span: _Span) -> None:
 def _accept_who(who: str) -> bool:
     """A subject is usable when it is a pronoun, holds a real name, or is a description
     (`the spokesperson`); a bare acronym or sentence word (`UN`, `Meanwhile`) is not."""
-    if _PRONOUN_RE.fullmatch(who) or _clean_name(who.split()):
+    if _PRONOUN_RE.fullmatch(who) or trim_name(who.split()):
         return True
     return _DESCRIPTOR_RE.fullmatch(who) is not None
 
@@ -231,7 +213,7 @@ def _classify(who: str) -> tuple[str, str]:
     """(subject, kind): a pronoun to resolve later, a person's name, or a description."""
     if _PRONOUN_RE.fullmatch(who):
         return who.lower(), "pronoun"
-    if _clean_name(who.split()):
+    if trim_name(who.split()):
         return who, "name"
     return " ".join(who.split()), "descriptor"
 
@@ -274,7 +256,7 @@ def _share(chain: list[_Span]) -> None:
 
 
 def _resolve_speakers(
-    blocks: list[Block], infos: list[_BlockInfo | None], names: _NameIndex
+    blocks: list[Block], infos: list[_BlockInfo | None], names: NameIndex
 ) -> None:
     """Give each attributed quotation its full speaker name and decide if it is a pull quote.
 
@@ -318,9 +300,9 @@ def _speech_events(text: str) -> list[tuple[int, str]]:
     if not _HAS_VERB.search(text):
         return events
     for match in _SPEECH_EVENT.finditer(text):
-        tokens = _clean_name(match.group("who").split())
+        tokens = trim_name(match.group("who").split())
         if not tokens and match.group("appos"):
-            tokens = _clean_name(match.group("appos").split())  # `the UN, Nikki Hailey, said`
+            tokens = trim_name(match.group("appos").split())  # `the UN, Nikki Hailey, said`
         if tokens:
             events.append((match.start(), " ".join(tokens)))
     return events
@@ -379,156 +361,3 @@ def _typed_block(block: Block, text: str, pulls: list[_Span]) -> Block:
     if pulls and len(speakers) == 1 and quoted >= _QUOTE_BLOCK_RATIO * len(text.strip()):
         return Block(BlockKind.QUOTE, text, credit=block.credit, speaker=speakers.pop())
     return Block(block.kind, text, credit=block.credit, speaker=block.speaker)
-
-
-def _clean_name(tokens: list[str]) -> list[str]:
-    """The person's name at the end of a run of capitalised words, roles and debris cut off.
-
-    Reading from the right, stop at a role (`General`, `Ambassador`), a
-    possessive (`Russia's`), an acronym (`UN`, `U.S.`) or a word ending an
-    earlier sentence; at most four words are kept.
-    """
-    name: list[str] = []
-    for raw in reversed(tokens):
-        token = raw.strip(",;:()[]")
-        if not token or len(name) == 4:
-            break
-        lower = token.lower()
-        if not name:
-            if lower.endswith(("'s", "’s")):
-                token, lower = token[:-2], lower[:-2]
-            if token.endswith(".") and len(token) > 2 and lower not in _KEEP_DOTTED:
-                token, lower = token[:-1], lower[:-1]  # the full stop of this sentence
-        if not token or lower.endswith(("'s", "’s")) or lower.rstrip(".") in _NOT_NAME:
-            break
-        if token.endswith(".") and len(token) > 2 and lower not in _KEEP_DOTTED:
-            break
-        letters = token.replace(".", "").replace("-", "")
-        if len(letters) >= 2 and letters.isupper():
-            break
-        if not token[0].isupper() and not _PARTICLE_RE.fullmatch(token):
-            break
-        name.append(token)
-    while name and not name[-1][0].isupper():
-        name.pop()  # a particle cannot start a name
-    name.reverse()
-    if not name or len(name[-1].rstrip(".")) < 2:
-        return []
-    return name
-
-
-class _NameIndex:
-    """Every name the article mentions, indexed by surname, to expand short mentions.
-
-    Built on first use only (most paragraphs quote nobody), from runs of
-    capitalised words whose name parts are cached across articles. Surnames are
-    also grouped by first letter and length, so a misspelt mention ("Haley" for
-    "Hailey") is compared only with the few surnames it could be.
-    """
-
-    def __init__(self, texts: Iterable[str]) -> None:
-        self._texts = list(texts)
-        self._names: dict[str, dict[tuple[str, ...], int]] | None = None
-        self._near: dict[tuple[str, int], list[str]] = {}
-        self._cache: dict[str, str | None] = {}
-
-    def _build(self) -> dict[str, dict[tuple[str, ...], int]]:
-        names: dict[str, dict[tuple[str, ...], int]] = {}
-        for text in self._texts:
-            for match in _NAME_RUN.finditer(text):
-                for candidate in _run_names(match.group()):
-                    surname = candidate[-1].lower()
-                    bucket = names.get(surname)
-                    if bucket is None:
-                        bucket = names[surname] = {}
-                        self._near.setdefault((surname[:1], len(surname)), []).append(surname)
-                    bucket[candidate] = bucket.get(candidate, 0) + 1
-        return names
-
-    def resolve(self, surface: str | None) -> str | None:
-        """The fullest known name for `surface` (cached: articles repeat their speakers)."""
-        if not surface:
-            return None
-        if surface not in self._cache:
-            self._cache[surface] = self._resolve(surface)
-        return self._cache[surface]
-
-    def _resolve(self, surface: str) -> str | None:
-        tokens = _clean_name(surface.split())
-        if not tokens:
-            return None
-        if self._names is None:
-            self._names = self._build()
-        surname = tokens[-1].lower()
-        known: list[str] = []
-        for size in (len(surname) - 1, len(surname), len(surname) + 1):
-            known += self._near.get((surname[:1], size), ())
-        best: tuple[int, int, int] | None = None
-        best_name = tokens
-        for other in known:
-            exact = other == surname
-            if not exact and not _close(other, surname):
-                continue
-            for candidate, count in self._names[other].items():
-                if not _contains(candidate, tokens[:-1]):
-                    continue
-                score = (len(candidate), int(exact), count)
-                if best is None or score > best:
-                    best, best_name = score, list(candidate)
-        return " ".join(best_name)
-
-
-@lru_cache(maxsize=32768)
-def _run_names(run: str) -> tuple[tuple[str, ...], ...]:
-    """The names in one run of capitalised words (cached: "The", "U.S." recur everywhere)."""
-    return tuple(_candidates(run.split()))
-
-
-def _candidates(tokens: list[str]) -> Iterable[tuple[str, ...]]:
-    """Names inside one capitalised run, split at roles and other non-name words."""
-    segment: list[str] = []
-    for token in tokens:
-        bare = token.strip(",;:()[]").lower()
-        possessive = bare.endswith(("'s", "’s"))
-        root = (bare[:-2] if possessive else bare).rstrip(".")
-        if root and root not in _NOT_NAME:
-            segment.append(token)
-            if not possessive and not token.endswith((",", ";", ":")):
-                continue
-        name = _clean_name(segment)
-        if name:
-            yield tuple(name)
-        segment = []
-    name = _clean_name(segment)
-    if name:
-        yield tuple(name)
-
-
-def _contains(candidate: tuple[str, ...], given: list[str]) -> bool:
-    """True when every given first/middle name (or its initial) appears in the candidate."""
-    lowered = [part.lower().rstrip(".") for part in candidate[:-1]]
-    for part in given:
-        part = part.lower().rstrip(".")
-        if part not in lowered and not (len(part) == 1 and any(x[:1] == part for x in lowered)):
-            return False
-    return True
-
-
-def _close(known: str, surname: str) -> bool:
-    """Surnames one edit apart with the same first letter ("Haley" / "Hailey")."""
-    if known[:1] != surname[:1] or min(len(known), len(surname)) < 4:
-        return False
-    if abs(len(known) - len(surname)) > 1:
-        return False
-    return _within_one_edit(known, surname)
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    if len(a) > len(b):
-        a, b = b, a
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    for index, (x, y) in enumerate(zip(a, b, strict=False)):
-        if x != y:
-            return a[index:] == b[index + 1 :]
-    return True

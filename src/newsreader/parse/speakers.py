@@ -1,0 +1,201 @@
+"""Who said it: the names a quotation's speaker can be given, and their fullest form.
+
+`quotes` finds a quotation's attribution as written ("Gerasimov", "the UN's
+Nikki Haley"); this module cuts a person's name out of such a run of words
+(roles, possessives and acronyms dropped) and looks up the fullest name the
+article gives anywhere, tolerating a one-letter misspelling of the surname.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
+NAME_TOKEN = rf"[{UPPER}][\w'’.\-]*"
+PARTICLE = r"(?:de|van|von|der|den|da|di|del|la|le|bin|ibn|al|el)"
+
+_NAME_RUN = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPPER}])))+")
+"""Runs of two or more capitalised words: a lone word never names anyone more fully
+than the mention being resolved, and skipping them halves the index's cost."""
+_PARTICLE_RE = re.compile(PARTICLE)
+
+
+_NOT_NAME_WORDS = (
+    "ambassador president minister general chief staff secretary senator representative rep "
+    "mayor governor councillor councilor chancellor premier director chair chairman "
+    "chairwoman chairperson ceo cfo coo cto founder cofounder co-founder professor prof dr "
+    "doctor mr mrs ms miss mx sir dame lord lady judge justice captain capt coach manager "
+    "officer inspector detective sergeant sgt lieutenant lt colonel col major admiral "
+    "commander spokesman spokeswoman spokesperson deputy vice prime foreign defence defense "
+    "first head executive leader speaker superintendent commissioner councilwoman "
+    "councilman alderman sen gov pres king queen prince princess pope father rev reverend "
+    "bishop rabbi imam sheikh editor analyst economist scientist researcher author striker "
+    "midfielder defender goalkeeper keeper forward player skipper curator conductor state "
+    "city council department ministry armed forces army navy police university institute "
+    "committee board agency office company group party the a an and but or nor of in on at "
+    "for with by to from as if when while after before meanwhile however still also then "
+    "yet so monday tuesday wednesday thursday friday saturday sunday january february march "
+    "april may june july august september october november december today yesterday "
+    "tomorrow earlier later last next this that these those it he she they we i you his her "
+    "their our my its asked speaking according there here what why how where who dear hello "
+    "thanks yes no not"
+)
+_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+"""Words that are roles, places in a sentence or time, never part of a person's name."""
+
+_KEEP_DOTTED = frozenset({"jr.", "sr.", "st."})
+
+
+def trim_name(tokens: list[str]) -> list[str]:
+    """The person's name at the end of a run of capitalised words, roles and debris cut off.
+
+    Reading from the right, stop at a role (`General`, `Ambassador`), a
+    possessive (`Russia's`), an acronym (`UN`, `U.S.`) or a word ending an
+    earlier sentence; at most four words are kept.
+    """
+    name: list[str] = []
+    for raw in reversed(tokens):
+        token = raw.strip(",;:()[]")
+        if not token or len(name) == 4:
+            break
+        lower = token.lower()
+        if not name:
+            if lower.endswith(("'s", "’s")):
+                token, lower = token[:-2], lower[:-2]
+            if token.endswith(".") and len(token) > 2 and lower not in _KEEP_DOTTED:
+                token, lower = token[:-1], lower[:-1]  # the full stop of this sentence
+        if not token or lower.endswith(("'s", "’s")) or lower.rstrip(".") in _NOT_NAME:
+            break
+        if token.endswith(".") and len(token) > 2 and lower not in _KEEP_DOTTED:
+            break
+        letters = token.replace(".", "").replace("-", "")
+        if len(letters) >= 2 and letters.isupper():
+            break
+        if not token[0].isupper() and not _PARTICLE_RE.fullmatch(token):
+            break
+        name.append(token)
+    while name and not name[-1][0].isupper():
+        name.pop()  # a particle cannot start a name
+    name.reverse()
+    if not name or len(name[-1].rstrip(".")) < 2:
+        return []
+    return name
+
+
+class NameIndex:
+    """Every name the article mentions, indexed by surname, to expand short mentions.
+
+    Built on first use only (most paragraphs quote nobody), from runs of
+    capitalised words whose name parts are cached across articles. Surnames are
+    also grouped by first letter and length, so a misspelt mention ("Haley" for
+    "Hailey") is compared only with the few surnames it could be.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._texts = list(texts)
+        self._names: dict[str, dict[tuple[str, ...], int]] | None = None
+        self._near: dict[tuple[str, int], list[str]] = {}
+        self._cache: dict[str, str | None] = {}
+
+    def _build(self) -> dict[str, dict[tuple[str, ...], int]]:
+        names: dict[str, dict[tuple[str, ...], int]] = {}
+        for text in self._texts:
+            for match in _NAME_RUN.finditer(text):
+                for candidate in _run_names(match.group()):
+                    surname = candidate[-1].lower()
+                    bucket = names.get(surname)
+                    if bucket is None:
+                        bucket = names[surname] = {}
+                        self._near.setdefault((surname[:1], len(surname)), []).append(surname)
+                    bucket[candidate] = bucket.get(candidate, 0) + 1
+        return names
+
+    def resolve(self, surface: str | None) -> str | None:
+        """The fullest known name for `surface` (cached: articles repeat their speakers)."""
+        if not surface:
+            return None
+        if surface not in self._cache:
+            self._cache[surface] = self._resolve(surface)
+        return self._cache[surface]
+
+    def _resolve(self, surface: str) -> str | None:
+        tokens = trim_name(surface.split())
+        if not tokens:
+            return None
+        if self._names is None:
+            self._names = self._build()
+        surname = tokens[-1].lower()
+        known: list[str] = []
+        for size in (len(surname) - 1, len(surname), len(surname) + 1):
+            known += self._near.get((surname[:1], size), ())
+        best: tuple[int, int, int] | None = None
+        best_name = tokens
+        for other in known:
+            exact = other == surname
+            if not exact and not _close(other, surname):
+                continue
+            for candidate, count in self._names[other].items():
+                if not _contains(candidate, tokens[:-1]):
+                    continue
+                score = (len(candidate), int(exact), count)
+                if best is None or score > best:
+                    best, best_name = score, list(candidate)
+        return " ".join(best_name)
+
+
+@lru_cache(maxsize=32768)
+def _run_names(run: str) -> tuple[tuple[str, ...], ...]:
+    """The names in one run of capitalised words (cached: "The", "U.S." recur everywhere)."""
+    return tuple(_candidates(run.split()))
+
+
+def _candidates(tokens: list[str]) -> Iterable[tuple[str, ...]]:
+    """Names inside one capitalised run, split at roles and other non-name words."""
+    segment: list[str] = []
+    for token in tokens:
+        bare = token.strip(",;:()[]").lower()
+        possessive = bare.endswith(("'s", "’s"))
+        root = (bare[:-2] if possessive else bare).rstrip(".")
+        if root and root not in _NOT_NAME:
+            segment.append(token)
+            if not possessive and not token.endswith((",", ";", ":")):
+                continue
+        name = trim_name(segment)
+        if name:
+            yield tuple(name)
+        segment = []
+    name = trim_name(segment)
+    if name:
+        yield tuple(name)
+
+
+def _contains(candidate: tuple[str, ...], given: list[str]) -> bool:
+    """True when every given first/middle name (or its initial) appears in the candidate."""
+    lowered = [part.lower().rstrip(".") for part in candidate[:-1]]
+    for part in given:
+        part = part.lower().rstrip(".")
+        if part not in lowered and not (len(part) == 1 and any(x[:1] == part for x in lowered)):
+            return False
+    return True
+
+
+def _close(known: str, surname: str) -> bool:
+    """Surnames one edit apart with the same first letter ("Haley" / "Hailey")."""
+    if known[:1] != surname[:1] or min(len(known), len(surname)) < 4:
+        return False
+    if abs(len(known) - len(surname)) > 1:
+        return False
+    return _within_one_edit(known, surname)
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return a[index:] == b[index + 1 :]
+    return True
