@@ -32,13 +32,14 @@ from urllib.parse import urljoin, urlsplit
 
 from newsreader import __version__
 from newsreader.errors import FetchError
+from newsreader.limits import MAX_DOCUMENT_BYTES, format_mb
 from newsreader.urls import describe_url, require_web_url
 
 if TYPE_CHECKING:
     import asyncio
 
 USER_AGENT = f"newsreader/{__version__}"
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_DOCUMENT_BYTES
 _RETRY_STATUSES = frozenset({429, 503})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Only codings decodable here with a bounded output; brotli and zstd are not dependencies.
@@ -472,8 +473,6 @@ class _Decoder:
 
 
 def _too_large(max_bytes: int) -> str:
-    from newsreader.parse.xmlguard import format_mb
-
     if max_bytes >= 1024 * 1024:
         return f"response larger than {format_mb(max_bytes)} MB"
     return f"response larger than {max_bytes} bytes"

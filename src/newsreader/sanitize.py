@@ -1,10 +1,28 @@
-"""Make untrusted text safe to store and to show.
+"""Make untrusted text safe to store and to show; where that happens.
 
 Article and feed text is written by strangers. Escape sequences (CSI, OSC 52
 clipboard writes, OSC 0 title changes), 8-bit C1 controls and bidi overrides
 would reach the terminal unchanged through Rich and Textual, so they are
-removed once, before anything is stored. Tab and newline survive; CRLF and lone
-CR become newlines. Zero-width characters used to hide or spoof text go too.
+removed before anything is stored. Tab and newline survive; CRLF and lone CR
+become newlines. Zero-width characters used to hide or spoof text go too.
+
+The trust boundary is the output of `parse/`: an `Article` (or subscription)
+leaving a parser is clean, every field of it. Each parser cleans once, where
+its input is still whole, and then only cuts and joins clean text (which stays
+clean):
+
+- plain text (`parse.text`, a feed's text/plain body in `parse.html_blocks`):
+  the whole text, before it is split into paragraphs;
+- HTML (`parse.html_tree`): the markup before lxml tokenises it (escape
+  sequences go whole), then the parsed tree's text once (character references
+  such as `&#27;` only decode there);
+- feed and OPML fields (`parse.feed`, `parse.opml`): each value feedparser or
+  the XML parser hands back, as it is read.
+
+One pass runs later on purpose: `model.record` cleans every field again right
+before storing, as defence in depth, because Articles are also built outside
+`parse/` (benchmarks, tests, future importers) and a parser bug must still not
+reach the terminal. It costs one fast scan when the text is already clean.
 """
 
 from __future__ import annotations

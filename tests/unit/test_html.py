@@ -11,7 +11,8 @@ import pytest
 
 from newsreader.errors import NewsreaderError, ParseError
 from newsreader.model.article import BlockKind
-from newsreader.parse.html import html_to_blocks, parse_html, split_caption_text
+from newsreader.parse.html_blocks import html_to_blocks, split_caption_text
+from newsreader.parse.html_page import parse_html
 from newsreader.sanitize import has_unsafe
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -121,6 +122,33 @@ def test_escape_sequences_removed() -> None:
     _, blocks = html_to_blocks("<p>Hello \x1b]52;c;ZXZpbA==\x07world\u202e</p>")
     assert blocks[0].text == "Hello world"
     assert not has_unsafe(blocks[0].text)
+
+
+def test_character_references_to_controls_are_removed() -> None:
+    """`&#27;` and `&#x202e;` only become controls inside lxml: the tree is cleaned too."""
+    points, blocks = html_to_blocks(
+        "<ul><li>point&#27;</li></ul><p>Hello&#x202e; <b>world&#7;</b></p>"
+        "<figure><img src='a.jpg'><figcaption>Boats&#x200b; <small>Photo: A&#7;N</small>"
+        "</figcaption></figure><blockquote><p>Quote</p><cite>Kim&#8;</cite></blockquote>"
+    )
+    assert points == ["point"]
+    assert [(block.text, block.credit, block.speaker) for block in blocks] == [
+        ("Hello world", None, None),
+        ("Boats", "AN", None),
+        ("Quote", None, "Kim"),
+    ]
+
+
+def test_page_metadata_from_references_is_clean() -> None:
+    page = (
+        b"<html><head><meta property='og:title' content='Title&#27;[2J here'>"
+        b"<meta property='og:site_name' content='Site&#x202e;'></head>"
+        b"<body><article><p>Enough words in this paragraph to count as an article body.</p>"
+        b"</article></body></html>"
+    )
+    article = parse_html(page, name="meta.html")
+    assert article.source == "Site"
+    assert not has_unsafe(article.title) and "\x1b" not in article.title
 
 
 def test_deeply_nested_fragment_is_fast() -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from newsreader.errors import ParseError
+from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, BlockKind
 from newsreader.parse import text as text_module
-from newsreader.parse.text import MAX_TEXT_BYTES, decode_text, parse_text, parse_text_file
+from newsreader.parse.text import decode_text, parse_text, parse_text_file
 from newsreader.sanitize import has_unsafe
 
 
@@ -281,16 +282,39 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_oversize_data_is_refused() -> None:
-    with pytest.raises(ParseError, match=r"big\.txt: file is too large"):
-        decode_text(b"a" * (MAX_TEXT_BYTES + 1), name="big.txt")
+    with pytest.raises(ParseError, match=r"^big\.txt: document is 10\.0 MB, over the 10 MB limit$"):
+        decode_text(b"a" * (MAX_DOCUMENT_BYTES + 1), name="big.txt")
 
 
 def test_oversize_file_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
-        handle.truncate(MAX_TEXT_BYTES + 10)  # sparse: cheap to create
-    with pytest.raises(ParseError, match=r"huge\.txt: file is too large .*limit"):
+        handle.truncate(MAX_DOCUMENT_BYTES + 10)  # sparse: cheap to create
+    with pytest.raises(ParseError, match=r"huge\.txt: document is .* MB, over the 10 MB limit"):
         parse_text_file(path)
+
+
+def _seven_megabyte_article(path: Path) -> Path:
+    paragraph = "The harbour board met on Tuesday to discuss the cranes arriving in spring. " * 4
+    path.write_text("Harbour cranes arrive\n\n" + "\n\n".join([paragraph] * 24_000))
+    assert 7_000_000 < path.stat().st_size < MAX_DOCUMENT_BYTES
+    return path
+
+
+def test_seven_megabyte_text_file_parses(tmp_path: Path) -> None:
+    """Regression: the text parser had a 5 MiB cap of its own, below everyone else's 10 MiB."""
+    article = parse_text_file(_seven_megabyte_article(tmp_path / "long.txt"))
+    assert article.title == "Harbour cranes arrive"
+    assert len(article.blocks) == 24_000
+
+
+def test_seven_megabyte_text_file_passes_the_importer(tmp_path: Path) -> None:
+    """The importer's size check and the parser's agree: what one accepts the other reads."""
+    from newsreader.services.importer import parse_file
+
+    kind, articles, _ = parse_file(_seven_megabyte_article(tmp_path / "long.txt"))
+    assert kind == "text"
+    assert [article.title for article in articles] == ["Harbour cranes arrive"]
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -367,7 +367,7 @@ def check_feed(data: bytes) -> None:
 
 
 def check_html_page(data: bytes) -> None:
-    from newsreader.parse.html import parse_html
+    from newsreader.parse.html_page import parse_html
 
     try:
         article = parse_html(data, name="fuzz.html")
@@ -379,7 +379,7 @@ def check_html_page(data: bytes) -> None:
 
 
 def check_fragment(html: str) -> None:
-    from newsreader.parse.html import html_to_blocks
+    from newsreader.parse.html_blocks import html_to_blocks
 
     key_points, blocks = html_to_blocks(html)
     for text in [*key_points, *(block.text for block in blocks)]:

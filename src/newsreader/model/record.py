@@ -47,6 +47,8 @@ def record_for(article: Article) -> ArticleRecord:
     and later shown, and callers (benchmarks, future importers) may build
     Articles by hand.
     """
+    # Defence in depth, on purpose: the trust boundary is `parse/`'s output (see
+    # `sanitize`); this second pass is a no-op scan for parsed articles and catches the rest.
     article = _clean_article(article)
     return ArticleRecord(
         title=article.title,

@@ -4,7 +4,9 @@ feedparser does the format work (it detects the dialect from the content, not
 from a file extension, and copes with lying encoding declarations). Around it
 we add what it does not give us: a size cap and entity refusal before it runs
 (`xmlguard`), a clear "not a feed" error instead of an empty result for HTML
-pages, sanitised text everywhere (feedparser returns ESC sequences untouched),
+pages, sanitised text everywhere (feedparser returns ESC sequences untouched:
+each field is cleaned once, as it leaves feedparser's result, by `clean_line`
+or by the block converters),
 only http(s) links, and entry bodies converted to typed blocks.
 
 feedparser is imported inside `parse_feed` because it costs ~50 ms at import
@@ -20,9 +22,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsreader.errors import NewsreaderError, ParseError
+from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block
-from newsreader.parse.html import apply_quotes, html_to_blocks, text_to_blocks
-from newsreader.parse.xmlguard import DEFAULT_MAX_BYTES, check_xml
+from newsreader.parse.html_blocks import html_to_blocks, text_to_blocks
+from newsreader.parse.quotes import apply_quotes
+from newsreader.parse.xmlguard import check_xml
 from newsreader.sanitize import clean_line
 from newsreader.urls import is_safe_web_url
 
@@ -40,7 +44,7 @@ class ParsedFeed:
 
 
 def parse_feed(
-    data: bytes, *, name: str, url: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes, *, name: str, url: str | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
 ) -> ParsedFeed:
     """Parse feed bytes; `name` (file name or URL) prefixes every error and warning.
 
@@ -102,7 +106,7 @@ def _feedparser_parse(data: bytes, url: str | None) -> Any:
     happens to read `/etc/passwd` would be opened as a file. A `BytesIO`
     avoids every such lookup.
     """
-    import feedparser
+    import feedparser  # type: ignore[import-untyped]
 
     headers = {"content-location": url} if is_safe_web_url(url) else {}
     return feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True)
@@ -126,7 +130,7 @@ def _plain(value: Any, detail: Any = None) -> str:
         return ""
     kind = (detail or {}).get("type", "") if isinstance(detail, dict) else ""
     if "<" in value and ("html" in kind or not kind):
-        value = " ".join(_html_text(value))
+        return " ".join(" ".join(_html_text(value)).split())  # the converter cleaned it
     return clean_line(value)
 
 
@@ -205,7 +209,8 @@ def _entry_date(entry: Any) -> datetime | None:
         if value is None:
             continue
         try:
-            return datetime(*value[:6], tzinfo=UTC)
+            year, month, day, hour, minute, second = value[:6]
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except (TypeError, ValueError, OverflowError):
             continue
     return None

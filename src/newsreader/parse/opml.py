@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsreader.errors import ParseError
-from newsreader.parse.xmlguard import DEFAULT_MAX_BYTES, check_xml
+from newsreader.limits import MAX_DOCUMENT_BYTES
+from newsreader.parse.decode import decode_document
+from newsreader.parse.xmlguard import check_xml
 from newsreader.sanitize import clean_line
 from newsreader.urls import describe_url, is_safe_web_url
 
@@ -34,7 +36,7 @@ class Subscription:
 
 
 def parse_opml(
-    data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes, *, name: str, max_bytes: int = MAX_DOCUMENT_BYTES
 ) -> tuple[list[Subscription], list[str]]:
     """Return (subscriptions, warnings) from OPML bytes; `name` prefixes every message.
 
@@ -125,9 +127,10 @@ def _parse_xml(data: bytes, *, name: str) -> Any:
     """defusedxml parse; multi-byte legacy encodings are transcoded to UTF-8 first.
 
     expat refuses documents declaring e.g. gb2312 or euc-kr with a ValueError,
-    so those are decoded by Python's codecs and re-declared as UTF-8.
+    so those are decoded by `decode` (the parsers' one decoding path) and
+    re-declared as UTF-8.
     """
-    import defusedxml.ElementTree as DET
+    import defusedxml.ElementTree as DET  # type: ignore[import-untyped]
     from defusedxml import DefusedXmlException
 
     try:
@@ -143,8 +146,9 @@ def _parse_xml(data: bytes, *, name: str) -> Any:
         raise ParseError(f"{name}: not valid XML ({clean_line(str(exc))[:160]})") from None
     match = _ENCODING_DECL.match(data)
     try:
-        encoding = match.group(2).decode("ascii") if match else "utf-8"
-        text = data.decode(encoding, errors="replace")
+        declared = match.group(2).decode("ascii") if match else None
+        # Size already checked by `check_xml`, against the caller's own limit.
+        text, _ = decode_document(data, name=name, declared=(declared,), max_bytes=len(data))
         fixed = _ENCODING_DECL.sub(rb"\g<1>utf-8\g<3>", text.encode("utf-8"), count=1)
         return DET.fromstring(fixed)
     except DefusedXmlException:

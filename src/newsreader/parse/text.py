@@ -7,14 +7,14 @@ subheadings and photo captions printed twice around a `Name | Agency | Getty
 Images` credit. This module recovers that structure; `quotes.py` then finds the
 pull quotes.
 
-The input is untrusted: every string goes through `sanitize` first, nothing but
-`ParseError` may escape (the property tests hold us to it), and every regex is
+The input is untrusted: `parse_text` cleans it once, whole, before splitting it
+(the trust boundary, see `sanitize`), so every field is a piece of clean text;
+nothing but `ParseError` may escape (the property tests hold us to it), and every regex is
 linear so a 100k-word dump parses in well under a second.
 """
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 import stat
@@ -22,31 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsreader.errors import ParseError
+from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block, BlockKind
+from newsreader.parse.decode import decode_document, too_large
 from newsreader.parse.quotes import extract_quotes
 from newsreader.sanitize import clean_line, clean_text
-
-MAX_TEXT_BYTES = 5 * 1024 * 1024
-"""Largest text file we read: far above any article, small enough to never hurt."""
-
-_SNIFF_BYTES = 8192
-"""How much of a file the binary check looks at."""
-
-_MAGIC = (b"\x89PNG\r\n\x1a\n", b"%PDF-", b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b")
-"""PNG, PDF, ZIP (and so docx/epub), empty ZIP, GZIP: common wrong files to import."""
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-_CONTROL_BYTES = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}))
-"""C0 bytes that real text never holds in bulk (tab, newlines, form feed and ESC excluded)."""
-
-_MAX_CONTROL_RATIO = 0.3
 
 _HAS_WORD = re.compile(r"[^\W_]")
 """A letter or digit in any script: a line without one is debris."""
@@ -79,39 +59,10 @@ _PIPE = re.compile(r"\s*\|\s*")
 def decode_text(data: bytes, *, name: str) -> tuple[str, list[str]]:
     """Decode a text file's bytes, saying how (as warnings) when it was not clean UTF-8.
 
-    Why the fallbacks: saved pages come from Windows tools as often as not, so a
-    BOM picks the codec first, then strict UTF-8, then cp1252 (which decodes any
-    byte and gets curly quotes and `é` right). Binary files are refused up front
-    so a stray `.png` never becomes an "article" of mojibake.
+    Text files declare no charset and have no markup to tell a wrong file by,
+    so binary data is refused; the rest is `decode.decode_document`'s order.
     """
-    if len(data) > MAX_TEXT_BYTES:
-        raise ParseError(
-            f"{name}: file is too large ({len(data):,} bytes; the limit is {MAX_TEXT_BYTES:,})"
-        )
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace"), []
-    if _looks_binary(data):
-        raise ParseError(f"{name}: binary file, not text")
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), [
-            f"{name}: not valid UTF-8, decoded as cp1252"
-        ]
-
-
-def _looks_binary(data: bytes) -> bool:
-    """True for known binary magics, NUL bytes, or text drowned in control bytes."""
-    if data.startswith(_MAGIC):
-        return True
-    head = data[:_SNIFF_BYTES]
-    if b"\x00" in head:
-        return True
-    if not head:
-        return False
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    return controls / len(head) > _MAX_CONTROL_RATIO
+    return decode_document(data, name=name, refuse_binary=True)
 
 
 def parse_text_file(path: str | os.PathLike[str]) -> Article:
@@ -122,13 +73,10 @@ def parse_text_file(path: str | os.PathLike[str]) -> Article:
         info = file.stat()
         if stat.S_ISDIR(info.st_mode):
             raise ParseError(f"{file}: is a directory, not a text file")
-        if info.st_size > MAX_TEXT_BYTES:
-            raise ParseError(
-                f"{file}: file is too large ({info.st_size:,} bytes; "
-                f"the limit is {MAX_TEXT_BYTES:,})"
-            )
+        if info.st_size > MAX_DOCUMENT_BYTES:
+            raise too_large(str(file), info.st_size)
         with file.open("rb") as handle:
-            data = handle.read(MAX_TEXT_BYTES + 1)  # a file growing under us stays capped
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)  # a file growing under us stays capped
     except FileNotFoundError:
         raise ParseError(f"{file}: no such file") from None
     except IsADirectoryError:
@@ -150,6 +98,9 @@ def parse_text(text: str, *, source: str = "") -> Article:
     input, however odd, gives an article, because one malformed file must not
     stop an import of thousands.
     """
+    # The trust boundary for plain text: cleaned once, whole, before it is split, so an
+    # escape sequence spanning lines goes entirely and every piece cut from it is clean.
+    source = clean_line(source)
     paragraphs = list(_paragraphs(clean_text(text)))
     if not paragraphs:
         prefix = f"{source}: " if source else ""
@@ -204,7 +155,7 @@ def _take_title(paragraphs: list[list[str]]) -> tuple[str, list[list[str]]]:
     rest = paragraphs[1:]
     if len(first) > 1:
         rest = [first[1:], *rest]
-    return clean_line(line), rest
+    return line, rest
 
 
 def _looks_like_title(raw: str) -> bool:
@@ -414,12 +365,12 @@ def _fallback_title(blocks: list[Block], key_points: list[str], source: str) -> 
             return _shorten(_SENTENCE_END.split(block.text, maxsplit=1)[0])
     if key_points:
         return _shorten(key_points[0])
-    return clean_line(source) or "Untitled"
+    return source or "Untitled"
 
 
 def _shorten(text: str) -> str:
     """`text` on one line, cut at a word boundary to about 80 characters."""
-    line = clean_line(text)
+    line = _squash(text)
     if len(line) <= _FALLBACK_TITLE_CHARS:
         return line
     cut = line[:_FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] or line[:_FALLBACK_TITLE_CHARS]

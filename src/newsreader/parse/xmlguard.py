@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 
 from newsreader.errors import ParseError
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-"""Largest document any parser accepts: far above real feeds, well below memory trouble."""
+from newsreader.limits import MAX_DOCUMENT_BYTES
+from newsreader.parse.decode import check_size
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -42,22 +41,7 @@ _HEAD_BYTES = 64 * 1024
 """The DOCTYPE is always looked for in at least this much of the document."""
 
 
-def format_mb(size: int) -> str:
-    """`12.3` for sizes in MB; whole numbers without the decimal (`10`)."""
-    mb = size / (1024 * 1024)
-    return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
-
-
-def check_size(data: bytes, *, name: str, max_bytes: int) -> None:
-    """Raise `ParseError` when `data` is over `max_bytes` (checked before any other work)."""
-    if len(data) > max_bytes:
-        raise ParseError(
-            f"{name}: document is {format_mb(len(data))} MB, "
-            f"over the {format_mb(max_bytes)} MB limit"
-        )
-
-
-def check_xml(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+def check_xml(data: bytes, *, name: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
     """Raise `ParseError` unless `data` could safely be handed to an XML parser.
 
     Refuses, in this order: documents over `max_bytes`; empty or binary data
@@ -98,7 +82,11 @@ def _as_utf8(data: bytes) -> bytes | None:
 
 
 def _wide_encoding(data: bytes) -> str | None:
-    """Name the UTF-16/32 variant from the BOM or the `<?` pattern, else None."""
+    """Name the UTF-16/32 variant from the BOM or the `<?` pattern, else None.
+
+    Not `decode`'s BOM table: this only widens bytes for a scan, and must also
+    recognise BOM-less wide XML by the NUL bytes around its `<?`.
+    """
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "utf-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

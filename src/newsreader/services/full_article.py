@@ -30,7 +30,7 @@ def fetch_full_article(library: Library, stored: StoredArticle) -> StoredArticle
     """
     # Imported here: httpx and the HTML parser are heavy and only `e` needs them.
     from newsreader.fetch import fetch_one
-    from newsreader.parse.html import parse_html
+    from newsreader.parse.html_page import parse_html
 
     original = stored.article
     url = original.url

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from newsreader.errors import NewsreaderError, ParseError
+from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.record import ArticleRecord, record_for
 from newsreader.store import Library
 
 Kind = Literal["text", "html", "feed", "opml"]
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = MAX_DOCUMENT_BYTES
 """Bigger files are refused before reading: no article or feed is that large."""
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -156,7 +157,7 @@ def parse_file(path: Path, *, skip: frozenset[Kind] = frozenset()) -> tuple[Kind
         article.warnings[:0] = warnings
         return kind, [article], list(article.warnings)
     if kind == "html":
-        from newsreader.parse.html import parse_html
+        from newsreader.parse.html_page import parse_html
 
         article = parse_html(data, name=name)
         if not article.source:
@@ -313,7 +314,7 @@ def _preload_parsers(files: list[Path]) -> None:
     suffixes = {path.suffix.lower() for path in files}
     modules = ["newsreader.parse.text"]  # every import has text files, or files sniffed as text
     if suffixes & HTML_SUFFIXES:
-        modules.append("newsreader.parse.html")
+        modules.append("newsreader.parse.html_page")
     if suffixes & FEED_SUFFIXES:
         modules.append("newsreader.parse.feed")
     for name in modules:

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import NewsreaderError
+from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.store import Feed, Library
 
 if TYPE_CHECKING:
     from newsreader.parse.feed import ParsedFeed
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_DOCUMENT_BYTES
 
 
 @dataclass(slots=True)

@@ -1,0 +1,18 @@
+"""The one size cap on a document we read or download, and how to say it to a person.
+
+Every path that takes bytes from outside (a file to import, a feed or page to
+fetch, the parsers behind them) stops at the same number, so a file can never
+pass one check and then fail the next one. It is far above any real article or
+feed and well below the size where parsing hurts memory or time.
+"""
+
+from __future__ import annotations
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+"""Largest file, download or document any reader or parser accepts (10 MiB)."""
+
+
+def format_mb(size: int) -> str:
+    """`12.3` for a size in MB (MiB); whole numbers without the decimal (`10`)."""
+    mb = size / (1024 * 1024)
+    return f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"

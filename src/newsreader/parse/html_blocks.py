@@ -1,0 +1,309 @@
+"""Turn an HTML fragment (a feed entry's content) into article blocks.
+
+`html_to_blocks` reads the HTML feeds put in `content:encoded` / Atom
+`content`; `convert` is the same walker for a tree `html_page` has already
+parsed. Both put back what a reader wants and plain text extraction loses:
+figure captions with their photo credits, the speaker of a blockquote, and a
+key-points list.
+
+Trees come from `html_tree`, already clean (the trust boundary), so text read
+from them here only has its whitespace collapsed. Below `_MAX_DEPTH` a subtree
+is read as flat text, so hostile nesting degrades to plain text instead of a
+`RecursionError` or a multi-second parse.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsreader.model.article import Block, BlockKind
+from newsreader.parse.html_tree import (
+    INLINE_TAGS,
+    drop_junk,
+    has_block_child,
+    inline_text,
+    parse_fragment,
+    remove_keep_tail,
+    squash,
+    tag_name,
+    text_of,
+)
+from newsreader.sanitize import clean_text
+
+_MAX_DEPTH = 120
+"""Below this depth a subtree is read as flat text (Python recursion stays shallow)."""
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "head"})
+"""`head` is trafilatura's XML name for a heading; HTML `<head>` is dropped before walking."""
+
+_LISTS = frozenset({"ul", "ol", "list", "dl"})
+_LIST_ITEMS = frozenset({"li", "item", "dd", "dt"})
+_CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|attribution|photographer", re.I)
+_CREDIT_PREFIX = re.compile(
+    r"^\s*\(?\s*(?:photo(?:graph)?s?|pictures?|image|illustration|credit|video)"
+    r"(?:\s+by)?\s*[:/]\s*(.+?)\)?\s*$",
+    re.I,
+)
+_CREDIT_INLINE = re.compile(
+    r"^(.*?[.!?…”\"])\s*\(?\s*(?:photo(?:graph)?|picture|image|illustration|credit)"
+    r"(?:\s+by)?\s*[:/]\s*(.+?)\)?\s*$",
+    re.I | re.S,
+)
+_PHOTO_BY = re.compile(
+    r"^(.*?)\s*\(?\s*(?:photo(?:graph)?|picture|image)\s+by\s+(.+?)\)?\s*$", re.I
+)
+_SENTENCE_END = re.compile(r"[.!?…”\"]\s+")
+_SPEAKER_LINE = re.compile(r"^\s*[—–―-]{1,2}\s*(\S.{0,100})$", re.S)
+
+
+def html_to_blocks(html: str) -> tuple[list[str], list[Block]]:
+    """Convert an HTML fragment (feed entry content) into (key points, blocks).
+
+    A list that comes before the first paragraph is the story's key points;
+    later lists become "• " paragraphs. Text that holds no markup at all is
+    read as plain text, paragraphs split on blank lines. Never raises: bad
+    markup degrades to whatever text lxml recovers.
+    """
+    if not html or not html.strip():
+        return [], []
+    if "<" not in html:
+        return [], text_to_blocks(html)
+    root = parse_fragment(html)
+    if root is None:
+        return [], text_to_blocks(_strip_tags(html))
+    try:
+        return convert(root)
+    except ValueError:  # lxml refusing a string: degrade to the text, as promised
+        return [], text_to_blocks(_strip_tags(html))
+
+
+def text_to_blocks(text: str) -> list[Block]:
+    """Plain text to paragraphs: blank lines separate paragraphs, single newlines join lines.
+
+    The text is untrusted (a feed's plain-text body): cleaned once, whole, before
+    it is split, like `parse.text` does with a file.
+    """
+    chunks = re.split(r"\n\s*\n", clean_text(text))
+    return [Block(BlockKind.PARAGRAPH, line) for chunk in chunks if (line := squash(chunk))]
+
+
+def convert(root: Any) -> tuple[list[str], list[Block]]:
+    """(key points, blocks) of a clean tree from `html_tree` (a body or container element)."""
+    converter = _Converter()
+    drop_junk(root)
+    converter.container(root, 0)
+    converter.flush()
+    return converter.key_points, _attach_speaker_lines(converter.blocks)
+
+
+def _strip_tags(html: str) -> str:
+    """Last-resort text from markup lxml could not parse at all."""
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+class _Converter:
+    """Walks an lxml tree in document order and emits blocks.
+
+    Inline text accumulates in `_buffer` and is flushed as a paragraph when a
+    block-level element starts or its container ends.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.key_points: list[str] = []
+        self._buffer: list[str] = []
+
+    def container(self, element: Any, depth: int) -> None:
+        """Walk `element`'s children, its own text and their tails joining the paragraph."""
+        if element.text:
+            self._buffer.append(element.text)
+        for child in element:
+            self._node(child, depth + 1)
+            if child.tail:
+                self._buffer.append(child.tail)
+
+    def flush(self) -> None:
+        """The inline text gathered so far becomes a paragraph."""
+        if self._buffer:
+            text = "".join(self._buffer)
+            self._buffer.clear()
+            self._emit(BlockKind.PARAGRAPH, text)
+
+    def _node(self, element: Any, depth: int) -> None:
+        tag = tag_name(element)
+        if tag is None:
+            return
+        if depth > _MAX_DEPTH:
+            self._buffer.append(text_of(element))
+            return
+        if tag in INLINE_TAGS and not has_block_child(element):
+            self._buffer.append(inline_text(element))
+            return
+        self.flush()
+        if tag == "br":
+            return
+        if tag in _HEADINGS:
+            self._emit(BlockKind.HEADING, text_of(element))
+        elif tag in ("p", "pre"):
+            self._paragraph(element, depth, preformatted=tag == "pre")
+        elif tag in _LISTS:
+            self._list(element, depth)
+        elif tag in ("figure", "figcaption"):
+            self._figure(element)
+        elif tag in ("blockquote", "quote"):
+            block = blockquote_block(element)
+            if block is not None:
+                self.blocks.append(block)
+        elif tag == "table":
+            self._table(element)
+        elif tag not in ("hr", "img", "graphic"):
+            self.container(element, depth)
+            self.flush()
+
+    def _paragraph(self, element: Any, depth: int, *, preformatted: bool) -> None:
+        if any(tag_name(child) in ("figure", "figcaption", "blockquote") for child in element):
+            self.container(element, depth)
+            self.flush()
+            return
+        if preformatted:
+            text = element.text_content().strip("\n")
+            if text.strip():
+                self.blocks.append(Block(BlockKind.PARAGRAPH, text))
+            return
+        self._emit(BlockKind.PARAGRAPH, inline_text(element))
+
+    def _list(self, element: Any, depth: int) -> None:
+        texts = (squash(text_of(it)) for it in element if tag_name(it) in _LIST_ITEMS)
+        items = [item for item in texts if item]
+        if not items:
+            self.container(element, depth)
+            self.flush()
+            return
+        lead = not any(block.kind is not BlockKind.HEADING for block in self.blocks)
+        if lead and not self.key_points:
+            self.key_points.extend(items)
+            return
+        for item in items:
+            self.blocks.append(Block(BlockKind.PARAGRAPH, f"• {item}"))
+
+    def _figure(self, element: Any) -> None:
+        caption = element if tag_name(element) == "figcaption" else element.find(".//figcaption")
+        if caption is None:
+            return
+        text, credit = split_caption(caption)
+        if text or credit:
+            self.blocks.append(Block(BlockKind.CAPTION, text, credit=credit))
+
+    def _table(self, element: Any) -> None:
+        for row in element.iter("tr"):
+            cells = [squash(text_of(cell)) for cell in row if tag_name(cell) in ("td", "th")]
+            line = " | ".join(cell for cell in cells if cell)
+            if line:
+                self.blocks.append(Block(BlockKind.PARAGRAPH, line))
+
+    def _emit(self, kind: BlockKind, text: str) -> None:
+        line = squash(text)
+        if line:
+            self.blocks.append(Block(kind, line))
+
+
+def blockquote_block(element: Any) -> Block | None:
+    """A `<blockquote>` as a QUOTE block, its `<cite>`/`<footer>` or "— Name" line the speaker.
+
+    Removes the cite/footer elements from `element`: pass a copy to keep a tree intact.
+    """
+    speaker = None
+    for cite in list(element.iter("cite", "footer")):
+        if speaker is None:
+            speaker = _clean_speaker(text_of(cite))
+        remove_keep_tail(cite)
+    parts = [squash(text_of(child)) for child in element if tag_name(child) == "p"]
+    text = "\n".join(part for part in parts if part) or squash(text_of(element))
+    if not text:
+        return None
+    match = _SPEAKER_LINE.match(parts[-1]) if len(parts) > 1 else None
+    if speaker is None and match and len(match.group(1)) <= 80:
+        speaker = _clean_speaker(match.group(1))
+        text = "\n".join(parts[:-1])
+    return Block(BlockKind.QUOTE, text, speaker=speaker or None)
+
+
+def _attach_speaker_lines(blocks: list[Block]) -> list[Block]:
+    """A "— Name" paragraph right after a speakerless quote names its speaker."""
+    kept: list[Block] = []
+    for block in blocks:
+        previous = kept[-1] if kept else None
+        match = _SPEAKER_LINE.match(block.text) if block.kind is BlockKind.PARAGRAPH else None
+        if (
+            match
+            and previous is not None
+            and previous.kind is BlockKind.QUOTE
+            and previous.speaker is None
+            and len(match.group(1)) <= 80
+        ):
+            previous.speaker = _clean_speaker(match.group(1))
+            continue
+        kept.append(block)
+    return kept
+
+
+def _clean_speaker(text: str) -> str | None:
+    text = squash(text).lstrip("—–―-~ ").strip()
+    return text or None
+
+
+def split_caption(caption: Any) -> tuple[str, str | None]:
+    """Split a `<figcaption>` into (caption text, photo credit).
+
+    A trailing span/small/cite (or any child whose class says credit) is the
+    credit; otherwise "Photo: X", "… (Photograph by X)" and "Caption. Name |
+    Agency" patterns in the text are recognised. Removes the credit element
+    from `caption`: pass a copy to keep a tree intact.
+    """
+    credit: str | None = None
+    children = [child for child in caption if tag_name(child) is not None]
+    for child in children:
+        classes = f"{child.get('class') or ''} {child.get('itemprop') or ''}"
+        if _CREDIT_CLASS.search(classes):
+            credit = squash(text_of(child))
+            remove_keep_tail(child)
+            break
+    if credit is None and children:
+        last = children[-1]
+        if tag_name(last) in ("small", "cite", "span", "em", "i") and not (last.tail or "").strip():
+            candidate = squash(text_of(last))
+            if candidate and len(candidate) <= 120 and squash(text_of(caption)) != candidate:
+                credit = candidate
+                remove_keep_tail(last)
+    text = squash(text_of(caption))
+    if credit is None:
+        text, credit = split_caption_text(text)
+    if credit:
+        prefixed = _CREDIT_PREFIX.match(credit)
+        if prefixed:
+            credit = prefixed.group(1).strip()
+    return text, credit or None
+
+
+def split_caption_text(text: str) -> tuple[str, str | None]:
+    """Find a credit inside caption text: "Photo: X", "(Photo by X)", "Caption. X | Agency"."""
+    text = squash(text)
+    whole = _CREDIT_PREFIX.match(text)
+    if whole:
+        return "", whole.group(1).strip()
+    inline = _CREDIT_INLINE.match(text)
+    if inline:
+        return inline.group(1).strip(), inline.group(2).strip()
+    photo_by = _PHOTO_BY.match(text)
+    if photo_by and photo_by.group(1):
+        return photo_by.group(1).strip(), photo_by.group(2).strip()
+    if " | " in text:
+        head = text.split(" | ", 1)[0]
+        ends = list(_SENTENCE_END.finditer(head))
+        if ends:
+            cut = ends[-1].end()
+            return text[:cut].strip(), text[cut:].strip()
+        if len(text) <= 80:
+            return "", text
+    return text, None

@@ -1,0 +1,156 @@
+"""Markup into an lxml tree whose text can be trusted, and the helpers that read it.
+
+This is where HTML crosses the trust boundary (see `sanitize`), in two steps,
+each needed for its own reason:
+
+1. the markup string is cleaned before lxml sees it, so escape sequences go
+   whole: lxml drops a lone ESC byte and would leave the rest (`]52;c;…`)
+   behind as visible text;
+2. the tree's text and attribute values are cleaned once right after parsing,
+   because character references (`&#27;`, `&#x202e;`) only become control and
+   bidi characters there; lxml also refuses to store such characters back, so
+   a tree that is edited later (dropped elements keep their tail text) must
+   hold none.
+
+Everything read from a tree built here is clean, so the converters only
+collapse whitespace. lxml is imported inside the functions: the TUI's startup
+path imports the parsers' names and must not pay for it.
+
+libxml2 silently truncates HTML nested deeper than 256 levels, and every walk
+here is iterative (`iter`, `itertext`), so hostile nesting cannot recurse.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsreader.sanitize import clean_text
+
+DROP_TAGS = frozenset({
+    "script", "style", "nav", "aside", "noscript", "template", "iframe", "object", "embed",
+    "form", "button", "select", "input", "textarea", "svg", "math", "canvas", "head",
+    "title", "meta", "link", "video", "audio", "map", "dialog",
+})  # fmt: skip
+"""Never article text: code, navigation, widgets and media."""
+
+INLINE_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "hi", "ref",
+})  # fmt: skip
+"""Elements whose text flows into the surrounding paragraph (`hi`, `ref`: trafilatura's)."""
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def prepare_markup(html: str) -> str:
+    """Step 1 of the boundary: no XML declaration (lxml refuses one in a str), no escapes."""
+    return clean_text(_XML_DECL.sub("", html, count=1))
+
+
+def parse_fragment(html: str) -> Any | None:
+    """A fragment (feed entry content) as a clean `<body>`; None when lxml recovers nothing."""
+    doc = parse_document(f"<html><body>{prepare_markup(html)}</body></html>")
+    if doc is None:
+        return None
+    body = doc.find("body")
+    return body if body is not None else doc
+
+
+def parse_document(markup: str) -> Any | None:
+    """A whole page (already through `prepare_markup`) as a clean tree; None if not HTML."""
+    import lxml.etree  # type: ignore[import-untyped]
+    import lxml.html  # type: ignore[import-untyped]
+
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    try:
+        doc = lxml.html.document_fromstring(markup, parser=parser)
+    except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
+        return None
+    _clean_tree(doc)
+    return doc
+
+
+def _clean_tree(root: Any) -> None:
+    """Step 2 of the boundary: every text, tail and attribute value of `root`, cleaned once."""
+    for element in root.iter():
+        text, tail = element.text, element.tail
+        if text and (cleaned := clean_text(text)) is not text:  # clean input comes back as is
+            element.text = cleaned
+        if tail and (cleaned := clean_text(tail)) is not tail:
+            element.tail = cleaned
+        for key, value in element.attrib.items():
+            if (cleaned := clean_text(value)) is not value:
+                element.set(key, cleaned)
+
+
+def squash(text: str) -> str:
+    """Whitespace runs as one space: all the cleaning text from a clean tree still needs."""
+    return " ".join(text.split())
+
+
+def tag_name(element: Any) -> str | None:
+    """Lower-case local tag name; None for comments, PIs and entities."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return None
+    if "}" in tag:
+        tag = tag.rsplit("}", 1)[1]
+    return tag.lower()
+
+
+def drop_junk(root: Any) -> None:
+    """Remove script/style/nav/... subtrees (keeping their tail text) before walking."""
+    doomed = [el for el in root.iter() if tag_name(el) in DROP_TAGS]
+    for element in doomed:
+        remove_keep_tail(element)
+
+
+def remove_keep_tail(element: Any) -> None:
+    """Detach `element`, leaving its tail text where it was (lxml's `drop_tree` for any tree)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def has_block_child(element: Any) -> bool:
+    """True when any child of `element` is a block-level element."""
+    for child in element:
+        tag = tag_name(child)
+        if tag is not None and tag not in INLINE_TAGS:
+            return True
+    return False
+
+
+def text_of(element: Any) -> str:
+    """All text inside `element` (not its tail), iteratively, so depth cannot hurt."""
+    return " ".join(part for part in element.itertext() if part)
+
+
+def inline_text(element: Any) -> str:
+    """Text of an inline run; `<q>` gets curly quotes, `<br>` becomes a space."""
+    if tag_name(element) == "q":
+        return f"“{text_of(element)}”"
+    parts: list[str] = []
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        tag = tag_name(child)
+        if tag == "q":
+            parts.append(f"“{text_of(child)}”")
+        elif tag == "br":
+            parts.append(" ")
+        elif tag is not None:
+            parts.append(text_of(child))
+        if child.tail:
+            parts.append(child.tail)
+    return "".join(parts)
