@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.command import CommandPalette
+from textual.widget import Widget
+from textual.widgets import Static
 
 from newsreader.store import Library
 from newsreader.ui import browser
@@ -19,6 +21,7 @@ from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.status_bar import FilterBar, ReaderBar
 from support import (
     FEATURE_TITLE,
     HOSTILE_TITLE,
@@ -44,6 +47,12 @@ def library(db_path: Path) -> Iterator[Library]:
     lib = Library(db_path)
     yield lib
     lib.close()
+
+
+def shown(widget: Widget) -> str:
+    """What a one-line bar shows now (the refresh bar: its label), as the user reads it."""
+    label = widget if isinstance(widget, Static) else widget.query_one("#refresh-label", Static)
+    return str(label.content)
 
 
 def listing(app: NewsreaderApp) -> ArticleList:
@@ -254,7 +263,7 @@ async def test_list_search_shows_hits_and_escape_clears(library: Library) -> Non
         assert lst.searching
         assert lst.row_count == 1
         assert lst.current is not None and lst.current.title == FEATURE_TITLE
-        assert "Search" in app.screen.query_one("FilterBar").plain
+        assert "Search" in shown(app.screen.query_one(FilterBar))
         lines = "\n".join(lst.render_lines_debug())
         assert "salvaged" in lines.split("\n")[1], "snippet on the line under the title"
         await pilot.press("escape")
@@ -366,7 +375,7 @@ async def test_b_and_m_in_list_and_reader_persist(db_path: Path, library: Librar
         assert check.is_read(feature)
         await pilot.press("b")
         assert not check.is_bookmarked(feature)
-        assert "not bookmarked" in app.screen.query_one("ReaderBar").plain
+        assert "not bookmarked" in shown(app.screen.query_one(ReaderBar))
         await pilot.press("m")
         assert not check.is_read(feature)
         await pilot.press("escape")
@@ -379,9 +388,9 @@ async def test_f_cycles_filters_with_counts(db_path: Path, library: Library) -> 
     app = NewsreaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
         bar = app.screen.query_one("FilterBar")
-        assert "All 33" in bar.plain and "Unread 33" in bar.plain and "Bookmarked 0" in bar.plain
+        assert "All 33" in shown(bar) and "Unread 33" in shown(bar) and "Bookmarked 0" in shown(bar)
         await pilot.press("b", "j", "m")  # bookmark first, read second
-        assert "Unread 32" in bar.plain and "Bookmarked 1" in bar.plain
+        assert "Unread 32" in shown(bar) and "Bookmarked 1" in shown(bar)
         await pilot.press("f")
         assert app.screen.filter == "unread"
         assert listing(app).row_count == 32

@@ -13,9 +13,6 @@ cache for the one row it paints (the toolong `log_lines.py` model):
 * rendered rows are kept in an LRU keyed by (index, width), dropped when a row
   changes, on resize and on theme change.
 
-`rows_fetched` counts every row read from the store so a test can prove that a
-100k-row library costs a bounded number of rows to show and to scroll.
-
 In search mode the list shows a fixed list of `SearchHit`s instead, two lines
 per hit (title row, then the snippet with the matched words highlighted).
 
@@ -142,9 +139,6 @@ class ArticleList(DirectScrollView, can_focus=True):
         instead of searching the library.
         """
         self.cursor = 0
-        self.rows_fetched = 0
-        """Rows read from the store since creation (asserted by the virtual-list tests)."""
-        self.fetches = 0
         self.empty_message = "No articles here. Press f to change the filter."
         self._count = 0
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
@@ -241,8 +235,6 @@ class ArticleList(DirectScrollView, can_focus=True):
             rows = self.library.page(query, limit=want, reverse=True)
         else:
             rows = self.library.seek(query, start, limit=want)
-        self.fetches += 1
-        self.rows_fetched += len(rows)
         self._pages[number] = rows
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)

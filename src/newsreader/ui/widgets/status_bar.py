@@ -53,7 +53,6 @@ class FilterBar(Static):
         if position:
             text.append("   ")
             text.append(position, self.get_component_rich_style("filter-bar--position"))
-        self.plain = text.plain
         self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
 
     def show_search(self, query: str, hits: int | None) -> None:
@@ -69,11 +68,7 @@ class FilterBar(Static):
                 f"{hits} hit{'s' if hits != 1 else ''}" + (" (best 50)" if hits >= 50 else "")
             )
         text.append("   escape clears", self.get_component_rich_style("filter-bar--inactive"))
-        self.plain = text.plain
         self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
-
-    plain = ""
-    """The bar's current text (tests)."""
 
 
 class ReaderBar(Static):
@@ -84,8 +79,6 @@ class ReaderBar(Static):
         "filter-bar--inactive",
         "reader-bar--mark",
     }
-
-    plain = ""
 
     def show_state(self, source: str, read: bool, bookmarked: bool, busy: str = "") -> None:
         """`busy` ("Fetching full article…") is appended while a fetch runs."""
@@ -100,15 +93,11 @@ class ReaderBar(Static):
         if busy:
             text.append("  ·  ")
             text.append(busy, self.get_component_rich_style("filter-bar--active"))
-        self.plain = text.plain
         self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
 
 
 class RefreshBar(Horizontal):
     """`Refreshing 12/50 · Harbour Gazette` and a progress bar; hidden between refreshes."""
-
-    plain = ""
-    """The label's current text (tests)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         # Imported here: the bar is built on the first refresh, and importing the
@@ -144,5 +133,4 @@ class RefreshBar(Horizontal):
         self._label("")
 
     def _label(self, value: str) -> None:
-        self.plain = value
         self._text.update(Text(value, no_wrap=True, end=""))
