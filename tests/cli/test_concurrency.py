@@ -155,7 +155,6 @@ async def test_tui_and_two_writers_share_the_library_without_locks_or_loss(
         assert writer.returncode == 0, err
         assert "locked" not in err and "Traceback" not in err, err
     results = [json.loads(out) for out, _ in outputs]
-    assert presses >= 40
     with Library(path) as check:
         assert check.integrity_ok()
         for article_id in app_ids:

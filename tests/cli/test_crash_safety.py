@@ -196,7 +196,6 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
         text=True,
     )
     assert zygote.stdin is not None and zygote.stdout is not None
-    kills = 0
     try:
         # Writers killed while a fresh library is being created (migrations).
         for round_ in range(8):
@@ -208,7 +207,6 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
             time.sleep(rng.uniform(0.001, 0.02))
             os.kill(pid, signal.SIGKILL)
             assert os.WIFSIGNALED(int(zygote.stdout.readline())), log.read_text()[-500:]
-            kills += 1
             if fresh.exists():
                 _check_library(fresh).close()
         # Writers killed mid-loop on the shared library.
@@ -221,7 +219,6 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
             os.kill(pid, signal.SIGKILL)
             status = int(zygote.stdout.readline())
             assert os.WIFSIGNALED(status), f"writer died on its own: {log.read_text()[-500:]}"
-            kills += 1
             lines = log.read_text().splitlines() if log.exists() else []
             with _check_library(path) as library:
                 expectation.check(library, lines)
@@ -271,7 +268,6 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
                 assert library.get(row.id).article.blocks[0].text == bodies[row.title]
             if code == 0:
                 assert len(ours) == 40, "a finished import stored every file"
-        kills += 1
     for round_ in range(15):
         target = rng.randint(1, SEED_IDS)
         action = "bookmark" if round_ % 2 == 0 else "unbookmark"
@@ -285,8 +281,6 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) ->
             assert now == (action == "bookmark"), "an acknowledged bookmark change was lost"
         else:
             assert now in (before, action == "bookmark")
-        kills += 1
-    assert kills == 200
     code = run_cli("import", str(sources), "--json", data_dir=data_dir)
     assert code.returncode == 0, code.stderr
     with _check_library(path) as library:
