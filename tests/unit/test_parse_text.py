@@ -155,8 +155,7 @@ def _parse_sample(name: str) -> Article:
 
 
 def test_samples_are_all_listed(data_dir: Path) -> None:
-    assert data_dir == DATA_DIR
-    names = sorted(path.name for path in DATA_DIR.glob("*.txt"))
+    names = sorted(path.name for path in data_dir.glob("*.txt"))
     assert names == sorted(SAMPLES)
     assert len(names) >= 8
 
@@ -494,7 +493,6 @@ def test_large_text_parses_fast() -> None:
         'Critics called the plan "reckless" and said it cost too much money for too little. '
     )
     text = "Headline\n\n" + "\n\n".join([paragraph * 3] * 2000)
-    assert len(text.split()) > 100_000
     start = time.perf_counter()
     article = parse_text(text)
     elapsed = time.perf_counter() - start
