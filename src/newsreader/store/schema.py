@@ -9,12 +9,28 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Protocol
 
 from newsreader.errors import CorruptLibraryError, StoreError
 
-if TYPE_CHECKING:
-    from newsreader.store.db import Database
+
+class Migratable(Protocol):
+    """What `migrate` needs of the database it upgrades (`store.db.Database` is one).
+
+    A protocol rather than an import of `Database`, which opens the library by
+    calling `migrate`: the two modules would otherwise import each other.
+    """
+
+    path: Path
+    read_only: bool
+
+    def schema_version(self) -> int: ...
+
+    def _has_foreign_tables(self) -> bool: ...
+
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
 # Each entry upgrades the schema by one version; `PRAGMA user_version` says how
 # many have run. Never edit a released entry: append a new one.
@@ -123,7 +139,7 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(database: Database, on_upgrade: Callable[[int, int], None] | None = None) -> None:
+def migrate(database: Migratable, on_upgrade: Callable[[int, int], None] | None = None) -> None:
     """Bring the library up to `SCHEMA_VERSION`, refusing files that are newer or not ours.
 
     `MIGRATIONS` and `SCHEMA_VERSION` are read when this runs, not when it is
