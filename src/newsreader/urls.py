@@ -11,6 +11,7 @@ an escape sequence) is refused in one place so every caller agrees.
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from newsreader.errors import FetchError
@@ -22,7 +23,7 @@ _BAD_CHARS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-
 """Whitespace, C0/C1 controls, bidi and zero-width characters: never valid in a URL we fetch."""
 
 
-def is_safe_web_url(url: object) -> bool:
+def is_safe_web_url(url: object) -> TypeGuard[str]:
     """True only for an absolute http(s) URL with a host and no unsafe characters."""
     if not isinstance(url, str) or not url or len(url) > _MAX_URL:
         return False
@@ -37,13 +38,13 @@ def is_safe_web_url(url: object) -> bool:
     if parts.scheme.lower() not in ("http", "https"):
         return False
     host = parts.hostname
-    return bool(host) and not host.startswith("-")
+    return host is not None and host != "" and not host.startswith("-")
 
 
 def require_web_url(url: object) -> str:
     """Return `url` unchanged if `is_safe_web_url`, else raise `FetchError` saying why."""
     if is_safe_web_url(url):
-        return url  # type: ignore[return-value]
+        return url
     return _refuse(url)
 
 

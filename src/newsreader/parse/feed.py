@@ -106,7 +106,7 @@ def _feedparser_parse(data: bytes, url: str | None) -> Any:
     happens to read `/etc/passwd` would be opened as a file. A `BytesIO`
     avoids every such lookup.
     """
-    import feedparser  # type: ignore[import-untyped]
+    import feedparser
 
     headers = {"content-location": url} if is_safe_web_url(url) else {}
     return feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True)

@@ -289,7 +289,7 @@ def _image_key(src: str | None) -> str:
 
 def _replace_with_caption(image: Any, block: Block) -> None:
     """Swap an `<img>` placeholder for a `<figcaption>` carrying the caption and credit."""
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.html
 
     caption = lxml.html.Element("figcaption")
     caption.text = block.text

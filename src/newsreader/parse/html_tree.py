@@ -60,8 +60,8 @@ def parse_fragment(html: str) -> Any | None:
 
 def parse_document(markup: str) -> Any | None:
     """A whole page (already through `prepare_markup`) as a clean tree; None if not HTML."""
-    import lxml.etree  # type: ignore[import-untyped]
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.etree
+    import lxml.html
 
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
     try:

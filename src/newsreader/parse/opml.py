@@ -130,7 +130,7 @@ def _parse_xml(data: bytes, *, name: str) -> Any:
     so those are decoded by `decode` (the parsers' one decoding path) and
     re-declared as UTF-8.
     """
-    import defusedxml.ElementTree as DET  # type: ignore[import-untyped]
+    import defusedxml.ElementTree as DET
     from defusedxml import DefusedXmlException
 
     try:
