@@ -1,17 +1,4 @@
-"""Fetch feeds and pages over HTTP, politely and without surprises.
-
-Every failure becomes `FetchResult.error`, a one-line human reason ("timed out
-after 10 s", "HTTP 404 Not Found", "redirect to file:///etc/passwd refused"):
-a refresh of 200 feeds must report the three that failed, not die on the
-first. Bodies are streamed with the size cap enforced while reading (a 5 GB
-response never reaches memory), and compressed bodies are decoded here, layer
-by layer with every layer's output bounded by the cap, because httpx inflates
-each chunk without limit before a caller could count it (two stacked gzip
-layers fit a gigabyte in two kilobytes). Redirects are followed by hand so
-every hop is checked against the http(s)-only URL policy, one time limit
-covers a whole fetch (hops, retries and the waits between them), and
-concurrency is bounded both overall and per host so one refresh cannot hammer
-a single server.
+"""The fetch itself: hops, retries, one time limit per fetch, bounded concurrency.
 
 httpx is imported inside the functions: the TUI's startup path imports this
 module's names and must not pay for httpx until something is fetched.
@@ -21,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import re
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -32,7 +18,15 @@ from urllib.parse import urljoin, urlsplit
 
 from newsreader import __version__
 from newsreader.errors import FetchError
-from newsreader.limits import MAX_DOCUMENT_BYTES, format_mb
+from newsreader.fetch.decoding import ACCEPT_ENCODING, BoundedDecoder
+from newsreader.fetch.reasons import (
+    Failure,
+    describe_exception,
+    reason_phrase,
+    seconds_text,
+    too_large,
+)
+from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.urls import describe_url, require_web_url
 
 if TYPE_CHECKING:
@@ -42,12 +36,6 @@ USER_AGENT = f"newsreader/{__version__}"
 DEFAULT_MAX_BYTES = MAX_DOCUMENT_BYTES
 _RETRY_STATUSES = frozenset({429, 503})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Only codings decodable here with a bounded output; brotli and zstd are not dependencies.
-_ACCEPT_ENCODING = "gzip, deflate"
-_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
-# Two layers already cover every honest server; more is only ever an amplifier.
-_MAX_CODINGS = 2
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9._+-]{0,31}")
 _ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
@@ -97,10 +85,6 @@ class FetchResult:
     def ok(self) -> bool:
         """True for a 2xx body or a 304; False whenever `error` is set."""
         return self.error is None
-
-
-class _Failure(Exception):
-    """Internal: a fetch failed with a finished human-readable reason."""
 
 
 async def fetch_many(
@@ -155,7 +139,7 @@ async def fetch_many(
         headers={
             "User-Agent": USER_AGENT,
             "Accept": _ACCEPT,
-            "Accept-Encoding": _ACCEPT_ENCODING,
+            "Accept-Encoding": ACCEPT_ENCODING,
         },
         limits=httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=8),
     )
@@ -243,10 +227,12 @@ async def _fetch_one(client: Any, request: FetchRequest, settings: _Settings) ->
         await _follow(client, request, result, settings)
     except FetchError as exc:
         result.error = str(exc)
-    except _Failure as exc:
+    except Failure as exc:
         result.error = str(exc)
     except Exception as exc:  # never let one request take down a refresh
-        result.error = _describe_exception(exc, result.url, settings.limits)
+        result.error = describe_exception(
+            exc, result.url, connect=settings.limits.connect, read=settings.limits.read
+        )
     if result.error is not None:
         result.body = None
     result.elapsed = time.monotonic() - started
@@ -268,8 +254,8 @@ class _Budget:
     def spend(self, seconds: float) -> None:
         self.remaining -= seconds
 
-    def timed_out(self) -> _Failure:
-        return _Failure(f"timed out after {_seconds(self.total)} s (total)")
+    def timed_out(self) -> Failure:
+        return Failure(f"timed out after {seconds_text(self.total)} s (total)")
 
 
 async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _Settings) -> None:
@@ -292,21 +278,22 @@ async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _S
         if status in _REDIRECT_STATUSES and response_headers.get("location"):
             hops += 1
             if hops > s.max_redirects:
-                raise _Failure(f"too many redirects (>{s.max_redirects})")
+                raise Failure(f"too many redirects (>{s.max_redirects})")
             target = _resolve(url, response_headers["location"])
             try:
                 require_web_url(target)
             except FetchError:
-                raise _Failure(f"redirect to {describe_url(target)} refused") from None
+                raise Failure(f"redirect to {describe_url(target)} refused") from None
             url = target
             continue
         if status in _RETRY_STATUSES and attempt < s.retries:
             wait = _retry_wait(response_headers.get("retry-after"), attempt, s)
             if wait >= budget.remaining:
                 # Sleeping only to time out on waking would hide the real reason.
-                raise _Failure(
-                    f"HTTP {status} {_reason_phrase(status)} (a retry in {_seconds(round(wait, 1))}"
-                    f" s would pass the {_seconds(budget.total)} s time limit)"
+                retry_in = seconds_text(round(wait, 1))
+                raise Failure(
+                    f"HTTP {status} {reason_phrase(status)} (a retry in {retry_in}"
+                    f" s would pass the {seconds_text(budget.total)} s time limit)"
                 )
             attempt += 1
             started = time.monotonic()
@@ -320,16 +307,16 @@ async def _follow(client: Any, request: FetchRequest, result: FetchResult, s: _S
             if not headers:
                 # Nothing was cached to compare against: taking this as "unchanged"
                 # would leave the feed empty yet reported fine on every refresh.
-                raise _Failure("HTTP 304 Not Modified to a request that was not conditional")
+                raise Failure("HTTP 304 Not Modified to a request that was not conditional")
             result.not_modified = True
             return
         if 200 <= status < 300:
             result.body = body
             return
-        reason = _reason_phrase(status)
+        reason = reason_phrase(status)
         if status in _RETRY_STATUSES and attempt:
-            raise _Failure(f"HTTP {status} {reason} (gave up after {attempt} retries)")
-        raise _Failure(f"HTTP {status} {reason}".rstrip())
+            raise Failure(f"HTTP {status} {reason} (gave up after {attempt} retries)")
+        raise Failure(f"HTTP {status} {reason}".rstrip())
 
 
 async def _attempt(
@@ -367,8 +354,8 @@ async def _get(
                 return status, response_headers, None
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > s.max_bytes:
-                raise _Failure(_too_large(s.max_bytes))
-            decoder = _Decoder(
+                raise Failure(too_large(s.max_bytes))
+            decoder = BoundedDecoder(
                 response.headers.get_list("content-encoding", split_commas=True), s.max_bytes
             )
             chunks: list[bytes] = []
@@ -378,104 +365,16 @@ async def _get(
                     chunks.extend(decoder.feed(raw))
                 chunks.extend(decoder.flush())
             except httpx.RemoteProtocolError:
-                raise _Failure("server closed the connection mid-body") from None
+                raise Failure("server closed the connection mid-body") from None
             except zlib.error:
-                raise _Failure("could not decode the response body (bad compression)") from None
+                raise Failure("could not decode the response body (bad compression)") from None
             return status, response_headers, b"".join(chunks)
-    except _Failure:
+    except Failure:
         raise
     except httpx.HTTPError as exc:
-        raise _Failure(_describe_exception(exc, url, s.limits)) from None
-
-
-class _Layer:
-    """Undoes one gzip or deflate coding with its total output bounded by `limit` (+1).
-
-    `max_length` stops zlib at the budget, so a bomb costs at most the cap in
-    memory and the time to inflate it, whatever its ratio. Like httpx, bytes
-    after the end of the compressed stream are ignored, and "deflate" falls
-    back to raw deflate for servers that omit the zlib header.
-    """
-
-    def __init__(self, coding: str, limit: int) -> None:
-        self._coding = coding
-        self._limit = limit
-        self._produced = 0
-        self._started = False
-        wbits = zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS
-        self._inflater = zlib.decompressobj(wbits)
-
-    def feed(self, data: bytes) -> list[bytes]:
-        pieces: list[bytes] = []
-        while data and not self._inflater.eof:
-            try:
-                piece = self._inflater.decompress(data, self._limit - self._produced + 1)
-            except zlib.error:
-                if self._coding != "deflate" or self._started:
-                    raise
-                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                self._started = True
-                continue
-            self._started = True
-            self._count(piece, pieces)
-            data = self._inflater.unconsumed_tail
-        return pieces
-
-    def flush(self) -> list[bytes]:
-        pieces: list[bytes] = []
-        self._count(self._inflater.flush(), pieces)
-        return pieces
-
-    def _count(self, piece: bytes, pieces: list[bytes]) -> None:
-        self._produced += len(piece)
-        if self._produced > self._limit:
-            raise _Failure(_too_large(self._limit))
-        if piece:
-            pieces.append(piece)
-
-
-class _Decoder:
-    """Raw body bytes in, decoded bytes out, each stage (raw included) capped at `limit`."""
-
-    def __init__(self, codings: Sequence[str], limit: int) -> None:
-        names: list[str] = []
-        for value in codings:
-            token = value.strip().lower()
-            if token in ("", "identity"):
-                continue
-            if token not in _CODINGS:
-                shown = f" {token}" if _TOKEN.fullmatch(token) else ""
-                raise _Failure(f"unsupported Content-Encoding{shown}")
-            names.append(_CODINGS[token])
-        if len(names) > _MAX_CODINGS:
-            raise _Failure(
-                f"too many stacked Content-Encodings ({len(names)}, at most {_MAX_CODINGS})"
-            )
-        self._limit = limit
-        self._raw = 0
-        # Codings are listed in the order they were applied, so they are undone last first.
-        self._layers = [_Layer(name, limit) for name in reversed(names)]
-
-    def feed(self, raw: bytes) -> list[bytes]:
-        self._raw += len(raw)
-        if self._raw > self._limit:
-            raise _Failure(_too_large(self._limit))
-        pieces = [raw]
-        for layer in self._layers:
-            pieces = [out for piece in pieces for out in layer.feed(piece)]
-        return pieces
-
-    def flush(self) -> list[bytes]:
-        pieces: list[bytes] = []
-        for layer in self._layers:
-            pieces = [out for piece in pieces for out in layer.feed(piece)] + layer.flush()
-        return pieces
-
-
-def _too_large(max_bytes: int) -> str:
-    if max_bytes >= 1024 * 1024:
-        return f"response larger than {format_mb(max_bytes)} MB"
-    return f"response larger than {max_bytes} bytes"
+        raise Failure(
+            describe_exception(exc, url, connect=s.limits.connect, read=s.limits.read)
+        ) from None
 
 
 def _resolve(base: str, location: str) -> str:
@@ -501,69 +400,3 @@ def _retry_wait(header: str | None, attempt: int, s: _Settings) -> float:
     if wait is None:
         wait = s.backoff * (2**attempt)
     return max(0.0, min(wait, s.max_retry_wait))
-
-
-def _reason_phrase(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-def _seconds(value: float) -> str:
-    return f"{value:g}"
-
-
-def _describe_exception(exc: BaseException, url: str, limits: FetchTimeouts) -> str:
-    """A one-line reason for a transport failure, from the exception and its causes."""
-    import socket
-    import ssl
-
-    import httpx
-
-    host = urlsplit(url).hostname or url
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"timed out after {_seconds(limits.connect)} s connecting to {host}"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {_seconds(limits.read)} s"
-    chain = _causes(exc)
-    for cause in chain:
-        if isinstance(cause, socket.gaierror):
-            return f"could not resolve host {host}"
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, ssl.SSLError):
-            reason = getattr(cause, "verify_message", None) or getattr(cause, "reason", None)
-            return f"TLS error: {reason or cause}"
-    text = " ".join(str(cause) for cause in chain).lower()
-    if "name or service not known" in text or "nodename nor servname" in text:
-        return f"could not resolve host {host}"
-    if "temporary failure in name resolution" in text or "no address associated" in text:
-        return f"could not resolve host {host}"
-    if "connection refused" in text:
-        return "connection refused"
-    if "ssl" in text or "certificate" in text:
-        return f"TLS error: {_first_line(exc)}"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"server closed the connection ({_first_line(exc)})"
-    if isinstance(exc, httpx.ConnectError):
-        return f"could not connect to {host} ({_first_line(exc)})"
-    if isinstance(exc, httpx.HTTPError):
-        return f"network error: {_first_line(exc)}"
-    return f"unexpected error: {type(exc).__name__}: {_first_line(exc)}"
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen and len(seen) < 10:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
