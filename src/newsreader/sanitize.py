@@ -84,6 +84,6 @@ def _all_printable(text: str) -> bool:
     Every character `clean_text` removes or rewrites (controls, bidi and
     zero-width format characters, line/paragraph separators, surrogates) is
     non-printable to `str.isprintable`, which scans in C; most article text
-    passes and skips the regular expressions (~5 µs instead of ~100 µs for 3 KB).
+    passes and skips the regular expressions, a fraction of their cost.
     """
     return text.replace("\n", "").replace("\t", "").isprintable()
