@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 WORDS_PER_MINUTE = 230
 """Reading speed used for `Article.reading_minutes` (adult silent reading of news prose)."""
@@ -95,6 +95,21 @@ class Quote:
         )
 
 
+class Enclosure(NamedTuple):
+    """A feed entry's attached media (a podcast episode, a video): http(s) only.
+
+    `length` is the size in bytes the feed claims (None when it gives none or
+    nonsense); it is shown, never trusted for anything else.
+    """
+
+    url: str
+    type: str = ""
+    length: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "type": self.type, "length": self.length}
+
+
 @dataclass(slots=True)
 class Article:
     """A parsed article, independent of where it came from and of its library state."""
@@ -110,6 +125,14 @@ class Article:
     """Stable identity from a feed (guid/id or link); None for files."""
     warnings: list[str] = field(default_factory=list)
     """Non-fatal notes from parsing (e.g. decoded as cp1252); never stored."""
+    links: list[tuple[str, str]] = field(default_factory=list)
+    """(text, url) of the links inside the article, http(s) only, in reading order.
+
+    Kept apart from the blocks (which are plain text) so the reader can number
+    them; not part of `content_hash`, so a library's dedup keys stay stable.
+    """
+    enclosures: list[Enclosure] = field(default_factory=list)
+    """Media a feed entry carries (podcasts, video); not part of `content_hash`."""
 
     @property
     def body_text(self) -> str:
@@ -147,7 +170,7 @@ class Article:
         Source, URL and date are left out on purpose, so the same story imported
         from two copies of a file is stored once.
         """
-        import hashlib  # only imports and refreshes hash; the reader starts without it (2 ms)
+        import hashlib  # only imports and refreshes hash; the reader starts without it
 
         digest = hashlib.sha256()
         for part in (self.title, *self.key_points):
@@ -172,4 +195,6 @@ class Article:
         if include_blocks:
             data["blocks"] = [block.to_dict() for block in self.blocks]
             data["quotes"] = [quote.to_dict() for quote in self.quotes]
+            data["links"] = [{"text": text, "url": url} for text, url in self.links]
+            data["enclosures"] = [enclosure.to_dict() for enclosure in self.enclosures]
         return data

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from newsreader.model.article import Article, Block, Quote
 from newsreader.sanitize import clean_line, clean_text, has_unsafe
+from newsreader.urls import is_safe_web_url
 
 
 class ArticleRecord(NamedTuple):
@@ -38,6 +39,10 @@ class ArticleRecord(NamedTuple):
     """Key points, blocks and quotes as JSON: what the reader shows."""
     fts: tuple[str, str, str, str]
     """Title, key points, body and quotes: the full-text index's columns."""
+    links: str | None = None
+    """The article's links as JSON `[[text, url], ...]`; None when it has none."""
+    enclosures: str | None = None
+    """Its enclosures as JSON `[{"url", "type", "length"}, ...]`; None when it has none."""
 
 
 def record_for(article: Article) -> ArticleRecord:
@@ -62,7 +67,19 @@ def record_for(article: Article) -> ArticleRecord:
         words=article.words,
         content=_encode_content(article),
         fts=_fts_fields(article),
+        links=_encode_links(article),
+        enclosures=_encode_enclosures(article),
     )
+
+
+def _encode_links(article: Article) -> str | None:
+    links = [[text, url] for text, url in article.links if is_safe_web_url(url)]
+    return json.dumps(links, ensure_ascii=False, separators=(",", ":")) if links else None
+
+
+def _encode_enclosures(article: Article) -> str | None:
+    enclosures = [item.to_dict() for item in article.enclosures if is_safe_web_url(item.url)]
+    return json.dumps(enclosures, ensure_ascii=False, separators=(",", ":")) if enclosures else None
 
 
 def _title_key(title: str) -> str:
@@ -92,6 +109,10 @@ def _clean_article(article: Article) -> Article:
         fields += (block.text, block.credit or "", block.speaker or "")
     for pull in article.quotes:
         fields += (pull.text, pull.speaker or "")
+    for text, _url in article.links:
+        fields.append(text)
+    for enclosure in article.enclosures:
+        fields.append(enclosure.type)
     title = article.title
     one_line = title.strip() and title == " ".join(title.split())
     if one_line and not has_unsafe("".join(fields)):
@@ -124,6 +145,8 @@ def _clean_article(article: Article) -> Article:
         url=article.url,
         published=article.published,
         guid=clean_line(article.guid) if article.guid else None,
+        links=[(clean_line(text), url) for text, url in article.links],
+        enclosures=[item._replace(type=clean_line(item.type)) for item in article.enclosures],
     )
 
 

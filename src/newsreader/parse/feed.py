@@ -9,7 +9,7 @@ each field is cleaned once, as it leaves feedparser's result, by `clean_line`
 or by the block converters),
 only http(s) links, and entry bodies converted to typed blocks.
 
-feedparser is imported inside `parse_feed` because it costs ~50 ms at import
+feedparser is imported inside `parse_feed` because it is slow to import
 and the TUI's startup path imports this module's names.
 """
 
@@ -23,14 +23,16 @@ from typing import Any
 
 from newsreader.errors import NewsreaderError, ParseError
 from newsreader.limits import MAX_DOCUMENT_BYTES
-from newsreader.model.article import Article, Block
+from newsreader.model.article import Article, Block, Enclosure
 from newsreader.parse.html_blocks import html_to_blocks, text_to_blocks
+from newsreader.parse.links import links_in_html
 from newsreader.parse.quotes import apply_quotes
 from newsreader.parse.xmlguard import check_xml
 from newsreader.sanitize import clean_line
 from newsreader.urls import is_safe_web_url
 
 _TITLE_WORDS = 12
+_MAX_ENCLOSURES = 20
 
 
 @dataclass
@@ -164,11 +166,63 @@ def _entry_article(entry: Any, *, source: str, name: str, index: int) -> Article
         published=published,
         guid=guid,
         warnings=[f"{name}: entry {index}: {warning}" for warning in warnings],
+        links=_entry_links(entry, link),
+        enclosures=_entry_enclosures(entry),
     )
 
 
 def _entry_body(entry: Any) -> tuple[list[str], list[Block]]:
     """Blocks from the richest body the entry has: full content, else the summary."""
+    chosen = _body_source(entry)
+    if chosen is None:
+        return [], []
+    value, kind = chosen
+    if kind == "text/plain" or "<" not in value:
+        return [], text_to_blocks(value)
+    return html_to_blocks(value)
+
+
+def _entry_links(entry: Any, base: str | None) -> list[tuple[str, str]]:
+    """The links inside the body `_entry_body` reads (HTML bodies only)."""
+    chosen = _body_source(entry)
+    if chosen is None or chosen[1] == "text/plain":
+        return []
+    return links_in_html(chosen[0], base)
+
+
+def _entry_enclosures(entry: Any) -> list[Enclosure]:
+    """Podcast and video attachments: `<enclosure>` / `rel="enclosure"`, http(s) only."""
+    found: dict[str, Enclosure] = {}
+    candidates: list[Any] = list(entry.get("enclosures") or [])
+    candidates += [
+        link
+        for link in entry.get("links") or []
+        if isinstance(link, dict) and link.get("rel") == "enclosure"
+    ]
+    for item in candidates:
+        if not isinstance(item, dict):
+            continue
+        url = item.get("href") or item.get("url")
+        if not is_safe_web_url(url) or url in found:
+            continue
+        kind = clean_line(str(item.get("type") or ""))[:100]
+        found[url] = Enclosure(url, kind, _length(item.get("length")))
+        if len(found) >= _MAX_ENCLOSURES:
+            break
+    return list(found.values())
+
+
+def _length(value: Any) -> int | None:
+    """A claimed size in bytes, or None for missing, negative or absurd values."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 1 << 50 else None
+
+
+def _body_source(entry: Any) -> tuple[str, str] | None:
+    """(value, MIME type) of the richest body the entry has: full content, else the summary."""
     candidates: list[tuple[str, str]] = []
     for content in entry.get("content") or []:
         value = content.get("value") if isinstance(content, dict) else None
@@ -180,12 +234,9 @@ def _entry_body(entry: Any) -> tuple[list[str], list[Block]]:
         if isinstance(summary, str) and summary.strip():
             candidates.append((summary, str(detail.get("type") or "")))
     if not candidates:
-        return [], []
+        return None
     # Prefer HTML content over a plain-text alternative when an entry has both.
-    value, kind = max(candidates, key=lambda item: ("html" in item[1], len(item[0])))
-    if kind == "text/plain" or "<" not in value:
-        return [], text_to_blocks(value)
-    return html_to_blocks(value)
+    return max(candidates, key=lambda item: ("html" in item[1], len(item[0])))
 
 
 def _entry_link(entry: Any) -> str | None:

@@ -10,7 +10,7 @@ name from its metadata. When trafilatura finds nothing, our own walk over the
 The bytes are decoded by `decode` and the markup crosses the trust boundary in
 `html_tree`, so everything read from the page's tree here is already clean.
 lxml and trafilatura are imported inside the functions: the TUI's startup path
-imports this module's names and must not pay ~100 ms+ for them.
+imports this module's names and must not pay for them (see the README's first-paint figures).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from newsreader.parse.html_tree import (
     tag_name,
     text_of,
 )
+from newsreader.parse.links import links_in_tree
 from newsreader.parse.quotes import apply_quotes
 from newsreader.urls import is_safe_web_url
 
@@ -86,6 +87,7 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
     figures = _figure_captions(scope)
     quote_speakers = _blockquote_speakers(scope)
     key_points = _marked_key_points(scope)
+    links = links_in_tree(scope, url)
 
     extracted = _trafilatura_blocks(markup, url=url, figures=figures)
     if extracted is None or not extracted[1]:
@@ -114,6 +116,7 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
         url=url if is_safe_web_url(url) else None,
         published=meta["published"],
         warnings=warnings,
+        links=links,
     )
 
 

@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable, Iterable
 
 from newsreader.errors import NotFoundError
-from newsreader.model.article import Article, Block, Quote
+from newsreader.model.article import Article, Block, Enclosure, Quote
 from newsreader.model.library import AddResult, StoredArticle
 from newsreader.model.record import ArticleRecord, record_for
 from newsreader.store.db import Database, parse_time, utc_now
 from newsreader.store.listing import ROW_JOINS
+from newsreader.urls import is_safe_web_url
 
 
 def require_article(db: sqlite3.Connection, article_id: int) -> None:
@@ -67,6 +68,7 @@ def _add_one(
         article_id = existing["id"]
         if existing["content_hash"] == digest or existing["full_text"]:
             # A fetched full article (reader view) is never replaced by the feed's summary.
+            _fill_media(db, article_id, record)
             return AddResult(article_id, created=False)
         clash = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
         if clash is not None:
@@ -78,8 +80,8 @@ def _add_one(
         return AddResult(found["id"], created=False)
     cursor = db.execute(
         "INSERT INTO articles (content_hash, guid, title, title_key, source, url, published,"
-        " sort_ts, imported_at, words, content, feed_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sort_ts, imported_at, words, content, feed_id, links, enclosures)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             digest,
             record.guid,
@@ -93,6 +95,8 @@ def _add_one(
             record.words,
             record.content,
             feed_id,
+            record.links,
+            record.enclosures,
         ),
     )
     article_id = int(cursor.lastrowid or 0)
@@ -114,7 +118,8 @@ def _write_content(
     db.execute(
         "UPDATE articles SET content_hash = ?, title = ?, title_key = ?, url = ?,"
         " published = COALESCE(?, published), words = ?, content = ?,"
-        " full_text = COALESCE(?, full_text) WHERE id = ?",
+        " full_text = COALESCE(?, full_text), links = ?,"
+        " enclosures = COALESCE(?, enclosures) WHERE id = ?",
         (
             digest,
             record.title,
@@ -124,6 +129,8 @@ def _write_content(
             record.words,
             record.content,
             None if full_text is None else int(full_text),
+            record.links,
+            record.enclosures,
             article_id,
         ),
     )
@@ -131,6 +138,22 @@ def _write_content(
     db.execute(
         "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)",
         (article_id, *record.fts),
+    )
+
+
+def _fill_media(db: sqlite3.Connection, article_id: int, record: ArticleRecord) -> None:
+    """Give an unchanged entry the links and enclosures it lacks.
+
+    Why: articles stored before schema 6 have none, and an entry whose text
+    did not change is otherwise never written again. Kept links are not
+    overwritten (a fetched full article's links are richer than the feed's).
+    """
+    if record.links is None and record.enclosures is None:
+        return
+    db.execute(
+        "UPDATE articles SET links = COALESCE(links, ?), enclosures = COALESCE(enclosures, ?)"
+        " WHERE id = ? AND (links IS NULL OR enclosures IS NULL)",
+        (record.links, record.enclosures, article_id),
     )
 
 
@@ -190,7 +213,8 @@ class ArticlesMixin(Database):
         """One article with its whole content and state; `NotFoundError` if it is not held."""
         rows = self._read(
             "SELECT a.id, a.title, a.source, a.url, a.published, a.guid, a.content,"
-            " a.imported_at, r.read_at, b.created_at AS bookmarked_at, a.feed_id, a.full_text"
+            " a.imported_at, r.read_at, b.created_at AS bookmarked_at, a.feed_id, a.full_text,"
+            " a.links, a.enclosures"
             f" FROM articles a {ROW_JOINS} WHERE a.id = ?",
             (article_id,),
         )
@@ -207,6 +231,8 @@ class ArticlesMixin(Database):
             url=row["url"],
             published=parse_time(row["published"]),
             guid=row["guid"],
+            links=_decode_links(row["links"]),
+            enclosures=_decode_enclosures(row["enclosures"]),
         )
         read_at, bookmarked_at = row["read_at"], row["bookmarked_at"]
         return StoredArticle(
@@ -220,3 +246,40 @@ class ArticlesMixin(Database):
             feed_id=row["feed_id"],
             full_text=bool(row["full_text"]),
         )
+
+
+def _decode_links(raw: str | None) -> list[tuple[str, str]]:
+    """Stored links back as (text, url); anything malformed is dropped, never raised."""
+    if not raw:
+        return []
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        return []
+    return [
+        (str(item[0]), item[1])
+        for item in items
+        if isinstance(item, list) and len(item) == 2 and is_safe_web_url(item[1])
+    ]
+
+
+def _decode_enclosures(raw: str | None) -> list[Enclosure]:
+    if not raw:
+        return []
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        return []
+    enclosures: list[Enclosure] = []
+    for item in items:
+        if not isinstance(item, dict) or not is_safe_web_url(item.get("url")):
+            continue
+        length = item.get("length")
+        enclosures.append(
+            Enclosure(
+                item["url"],
+                str(item.get("type") or ""),
+                length if isinstance(length, int) else None,
+            )
+        )
+    return enclosures

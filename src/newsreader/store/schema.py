@@ -135,6 +135,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     DROP INDEX articles_by_feed;
     """,
+    # 6: the links inside an article and a feed entry's enclosures (podcasts,
+    # video), each a JSON list; NULL when there are none. Adding nullable
+    # columns rewrites no rows, so the upgrade is instant at any size.
+    """
+    ALTER TABLE articles ADD COLUMN links TEXT;
+    ALTER TABLE articles ADD COLUMN enclosures TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
