@@ -7,8 +7,9 @@ re-importing or refreshing never resets them; triggers keep their counts.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from newsreader.store.articles import require_article
 from newsreader.store.db import Database, utc_now
@@ -20,6 +21,15 @@ _FLAG_TABLES: dict[_Flag, tuple[str, str]] = {
     "bookmark": ("bookmarks", "created_at"),
 }
 """Each flag's table and the column that says when it was set."""
+
+
+class SavedState(NamedTuple):
+    """One article's state as a backup holds it: when it was read and bookmarked (None: not)."""
+
+    article_id: int
+    read_at: str | None
+    bookmarked_at: str | None
+    full_text: bool = False
 
 
 class StateMixin(Database):
@@ -46,6 +56,56 @@ class StateMixin(Database):
 
     def is_bookmarked(self, article_id: int) -> bool:
         return bool(self._read("SELECT 1 FROM bookmarks WHERE article_id = ?", (article_id,)))
+
+    def data_version(self) -> int | None:
+        """A number that changes when another connection (a CLI command, another
+        process's refresh) commits to the library; this connection's own writes
+        leave it alone.
+
+        Why: the reader polls it to notice outside changes. It is one cheap
+        PRAGMA, but the connection is shared with worker threads, so a busy
+        connection answers None ("ask again later") rather than making the UI
+        thread wait for another thread's transaction.
+        """
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
+        finally:
+            self._lock.release()
+
+    def restore_state(self, states: Iterable[SavedState]) -> int:
+        """Set read state, bookmarks (with their original times) and full-text marks.
+
+        Merged, never removed: restoring a backup over a library that already
+        holds an article keeps its bookmark and read state (and their times),
+        so a re-import can only add what the backup knew. One transaction;
+        returns how many flags were set. Unknown IDs raise.
+        """
+        changed = 0
+        with self._write() as db:
+            for state in states:
+                require_article(db, state.article_id)
+                flags: tuple[tuple[_Flag, str | None], ...] = (
+                    ("read", state.read_at),
+                    ("bookmark", state.bookmarked_at),
+                )
+                for flag, at in flags:
+                    if at is None:
+                        continue
+                    table, column = _FLAG_TABLES[flag]
+                    changed += db.execute(
+                        f"INSERT OR IGNORE INTO {table} (article_id, {column}) VALUES (?, ?)",
+                        (state.article_id, at),
+                    ).rowcount
+                if state.full_text:
+                    changed += db.execute(
+                        "UPDATE articles SET full_text = 1 WHERE id = ? AND full_text = 0",
+                        (state.article_id,),
+                    ).rowcount
+        return changed
 
     def _set_flag(self, flag: _Flag, ids: Iterable[int], on: bool) -> int:
         table, column = _FLAG_TABLES[flag]

@@ -42,6 +42,8 @@ READER = "reader"
 """Name of the installed (reused) reader screen."""
 CANCEL_POLL = 0.1
 """Seconds between checks, in the refresh thread, for the app quitting."""
+OUTSIDE_POLL = 1.0
+"""Seconds between checks for changes made by another process (a CLI `bookmark`, a refresh)."""
 NO_FEEDS_HINT = (
     "No subscriptions yet: add one with `newsreader add URL`"
     " or import an OPML file with `newsreader import FILE.opml`"
@@ -131,6 +133,33 @@ class NewsreaderApp(App[None]):
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False, timeout=6)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._data_version = self.library.data_version()
+        self.set_interval(OUTSIDE_POLL, self.check_outside_changes)
+
+    def on_app_focus(self) -> None:
+        """Back from another window (where the CLI may just have run): look now."""
+        self.check_outside_changes()
+
+    def check_outside_changes(self) -> None:
+        """Show what another process committed since the last look; nothing when it did not.
+
+        `PRAGMA data_version` moves only on other connections' commits, so this
+        app's own writes (keys, its refresh) never trigger a reload, and an idle
+        poll costs one PRAGMA and no repaint.
+        """
+        version = self.library.data_version()
+        if version is None or version == self._data_version:
+            return
+        self._data_version = version
+        screen = self.list_screen()
+        if screen is not None:
+            screen.outside_changes()
+        if self.is_screen_installed(READER):
+            from newsreader.ui.screens.reader_screen import ReaderScreen  # loaded when installed
+
+            reader = self.get_screen(READER)
+            if reader in self.screen_stack and isinstance(reader, ReaderScreen):
+                reader.outside_changes()
 
     def settle_memory(self) -> None:
         """Put everything built so far out of the garbage collector's reach.

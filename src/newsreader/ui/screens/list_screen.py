@@ -266,6 +266,33 @@ class ListScreen(Screen[None]):
             listing.reload(keep=current.id if current else None)
         self.update_status()
 
+    def outside_changes(self) -> None:
+        """Another process changed the library (a CLI `bookmark`, a refresh): show it.
+
+        Rows, counts and the sidebar are read again, the cursor kept on its
+        article and its screen row; search results keep their order and get
+        their state re-read.
+        """
+        if not self.is_mounted:
+            return
+        listing = self.article_list
+        current = listing.current
+        try:
+            if listing.searching:
+                for index in range(listing.row_count):
+                    row = listing.row_at(index)
+                    if row is not None:
+                        listing.update_row(
+                            row.id,
+                            read=self.library.is_read(row.id),
+                            bookmarked=self.library.is_bookmarked(row.id),
+                        )
+            else:
+                listing.reload(keep=current.id if current else None, anchor=True)
+            self.update_status()
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+
     # -- status -----------------------------------------------------------
 
     def update_status(self, *, recount: bool = True, feeds: list[Feed] | None = None) -> None:
@@ -430,11 +457,14 @@ class ListScreen(Screen[None]):
     # -- state toggles ----------------------------------------------------
 
     def action_toggle_bookmark(self) -> None:
+        """Flip the bookmark the row shows (not the stored one: another process may have
+        changed that since, and the key must do what the user sees)."""
         row = self.article_list.current
         if row is None:
             return
+        value = not row.bookmarked
         try:
-            value = self.library.toggle_bookmark(row.id)
+            self.library.set_bookmarked([row.id], value)
         except NewsreaderError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -442,11 +472,13 @@ class ListScreen(Screen[None]):
         self.update_status()
 
     def action_toggle_read(self) -> None:
+        """Flip the read state the row shows (see `action_toggle_bookmark`)."""
         row = self.article_list.current
         if row is None:
             return
+        value = not row.read
         try:
-            value = self.library.toggle_read(row.id)
+            self.library.set_read([row.id], value)
         except NewsreaderError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

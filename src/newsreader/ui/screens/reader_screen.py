@@ -125,6 +125,17 @@ class ReaderScreen(Screen[None]):
             FETCHING if self.fetching else "",
         )
 
+    def outside_changes(self) -> None:
+        """Another process changed the library: show this article's read and bookmark state."""
+        try:
+            read = self.library.is_read(self.stored.id)
+            bookmarked = self.library.is_bookmarked(self.stored.id)
+        except NewsreaderError:
+            return  # removed meanwhile: the header keeps what it showed
+        if (read, bookmarked) != (self.stored.read, self.stored.bookmarked):
+            self.stored.read, self.stored.bookmarked = read, bookmarked
+            self._update_bar()
+
     # -- navigation -------------------------------------------------------
 
     def action_back(self) -> None:
@@ -199,20 +210,26 @@ class ReaderScreen(Screen[None]):
     # -- article actions ---------------------------------------------------
 
     def action_toggle_bookmark(self) -> None:
+        """Flip the bookmark the header shows (another process may have changed the stored one)."""
+        value = not self.stored.bookmarked
         try:
-            self.stored.bookmarked = self.library.toggle_bookmark(self.stored.id)
+            self.library.set_bookmarked([self.stored.id], value)
         except NewsreaderError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        self.stored.bookmarked = value
         self._update_bar()
         self.notify("Bookmarked" if self.stored.bookmarked else "Bookmark removed", timeout=2)
 
     def action_toggle_read(self) -> None:
+        """Flip the read state the header shows (see `action_toggle_bookmark`)."""
+        value = not self.stored.read
         try:
-            self.stored.read = self.library.toggle_read(self.stored.id)
+            self.library.set_read([self.stored.id], value)
         except NewsreaderError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        self.stored.read = value
         self._update_bar()
         self.notify("Marked read" if self.stored.read else "Marked unread", timeout=2)
 
