@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from newsreader import __version__
+from newsreader.cli import mark_read
 from newsreader.cli.output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error
 from newsreader.errors import NewsreaderError
 
@@ -84,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("unbookmark", "remove bookmarks"),
     ):
         cmd = command(name, help_text)
+        if name in ("read", "unread"):  # IDs, `-` for stdin; `read --all` (cli/mark_read.py)
+            mark_read.add_arguments(cmd, whole_lists=name == "read")
+            continue
         cmd.add_argument("ids", nargs="+", type=_article_id, metavar="ID")
 
     cmd = command("export", "write articles as JSON or Markdown, or subscriptions as OPML")
@@ -135,8 +139,8 @@ COMMANDS: dict[str | None, str] = {
     "list": "articles:cmd_list",
     "show": "articles:cmd_show",
     "search": "articles:cmd_search",
-    "read": "articles:cmd_set_state",
-    "unread": "articles:cmd_set_state",
+    "read": "mark_read:cmd_mark",
+    "unread": "mark_read:cmd_mark",
     "bookmark": "articles:cmd_set_state",
     "unbookmark": "articles:cmd_set_state",
     "add": "feeds:cmd_add",
