@@ -590,6 +590,46 @@ def bench_refresh(feeds: int, items: int) -> dict[str, Any]:
     }
 
 
+def bench_opml(outlines: int) -> dict[str, Any]:
+    """Import one OPML list of `outlines` feeds into a fresh library, then import it again.
+
+    The second run finds every feed present and only merges tags; `feeds_s`
+    lists them all with their counts, as `newsreader feeds` does.
+    """
+    from newsreader.parse.opml import Subscription, write_opml
+    from newsreader.services.importer import import_paths
+
+    tmp = Path(tempfile.mkdtemp(prefix="nr-bench-opml-"))
+    try:
+        subs = [
+            Subscription(f"https://feeds{i % 97}.example.com/{i}.xml", f"Feed {i}", [f"F{i % 13}"])
+            for i in range(outlines)
+        ]
+        opml = tmp / "subscriptions.opml"
+        opml.write_text(write_opml(subs), encoding="utf-8")
+        with Library(tmp / "library.sqlite3") as library:
+            start = time.perf_counter()
+            first = import_paths(library, [opml], workers=1)
+            cold = time.perf_counter() - start
+            start = time.perf_counter()
+            import_paths(library, [opml], workers=1)
+            again = time.perf_counter() - start
+            start = time.perf_counter()
+            listed = len(library.feeds())
+            listing = time.perf_counter() - start
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "outlines": outlines,
+        "feeds_added": sum(len(f.feeds_added) for f in first.files),
+        "errors": len(first.failed),
+        "import_s": round(cold, 2),
+        "import_again_s": round(again, 2),
+        "feeds_listed": listed,
+        "feeds_s": round(listing, 3),
+    }
+
+
 # -- main -------------------------------------------------------------------------
 
 
@@ -609,7 +649,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        help="sections to run (paint keys open open-terminal search import size refresh)",
+        help="sections to run (paint keys open open-terminal search import size refresh opml)",
     )
     args = parser.parse_args()
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
@@ -623,6 +663,7 @@ def main() -> None:
         "import": lambda: bench_import(2000 if args.quick else 5000),
         "size": lambda: bench_size(sizes),
         "refresh": lambda: bench_refresh(50, 200),
+        "opml": lambda: bench_opml(20_000),
     }
     chosen = args.only or list(sections)
     results: dict[str, Any] = {

@@ -18,7 +18,9 @@ def open_library(args: argparse.Namespace) -> Library:
     """The library for this run; a corrupt or foreign file there is never overwritten.
 
     Without `--new-library` the user gets the file's name and the way out; with
-    it, the file is renamed aside (kept) and a fresh library starts.
+    it, the file is renamed aside (kept) and a fresh library starts. A library
+    that opened read-only for a reason the user may not know (a full disk) says
+    so on stderr, once, and the command goes on reading.
     """
     path = database_path(data_dir(args.data_dir))
 
@@ -26,13 +28,22 @@ def open_library(args: argparse.Namespace) -> Library:
         warn(f"{path}: upgrading the library (schema {old} to {new}); big ones take a while")
 
     try:
-        return Library(path, on_upgrade=upgrading)
+        library = Library(path, on_upgrade=upgrading)
     except CorruptLibraryError as exc:
         if not getattr(args, "new_library", False):
             raise NewsreaderError(
                 f"{exc}. The file was left untouched; run again with --new-library to move it"
                 " aside and start a fresh library"
             ) from None
-        moved = quarantine_library(path)
+        try:
+            moved = quarantine_library(path)
+        except OSError as error:  # read-only media: it cannot be moved, nor a library made
+            raise NewsreaderError(
+                f"{path}: not a usable library, and it cannot be moved aside"
+                f" ({error.strerror}); the file was left untouched"
+            ) from None
         warn(f"{path}: not a usable library, moved aside to {moved}; starting a fresh library")
-        return Library(path)
+        library = Library(path)
+    if library.notice:
+        warn(f"{path}: {library.notice}")
+    return library

@@ -17,7 +17,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     """
     library = open_library(args)
     try:
-        if library.is_empty() and not library.get_state("samples.offered"):
+        # A read-only library can neither take the samples nor remember the offer.
+        offer = not library.read_only and library.is_empty()
+        if offer and not library.get_state("samples.offered"):
             from newsreader.services.importer import import_paths
 
             import_paths(library, [samples_dir()], skip=frozenset({"opml"}))

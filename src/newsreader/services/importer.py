@@ -365,10 +365,12 @@ def import_file(library: Library, path: Path, *, skip: frozenset[Kind] = frozens
 def _subscribe(library: Library, subscriptions: list[Any], result: FileResult) -> None:
     from newsreader.urls import is_safe_web_url
 
+    wanted: list[Any] = []
     for sub in subscriptions:
         if not is_safe_web_url(sub.url):
             result.warnings.append(f"{result.path}: skipped {sub.url!r}: not an http(s) URL")
             continue
-        _, created = library.add_feed(sub.url, title=sub.title, tags=sub.tags)
-        if created:
-            result.feeds_added.append(sub.url)
+        wanted.append(sub)
+    # One transaction for the whole list: one per feed made big OPML files crawl.
+    created = library.add_feeds((sub.url, sub.title, sub.tags) for sub in wanted)
+    result.feeds_added.extend(sub.url for sub, new in zip(wanted, created, strict=True) if new)

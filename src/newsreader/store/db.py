@@ -12,13 +12,37 @@ Why these choices:
   reorder columns without silently shifting values. The one exception is the
   list's hot path, which asks `Database._read_plain` for bare tuples (see
   `newsreader.store.listing`).
-* A library on read-only media or in a read-only dir opens for reading only.
+* A library on read-only media or in a read-only dir opens for reading only,
+  and so does one on a full disk (a WAL reader must grow the `-shm` file, so
+  a normal open fails there with "disk I/O error"). Reading must still show
+  every committed transaction, including those still in the `-wal` file
+  (a writer killed before its checkpoint leaves them there), so the read-only
+  open tries, in order:
+
+  1. `mode=ro`: SQLite reads the WAL through the existing `-shm` (or one it
+     may create). Works on read-only media whenever the writer left both files.
+  2. `immutable=1` when there is no WAL content (no `-wal`, or only its
+     header): the main file then holds every committed transaction, and
+     immutable needs neither lock nor `-shm`, so it works on any medium.
+  3. A private copy of the file and its `-wal` in a temp dir, opened there,
+     where SQLite can build the `-shm` and recover the WAL. It costs a copy of
+     the library, so it is the last way that shows everything, not the first.
+  4. `immutable=1` anyway (the copy had no room), with a notice that the
+     last changes are not shown: stale but readable beats unreadable.
+
+  Never a checkpoint: that would write to a file we were told not to write.
+* The library is private to its user: a new data dir is 0700, the files 0600,
+  and an existing library is tightened on open. SQLite gives the `-wal` and
+  `-shm` files the main file's mode, so creating that one 0600 is enough.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import stat
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +56,17 @@ from newsreader.store.schema import migrate
 
 BUSY_TIMEOUT_MS = 5000
 """Long enough that a second instance waits for a writer instead of failing."""
+
+WAL_HEADER_BYTES = 32
+"""A `-wal` file no longer than its header holds no transaction."""
+
+LOW_SPACE_BYTES = 1 << 20
+"""Free space below this (for this user) is what a failing open calls "disk full"."""
+
+READ_ONLY = "library is read-only (no permission to write it or its folder)"
+
+_FALLBACK_ERRORS = ("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN")
+"""SQLite errors of a normal open that a read-only open may get past (full disk, shm)."""
 
 
 def utc_now() -> str:
@@ -81,6 +116,61 @@ def quarantine_library(path: Path) -> Path:
     return target
 
 
+def side_file(path: Path, suffix: str) -> Path:
+    """The library's `-wal` or `-shm` file."""
+    return path.with_name(path.name + suffix)
+
+
+def _uri(path: Path, params: str) -> str:
+    return f"file:{quote(str(path.resolve()))}?{params}"
+
+
+def _wal_has_content(path: Path) -> bool:
+    try:
+        return side_file(path, "-wal").stat().st_size > WAL_HEADER_BYTES
+    except OSError:
+        return False
+
+
+def _low_on_space(folder: Path) -> bool:
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < LOW_SPACE_BYTES
+
+
+def _make_private(path: Path) -> None:
+    """Create the data dir 0700 and the library file 0600; tighten an existing one.
+
+    The folder is tightened only when it is ours and not a shared (sticky)
+    folder such as /tmp, and never the home directory: closing those would
+    break other things, and the files' own 0600 already keeps the content private.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    else:
+        _tighten(folder, 0o700, folder_rule=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for target in (path, side_file(path, "-wal"), side_file(path, "-shm")):
+        _tighten(target, 0o600, folder_rule=False)
+
+
+def _tighten(path: Path, most: int, *, folder_rule: bool) -> None:
+    """Drop group and other permission bits from a file or folder we own."""
+    try:
+        info = path.stat()
+        if info.st_uid != os.geteuid() or not stat.S_IMODE(info.st_mode) & 0o077:
+            return
+        if folder_rule and (info.st_mode & stat.S_ISVTX or path == Path.home()):
+            return
+        path.chmod(stat.S_IMODE(info.st_mode) & most)
+    except OSError:
+        pass  # not ours to change (or gone): the open goes on as before
+
+
 class Database:
     """One open library file. Thread-safe: the UI thread and workers share it.
 
@@ -105,40 +195,105 @@ class Database:
         self._lock = threading.RLock()
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no library here")
-        self.read_only = self.path.exists() and not (
+        existed = self.path.exists()
+        self.read_only = existed and not (
             os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
         )
-        """A library on read-only media or in a read-only dir opens for reading."""
+        """A library on read-only media, in a read-only dir or on a full disk opens for reading."""
+        self.read_only_reason = READ_ONLY
+        """What a write is told when the library is read-only."""
+        self.notice: str | None = None
+        """Something the user should be told on opening (disk full, changes not shown)."""
+        self._private_copy: tempfile.TemporaryDirectory[str] | None = None
+        if not self.read_only:
+            try:
+                _make_private(self.path)
+            except OSError as exc:
+                raise StoreError(
+                    f"{self.path.parent}: cannot create data dir ({exc.strerror})"
+                ) from None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"{self.path.parent}: cannot create data dir ({exc.strerror})"
-            ) from None
-        self._db = self._connect()
-        try:
-            self._configure()
+            self._db = self._open(existed)
             migrate(self, on_upgrade)
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            self._close_quietly()
             message = f"{self.path}: {describe_error(exc)}"
             if is_corruption(exc):
                 raise CorruptLibraryError(message) from None
             raise StoreError(message) from None
         except StoreError:
-            self._db.close()
+            self._close_quietly()
             raise
 
     # -- connection -------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _open(self, existed: bool) -> sqlite3.Connection:
+        """The connection, read-write when it can be; see the module docstring for the order."""
+        if not self.read_only:
+            try:
+                return self._connect(self.path, None)
+            except sqlite3.OperationalError as exc:
+                if not existed or not (exc.sqlite_errorname or "").startswith(_FALLBACK_ERRORS):
+                    raise
+                full = _low_on_space(self.path.parent)
+                cause = "disk full" if full else describe_error(exc)
+                self.read_only = True
+                self.read_only_reason = (
+                    f"{cause}: the library is open read-only and nothing was written"
+                    f" (SQLite says: {exc})"
+                )
+                self.notice = f"{cause}: showing the library read-only; changes cannot be saved"
+        return self._open_read_only()
+
+    def _open_read_only(self) -> sqlite3.Connection:
         try:
-            if self.read_only:
-                uri = f"file:{quote(str(self.path.resolve()))}?mode=ro&immutable=1"
-                db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            return self._connect(self.path, "mode=ro")
+        except sqlite3.OperationalError:
+            pass  # no usable -shm: read the main file or a copy below
+        if not _wal_has_content(self.path):
+            return self._connect(self.path, "mode=ro&immutable=1")
+        try:
+            return self._open_private_copy()
+        except (OSError, sqlite3.OperationalError):
+            self._drop_private_copy()
+        wal = side_file(self.path, "-wal")
+        self.notice = (
+            f"{wal}: the last changes cannot be read here (no room for a private copy)"
+            " and are not shown"
+        )
+        return self._connect(self.path, "mode=ro&immutable=1")
+
+    def _open_private_copy(self) -> sqlite3.Connection:
+        """Read the library and its WAL from copies in a private temp dir (removed on close)."""
+        self._private_copy = tempfile.TemporaryDirectory(prefix="newsreader-read-only-")
+        copy = Path(self._private_copy.name) / self.path.name
+        for suffix in ("", "-wal"):
+            source = self.path.with_name(self.path.name + suffix)
+            with source.open("rb") as src:
+                fd = os.open(copy.with_name(copy.name + suffix), os.O_WRONLY | os.O_CREAT, 0o600)
+                with os.fdopen(fd, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+        return self._connect(copy, "mode=ro")
+
+    def _drop_private_copy(self) -> None:
+        if self._private_copy is not None:
+            self._private_copy.cleanup()
+            self._private_copy = None
+
+    def _connect(self, path: Path, params: str | None) -> sqlite3.Connection:
+        """One configured connection (`params`: URI parameters of a read-only open)."""
+        try:
+            if params is None:
+                db = sqlite3.connect(
+                    path,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
             else:
                 db = sqlite3.connect(
-                    self.path,
+                    _uri(path, params),
+                    uri=True,
                     timeout=BUSY_TIMEOUT_MS / 1000,
                     isolation_level=None,
                     check_same_thread=False,
@@ -146,9 +301,15 @@ class Database:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open library ({exc})") from None
         db.row_factory = sqlite3.Row
+        self._db = db
+        try:
+            self._configure(writable=params is None)
+        except BaseException:
+            db.close()
+            raise
         return db
 
-    def _configure(self) -> None:
+    def _configure(self, *, writable: bool) -> None:
         db = self._db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Reading the schema first makes a foreign or corrupt file fail here.
@@ -157,7 +318,7 @@ class Database:
         # foreign SQLite file must be left byte for byte as it was.
         if self.schema_version() == 0 and self._has_foreign_tables():
             raise CorruptLibraryError(f"{self.path}: this SQLite file is not a newsreader library")
-        if self.read_only:
+        if not writable:
             return
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
@@ -181,6 +342,13 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._drop_private_copy()
+
+    def _close_quietly(self) -> None:
+        """Close after a failed open (there may be no connection yet)."""
+        if hasattr(self, "_db"):
+            self._db.close()
+        self._drop_private_copy()
 
     def __enter__(self) -> Self:
         return self
@@ -193,6 +361,8 @@ class Database:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: all of it lands or none of it does."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: {self.read_only_reason}")
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")

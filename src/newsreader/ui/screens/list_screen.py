@@ -440,15 +440,25 @@ class ListScreen(Screen[None]):
     # -- opening ----------------------------------------------------------
 
     def open_article(self, article_id: int) -> None:
-        """Mark read (committed before the reader even shows) and open the reader."""
+        """Mark read (committed before the reader even shows) and open the reader.
+
+        A library that cannot be written (read-only media, a full disk) still
+        opens the article: the user is told it stays unread.
+        """
+        marked = True
         try:
             self.library.set_read([article_id], True)
             self.library.set_state(LAST_ARTICLE_STATE, article_id)
+        except NewsreaderError as exc:
+            marked = False
+            self.notify(f"Not marked read: {exc}", severity="warning", markup=False)
+        try:
             stored = self.library.get(article_id)
         except NewsreaderError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.article_list.update_row(article_id, read=True)
+        if marked:
+            self.article_list.update_row(article_id, read=True)
         self.host.open_reader(stored)
 
     def action_open(self) -> None:
