@@ -492,10 +492,12 @@ async def test_command_palette_offers_screen_actions(library: Library) -> None:
         assert app.screen.filter == "unread"
 
 
-async def test_q_quits_from_list_and_reader(library: Library) -> None:
+async def test_q_goes_back_from_reader_and_quits_from_list(library: Library) -> None:
     app = NewsreaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "q")
+        assert app.is_running and isinstance(app.screen, ListScreen), "newsboat's q: back"
+        await pilot.press("q")
         assert not app.is_running
     app = NewsreaderApp(library)
     async with app.run_test(size=SIZE) as pilot:

@@ -55,7 +55,15 @@ KEYS: tuple[KeySpec, ...] = (
         footer="Help",
     ),
     KeySpec("ctrl+p", "command_palette", "Command palette", "app", "ctrl+p"),
-    KeySpec("q", "quit", "Quit", "app", show=True, palette=True),
+    KeySpec(
+        "q",
+        "quit",
+        "Quit (from the list; in the reader and dialogs q goes back)",
+        "app",
+        show=True,
+        palette=True,
+        footer="Quit",
+    ),
     # -- list -------------------------------------------------------------
     KeySpec("j,down", "cursor_down", "Next article", "list-nav", "j / ↓"),
     KeySpec("k,up", "cursor_up", "Previous article", "list-nav", "k / ↑"),
@@ -99,6 +107,15 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("r", "refresh_feeds", "Refresh every subscription", "list", palette=True),
     KeySpec("s", "toggle_sidebar", "Show / hide the feeds sidebar", "list", palette=True),
     KeySpec("tab", "switch_focus", "Move between the feeds sidebar and the list", "list"),
+    KeySpec(
+        "A",
+        "mark_scope_read",
+        "Mark every article listed read (feed or folder, filter, search)",
+        "list",
+        palette=True,
+    ),
+    KeySpec("C", "mark_all_read", "Mark every article in the library read", "list", palette=True),
+    KeySpec("u", "undo_mark_read", "Undo the last A / C", "list", palette=True),
     # -- feeds sidebar ----------------------------------------------------
     KeySpec("j,down", "cursor_down", "Next feed or folder", "sidebar", "j / ↓"),
     KeySpec("k,up", "cursor_up", "Previous feed or folder", "sidebar", "k / ↑"),
@@ -116,7 +133,13 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("pagedown,space", "page_down", "Page down", "reader-nav", "PgDn / space"),
     KeySpec("pageup", "page_up", "Page up", "reader-nav", "PgUp"),
     KeySpec(
-        "escape", "back", "Back to the list (closes find first)", "reader", show=True, footer="Back"
+        "escape,q",
+        "back",
+        "Back to the list (closes find first)",
+        "reader",
+        "escape / q",
+        show=True,
+        footer="Back",
     ),
     KeySpec(
         "slash",
@@ -128,6 +151,10 @@ KEYS: tuple[KeySpec, ...] = (
         palette=True,
         footer="Find",
     ),
+    KeySpec("J", "next_article", "Next article in the list (marks read)", "reader", palette=True),
+    KeySpec("K", "previous_article", "Previous article in the list", "reader", palette=True),
+    KeySpec("n", "next_unread", "Next unread article (while no find is active)", "reader"),
+    KeySpec("p", "previous_unread", "Previous unread article", "reader", palette=True),
     KeySpec("n", "find_next", "Next match", "reader", palette=True),
     KeySpec("N", "find_previous", "Previous match", "reader", palette=True),
     KeySpec(
@@ -159,7 +186,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("shift+enter,up", "previous", "Previous match", "find", "shift+enter / ↑"),
     KeySpec("escape", "close", "Close the find bar", "find"),
     # -- dialogs ----------------------------------------------------------
-    KeySpec("escape,question_mark", "close", "Close", "modal", "escape"),
+    KeySpec("escape,question_mark,q", "close", "Close", "modal", "escape / q"),
 )
 
 SCOPE_TITLES: dict[str, str] = {

@@ -27,6 +27,7 @@ from newsreader.model.library import Feed, Filter, ListQuery, SearchHit
 from newsreader.store import Library
 from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings
+from newsreader.ui.screens.list_marking import ListMarking
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
 from newsreader.ui.widgets.key_hints import KeyHints
@@ -76,7 +77,7 @@ class ListBody(Horizontal):
     BLANK = True
 
 
-class ListScreen(Screen[None]):
+class ListScreen(ListMarking, Screen[None]):
     """Articles newest first; `/` searches the library, `f` cycles the filter."""
 
     KEY_SCOPE: ClassVar[Scope] = "list"

@@ -24,6 +24,7 @@ from newsreader.ui.compat import css_generation, lay_out_screen, skip_restyle_on
 from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings
 from newsreader.ui.screens.quotes_screen import QuotesScreen
+from newsreader.ui.screens.reader_navigation import ReaderNavigation
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.find_bar import FindBar
 from newsreader.ui.widgets.key_hints import KeyHints
@@ -44,7 +45,7 @@ class FullTextDone(Message):
         self.error = error
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(ReaderNavigation, Screen[None]):
     """Shows `stored`; escape closes the find bar first, then returns to the list."""
 
     KEY_SCOPE: ClassVar[Scope] = "reader"
