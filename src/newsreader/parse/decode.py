@@ -8,10 +8,16 @@ treats them alike:
 2. a byte-order mark, which cannot lie;
 3. for text files only, a binary check, so a stray `.png` never becomes an
    "article" of mojibake;
-4. the charsets the document declares (an HTTP `Content-Type`, a `<meta charset>`),
-   in that order, when Python knows them;
-5. strict UTF-8;
-6. cp1252, which decodes any byte and gets curly quotes and `é` right for the
+4. UTF-8, when the bytes are valid UTF-8 and not plain ASCII: the bytes are
+   trusted over a declaration, because pages are re-saved as UTF-8 with their
+   old `<meta charset=gb2312>` left in place far more often than a legacy
+   encoding happens to form valid multi-byte UTF-8 (HTML5's sniffing puts the
+   same weight on the bytes);
+5. the charsets the document declares (an HTTP `Content-Type`, a `<meta charset>`),
+   in that order, when Python knows them, under the names browsers give them
+   (`gb2312` is read as its superset GB18030, `iso-8859-1` as cp1252);
+6. strict UTF-8 (plain ASCII);
+7. cp1252, which decodes any byte and gets curly quotes and `é` right for the
    pages Windows tools save, with a warning saying so.
 
 Feeds and OPML are decoded by their XML parsers, which honour the XML
@@ -46,6 +52,16 @@ _CONTROL_BYTES = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B})
 """C0 bytes that real text never holds in bulk (tab, newlines, form feed and ESC excluded)."""
 
 _MAX_CONTROL_RATIO = 0.3
+
+WHATWG_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "l1": "cp1252",
+    "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254",
+    "tis-620": "cp874", "iso-8859-11": "cp874", "ks_c_5601-1987": "cp949",
+    "euc-kr": "cp949", "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+    "big5": "big5hkscs",
+}  # fmt: skip
+"""Labels browsers read as a superset encoding (the WHATWG Encoding Standard's table)."""
 
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -85,20 +101,28 @@ def decode_document(
             return data[len(bom) :].decode(codec, errors="replace"), []
     if refuse_binary and looks_binary(data):
         raise ParseError(f"{name}: binary file, not text")
-    for encoding in declared:
-        if not encoding:
+    utf8 = _strict_utf8(data)
+    if utf8 is not None and not utf8.isascii():
+        return utf8, []
+    for label in declared:
+        if not label:
             continue
+        encoding = WHATWG_ALIASES.get(label.strip().lower(), label.strip())
         try:
             codecs.lookup(encoding)
         except LookupError:
             continue
         return data.decode(encoding, errors="replace"), []
+    if utf8 is not None:
+        return utf8, []
+    return data.decode("cp1252", errors="replace"), [f"{name}: not valid UTF-8, decoded as cp1252"]
+
+
+def _strict_utf8(data: bytes) -> str | None:
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), [
-            f"{name}: not valid UTF-8, decoded as cp1252"
-        ]
+        return None
 
 
 def http_charset(content_type: str | None) -> str | None:

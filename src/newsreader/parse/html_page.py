@@ -26,6 +26,7 @@ from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.decode import decode_document, http_charset, meta_charset
 from newsreader.parse.html_blocks import blockquote_block, convert, split_caption
 from newsreader.parse.html_tree import (
+    drop_hidden,
     parse_document,
     parse_fragment,
     prepare_markup,
@@ -42,6 +43,21 @@ _KEY_POINT_CLASS = re.compile(
     r"key[-_ ]?points?|summary|highlights?|takeaways?|tl-?dr|bullets", re.I
 )
 _LEAD_WORDS = 12
+_UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|disqus|gdpr|legends|menu|"
+    r"related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|"
+    r"ad-break|agegate|pagination|pager|popup|yom-remote|vjs-|newsletter|outbrain|taboola",
+    re.I,
+)
+"""Class or id words of page furniture (Readability's list, plus video players and ad networks)."""
+_MAYBE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.I)
+_FURNITURE_TAGS = frozenset({
+    "nav", "aside", "script", "style", "noscript", "template", "iframe", "button", "select",
+    "input", "textarea", "dialog", "svg", "canvas",
+})  # fmt: skip
+"""Never the story; dropped before trafilatura, whose fallback for short pages keeps them."""
+_UNLIKELY_SHARE = 0.4
+"""An "unlikely" element holding more than this share of the page's text is kept anyway."""
 
 
 def parse_html(
@@ -81,7 +97,9 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
     if doc is None:
         raise ParseError(f"{name}: no article text found (not an HTML page)")
 
-    meta = _page_metadata(doc)
+    meta = _page_metadata(doc, url)
+    drop_hidden(doc)
+    _drop_furniture(doc)
     title = meta["title"]
     scope = _article_scope(doc)
     figures = _figure_captions(scope)
@@ -89,7 +107,7 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
     key_points = _marked_key_points(scope)
     links = links_in_tree(scope, url)
 
-    extracted = _trafilatura_blocks(markup, url=url, figures=figures)
+    extracted = _trafilatura_blocks(doc, url=url, figures=figures)
     if extracted is None or not extracted[1]:
         extracted = _fallback_blocks(scope)
     lead_points, blocks = extracted
@@ -99,8 +117,7 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
     else:
         blocks = _without_key_point_repeats(blocks, key_points)
     blocks = _restore_speakers(blocks, quote_speakers)
-    if blocks and blocks[0].kind is BlockKind.HEADING and title and blocks[0].text == title:
-        blocks = blocks[1:]
+    blocks = _without_title_heading(blocks, title)
     if not any(block.text for block in blocks):
         raise ParseError(f"{name}: no article text found")
     if not title:
@@ -111,16 +128,27 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
         blocks=blocks,
         key_points=key_points,
         quotes=quotes,
-        # Empty when the page names no site: callers (the importer) supply their own.
-        source=meta["site"] or _host(url),
-        url=url if is_safe_web_url(url) else None,
+        # Empty when the page names no site and has no URL: callers (the importer) supply one.
+        source=meta["site"],
+        url=url if is_safe_web_url(url) else meta["url"],
         published=meta["published"],
         warnings=warnings,
         links=links,
     )
 
 
-def _page_metadata(doc: Any) -> dict[str, Any]:
+_DATE_KEYS = (
+    "article:published_time", "og:published_time", "datePublished", "dc.date",
+    "DC.date", "dc.date.issued", "DC.date.issued", "dcterms.created", "dcterms.date",
+    "DCTERMS.created", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate",
+    "date", "article.published",
+)  # fmt: skip
+"""Meta names and properties that carry a story's publication date, most specific first."""
+
+
+def _page_metadata(doc: Any, url: str | None) -> dict[str, Any]:
+    """Title, canonical URL, published date and site name from the page's own metadata."""
+
     def meta_content(*keys: str) -> str:
         for key in keys:
             for attr in ("property", "name", "itemprop"):
@@ -130,34 +158,170 @@ def _page_metadata(doc: Any) -> dict[str, Any]:
                         return content
         return ""
 
-    title = meta_content("og:title", "twitter:title")
-    if not title:
-        h1 = doc.find(".//h1")
-        title = squash(text_of(h1)) if h1 is not None else ""
+    linked = _json_ld(doc)
+    h1_element = doc.find(".//h1")
+    h1 = squash(text_of(h1_element)) if h1_element is not None else ""
+    title = meta_content("og:title", "twitter:title") or _ld_text(linked, "headline") or h1
     if not title:
         element = doc.find(".//title")
         title = squash(text_of(element)) if element is not None else ""
-    published = parse_datetime(meta_content("article:published_time", "datePublished", "date"))
+
+    canonical = None
+    for element in doc.iterfind(".//link[@rel]"):
+        if "canonical" in (element.get("rel") or "").lower().split():
+            canonical = _absolute(element.get("href"), url)
+            if canonical:
+                break
+    canonical = canonical or _absolute(meta_content("og:url"), url)
+
+    published = None
+    for value in (meta_content(*_DATE_KEYS[:2]), _ld_text(linked, "datePublished"),
+                  meta_content(*_DATE_KEYS[2:])):  # fmt: skip
+        published = published or parse_datetime(value)
     if published is None:
         for element in doc.iterfind(".//time[@datetime]"):
             published = parse_datetime(element.get("datetime") or "")
             if published is not None:
                 break
-    return {"title": title, "published": published, "site": meta_content("og:site_name")}
+
+    site = meta_content("og:site_name") or _ld_publisher(linked) or _host(canonical or url)
+    return {
+        "title": clean_title(title, site=site, h1=h1),
+        "published": published,
+        "site": site,
+        "url": canonical,
+    }
+
+
+_DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+
+
+def _loose_date(value: str) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        pass
+    match = _DAY.match(value)
+    if match is None:
+        return None
+    try:
+        return datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+    except ValueError:
+        return None
+
+
+def _absolute(href: str | None, base: str | None) -> str | None:
+    """`href` made absolute against `base`, if the result is a safe web URL."""
+    from urllib.parse import urljoin
+
+    href = (href or "").strip()
+    if not href:
+        return None
+    if base and is_safe_web_url(base):
+        try:
+            href = urljoin(base, href)
+        except ValueError:
+            return None
+    return href if is_safe_web_url(href) else None
+
+
+_LD_TYPES = ("article", "posting", "report", "webpage", "blog")
+
+
+def _json_ld(doc: Any) -> list[dict[str, Any]]:
+    """The JSON-LD objects of the page that describe an article (or a web page), flattened."""
+    import json
+
+    found: list[dict[str, Any]] = []
+    for script in doc.iterfind(".//script[@type]"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        pending = [data]
+        while pending and len(found) < 50:
+            item = pending.pop()
+            if isinstance(item, list):
+                pending.extend(item[:50])
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    pending.append(item["@graph"])
+                kind = str(item.get("@type") or "").lower()
+                if any(word in kind for word in _LD_TYPES):
+                    found.append(item)
+    found.sort(key=lambda item: "webpage" in str(item.get("@type") or "").lower())
+    return found
+
+
+def _ld_text(linked: list[dict[str, Any]], key: str) -> str:
+    for item in linked:
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            return squash(value)
+    return ""
+
+
+def _ld_publisher(linked: list[dict[str, Any]]) -> str:
+    for item in linked:
+        publisher = item.get("publisher")
+        if isinstance(publisher, list) and publisher:
+            publisher = publisher[0]
+        if isinstance(publisher, dict):
+            name = publisher.get("name")
+            if isinstance(name, str) and name.strip():
+                return squash(name)
+    return ""
 
 
 def parse_datetime(value: str) -> datetime | None:
-    """ISO 8601 (with `Z` or an offset) to an aware UTC datetime; naive values count as UTC."""
+    """ISO 8601 (with `Z` or an offset), an RFC 2822 date or a bare `YYYY-MM-DD` / `YYYY/MM/DD`
+    to an aware UTC datetime; naive values count as UTC."""
     value = (value or "").strip()
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        return None
+        parsed = _loose_date(value)
+        if parsed is None:
+            return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def _drop_furniture(doc: Any) -> None:
+    """Remove menus, comments, galleries of other stories, share bars and players' controls.
+
+    By class and id, as Readability does; an element that holds much of the
+    page's text is kept whatever it is called (a site that names its story
+    `comment-body` must not lose it).
+    """
+    body = doc.find("body")
+    if body is None:
+        return
+    total = len(body.text_content()) or 1
+    doomed = []
+    for element in body.iter():
+        tag = tag_name(element)
+        if tag in _FURNITURE_TAGS:
+            doomed.append(element)
+            continue
+        if tag is None or tag in ("body", "a", "article", "main", "html"):
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if len(names) < 3 or not _UNLIKELY.search(names) or _MAYBE.search(names):
+            continue
+        if len(element.text_content()) > total * _UNLIKELY_SHARE:
+            continue
+        doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            remove_keep_tail(element)
 
 
 def _article_scope(doc: Any) -> Any:
@@ -241,22 +405,26 @@ def _without_key_point_repeats(blocks: list[Block], key_points: Iterable[str]) -
 
 
 def _trafilatura_blocks(
-    html: str, *, url: str | None, figures: list[tuple[str | None, Block]]
+    doc: Any, *, url: str | None, figures: list[tuple[str | None, Block]]
 ) -> tuple[list[str], list[Block]] | None:
-    """Main text via trafilatura, figure captions put back where their images were."""
+    """Main text via trafilatura, figure captions put back where their images were.
+
+    trafilatura gets our clean tree (it copies it) rather than the markup, so the
+    page is parsed once. Not `favor_precision`: it threw most of some articles away.
+    """
     import trafilatura
 
     try:
         extracted = trafilatura.extract(
-            html,
+            doc,
             url=url if is_safe_web_url(url) else None,
             output_format="html",
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=True,
             include_formatting=False,
             include_links=False,
-            favor_precision=True,
+            favor_precision=False,
             with_metadata=False,
         )
     except Exception:  # trafilatura failing is a reason to fall back, not to fail
@@ -333,6 +501,47 @@ def _fallback_blocks(scope: Any) -> tuple[list[str], list[Block]]:
     return convert(scope)
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—:·•»]{1,2}\s+")
+
+
+def _same_text(a: str, b: str) -> bool:
+    return _quote_key(a) == _quote_key(b) and bool(a.strip())
+
+
+def _without_title_heading(blocks: list[Block], title: str) -> list[Block]:
+    """Drop the H1 that repeats the title near the top, and the short kicker above it."""
+    for index, block in enumerate(blocks[:4]):
+        if block.kind is BlockKind.HEADING and _same_text(block.text, title):
+            before = blocks[:index]
+            if all(len(b.text.split()) <= 5 and b.kind is not BlockKind.QUOTE for b in before):
+                return blocks[index + 1 :]
+            return [*before, *blocks[index + 1 :]]
+    return blocks
+
+
+def clean_title(title: str, *, site: str = "", h1: str = "") -> str:
+    """A page title without its " - Site Name" (or "Site | ") part.
+
+    The part goes when it is the site's name, or when the rest is the page's
+    H1, or when it is a short tail (at most four words) after a title of four
+    words or more: the way sites brand their `<title>`s.
+    """
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title
+    if h1 and any(_same_text(part, h1) for part in _TITLE_SEPARATOR.split(title)):
+        return h1
+    first, last = separators[0], separators[-1]
+    if site and _same_text(title[last.end() :], site):
+        return title[: last.start()].strip()
+    if site and _same_text(title[: first.start()], site):
+        return title[first.end() :].strip()
+    head, tail = title[: last.start()], title[last.end() :]
+    if len(tail.split()) <= 4 and len(head.split()) >= 4:
+        return head.strip()
+    return title
+
+
 def _first_words(blocks: list[Block]) -> str:
     for block in blocks:
         words = block.text.split()
@@ -347,4 +556,5 @@ def _host(url: str | None) -> str:
 
     if url is None or not is_safe_web_url(url):
         return ""
-    return urlsplit(url).hostname or ""  # clean: `is_safe_web_url` refuses unsafe characters
+    host = urlsplit(url).hostname or ""  # clean: `is_safe_web_url` refuses unsafe characters
+    return host.removeprefix("www.")

@@ -29,7 +29,7 @@ from newsreader.sanitize import clean_text
 
 DROP_TAGS = frozenset({
     "script", "style", "nav", "aside", "noscript", "template", "iframe", "object", "embed",
-    "form", "button", "select", "input", "textarea", "svg", "math", "canvas", "head",
+    "form", "button", "select", "input", "textarea", "svg", "canvas", "head",
     "title", "meta", "link", "video", "audio", "map", "dialog",
 })  # fmt: skip
 """Never article text: code, navigation, widgets and media."""
@@ -69,7 +69,25 @@ def parse_document(markup: str) -> Any | None:
     except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
         return None
     _clean_tree(doc)
+    flatten_math(doc)
     return doc
+
+
+def flatten_math(root: Any) -> None:
+    """MathML as its plain text in a `<span>` (`x = -b ± …`), so formulas are read, not lost.
+
+    Extractors drop `<math>` as markup they do not know; the symbols are the
+    text a reader needs (a TeX `<annotation>` would only repeat them).
+    """
+    for math in list(root.iter("math", "{http://www.w3.org/1998/Math/MathML}math")):
+        for note in list(math.iter("annotation", "annotation-xml")):
+            remove_keep_tail(note)
+        text = squash(" ".join(part for part in math.itertext() if part))
+        tail = math.tail
+        math.clear()
+        math.tag = "span"
+        math.text = f" {text} " if text else None
+        math.tail = tail
 
 
 def _clean_tree(root: Any) -> None:
@@ -105,6 +123,29 @@ def drop_junk(root: Any) -> None:
     doomed = [el for el in root.iter() if tag_name(el) in DROP_TAGS]
     for element in doomed:
         remove_keep_tail(element)
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def is_hidden(element: Any) -> bool:
+    """True for an element the page hides from every reader: `hidden`, inline
+    `display:none` / `visibility:hidden`, or `aria-hidden="true"` (screen readers skip it too)."""
+    attrib = element.attrib
+    if "hidden" in attrib:
+        return True
+    if (attrib.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = attrib.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def drop_hidden(root: Any) -> None:
+    """Remove the subtrees the page hides (keeping their tail text, which is visible)."""
+    doomed = [el for el in root.iter() if tag_name(el) is not None and is_hidden(el)]
+    for element in doomed:
+        if element is not root:
+            remove_keep_tail(element)
 
 
 def remove_keep_tail(element: Any) -> None:
