@@ -9,15 +9,21 @@ lie about their extension), its suffix second.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
+import stat
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from newsreader.errors import NewsreaderError, ParseError
-from newsreader.limits import MAX_DOCUMENT_BYTES
+from newsreader.limits import MAX_DOCUMENT_BYTES, format_mb
 from newsreader.model.record import ArticleRecord, record_for
 from newsreader.store import Library
 
@@ -111,38 +117,52 @@ def sniff_kind(head: bytes, suffix: str) -> Kind:
 
 
 def iter_files(path: Path) -> Iterator[Path]:
-    """Files under `path` worth trying, sorted, skipping hidden entries and junk suffixes."""
-    if path.is_file():
+    """Files under `path` worth trying, sorted, skipping hidden entries and junk suffixes.
+
+    A path that is not a directory is yielded as it is, whatever it is, so that a
+    FIFO or a device named on the command line is reported by `parse_file` rather
+    than silently found to hold "nothing to import". The walk keeps its own stack
+    instead of recursing (`os.walk` recurses once per level, and an archive
+    1,000 folders deep raised `RecursionError`); symbolic links to folders are
+    not entered, as `os.walk` did not enter them, and a folder reached twice (a
+    bind mount of its own ancestor) is walked once, so every walk ends.
+    """
+    if not path.is_dir():
         yield path
         return
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
+    seen: set[tuple[int, int]] = set()
+    stack = [str(path)]
+    while stack:
+        folder = stack.pop()
+        try:
+            status = os.stat(folder)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable or vanished: skipped, as os.walk skipped it
+        if (status.st_dev, status.st_ino) in seen:
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        subfolders: list[str] = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            candidate = Path(root) / name
-            if candidate.suffix.lower() in KNOWN_SUFFIXES:
-                yield candidate
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.is_symlink():
+                    subfolders.append(entry.path)
+                continue
+            if os.path.splitext(entry.name)[1].lower() in KNOWN_SUFFIXES:
+                yield Path(entry.path)
+        stack.extend(reversed(subfolders))  # popped in sorted order: a depth-first walk
 
 
 def parse_file(path: Path, *, skip: frozenset[Kind] = frozenset()) -> tuple[Kind, Any, list[str]]:
     """Parse one file without storing it: (kind, articles or subscriptions, warnings)."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ParseError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ParseError(f"{path}: cannot read ({exc.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise ParseError(
-            f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit"
-        )
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ParseError(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise ParseError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_capped(path, MAX_FILE_BYTES)
     if not data.strip():
         raise ParseError(f"{path}: empty file")
     kind = sniff_kind(data[:4096], path.suffix.lower())
@@ -172,6 +192,83 @@ def parse_file(path: Path, *, skip: frozenset[Kind] = frozenset()) -> tuple[Kind
 
     subscriptions, warnings = parse_opml(data, name=name)
     return kind, subscriptions, warnings
+
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a directory"),
+    (stat.S_ISFIFO, "not a regular file (a FIFO)"),
+    (stat.S_ISCHR, "not a regular file (a character device)"),
+    (stat.S_ISBLK, "not a regular file (a block device)"),
+    (stat.S_ISSOCK, "not a regular file (a socket)"),
+)
+
+
+def _refuse_unless_regular(path: Path, mode: int) -> None:
+    """Raise the one-line reason a FIFO, device, socket or folder is not read.
+
+    A FIFO blocks the reader until something writes to it, and `/dev/zero` or
+    `/dev/urandom` never end, so reading them hung or ate all memory.
+    """
+    if stat.S_ISREG(mode):
+        return
+    for test, reason in _NOT_REGULAR:
+        if test(mode):
+            raise ParseError(f"{path}: {reason}")
+    raise ParseError(f"{path}: not a regular file")
+
+
+def read_capped(path: Path, cap: int) -> bytes:
+    """A regular file's bytes, at most `cap` + 1 of them, refusing anything else unread.
+
+    The type is checked (following symbolic links) before opening, and again on
+    the open descriptor, which is opened non-blocking so a FIFO swapped in
+    between the two cannot block. The read stops at `cap` + 1 bytes whatever the
+    size said, so a file that grows while it is read still costs bounded memory;
+    the caller tells "over the cap" by the length.
+    """
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise ParseError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read ({exc.strerror})") from None
+    _refuse_unless_regular(path, status.st_mode)
+    if status.st_size > cap:
+        raise ParseError(_too_big(path, status.st_size, cap))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ParseError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        _refuse_unless_regular(path, os.fstat(fd).st_mode)
+        chunks: list[bytes] = []
+        left = cap + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except BlockingIOError:
+        raise ParseError(f"{path}: cannot read (not ready)") from None
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > cap:
+        raise ParseError(_too_big(path, None, cap))
+    return data
+
+
+def _too_big(path: Path, size: int | None, cap: int) -> str:
+    limit = f"the {format_mb(cap)} MB limit"
+    if size is None:
+        return f"{path}: file is over {limit}"
+    return f"{path}: file is {size / 1e6:.1f} MB, over {limit}"
 
 
 SAMPLES_SOURCE = "newsreader samples"
@@ -294,13 +391,119 @@ def _parse_all(
 
         _preload_parsers(files)
 
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            parsed = pool.map(_parse_one, names, [skip] * len(names), chunksize=32)
-            for name, outcome in zip(names, parsed, strict=True):
-                yield outcome.result(name)
+        with _terminate_raises():  # before the fork: no moment with workers and no handler
+            pool = ProcessPoolExecutor(
+                max_workers=count, initializer=_start_worker, initargs=(os.getpid(),)
+            )
+            try:
+                parsed = pool.map(_parse_one, names, [skip] * len(names), chunksize=32)
+                for name, outcome in zip(names, parsed, strict=True):
+                    yield outcome.result(name)
+            except BaseException:  # GeneratorExit too: the consumer stopped or is unwinding
+                _stop_workers(pool)
+                raise
+            pool.shutdown(wait=True)
         return
     for name in names:
         yield _parse_one(name, skip).result(name)
+
+
+class ImportTerminated(SystemExit):
+    """SIGTERM arrived during a parallel import: unwind, stop the workers, exit 143.
+
+    A `SystemExit` so the CLI's handlers let it through untouched while every
+    `with` on the way (the library above all) closes; committed batches stay.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(128 + signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _terminate_raises() -> Iterator[None]:
+    """Turn SIGTERM into `ImportTerminated` while workers run, if nobody else handles it.
+
+    Only in the main thread (the only one that may set handlers) and only over
+    the default action, so a host application's own handler is left alone.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        raise ImportTerminated
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_workers(pool: Any) -> None:
+    """Stop a pool at once on the way out (an error, Ctrl-C, SIGTERM) instead of letting
+    it parse every file still queued; a worker stuck in one file is terminated."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+
+
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker without `prctl` checks that the process that started it lives."""
+
+
+def _start_worker(parent: int) -> None:
+    """Worker initializer: die with the parent, and leave signals to the parent.
+
+    A parent killed by SIGKILL (the OOM killer, `timeout -s KILL`, systemd) runs
+    no clean-up, and workers blocked on the task queue never see it end: other
+    workers hold its write end open. So on Linux the kernel is asked to SIGKILL
+    the worker when its parent dies, with a `getppid()` check for a parent that
+    died before the request; elsewhere a thread polls `getppid()`. Ctrl-C goes
+    to the whole process group: the parent alone decides, and stops the workers.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not _kill_me_with_parent():
+        watch_parent(parent)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _kill_me_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def watch_parent(parent: int, *, interval: float = PARENT_POLL_SECONDS) -> None:
+    """Exit this process soon after `parent` dies (the portable fallback to `prctl`).
+
+    An orphan is re-parented, so its `getppid()` stops being `parent`.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _preload_parsers(files: list[Path]) -> None:
