@@ -11,7 +11,15 @@ import argparse
 from typing import Any
 
 from newsreader.cli.context import open_library
-from newsreader.cli.output import EXIT_ERROR, EXIT_OK, console, error, print_json, print_line
+from newsreader.cli.output import (
+    EXIT_ERROR,
+    EXIT_OK,
+    console,
+    display,
+    error,
+    print_json,
+    print_line,
+)
 from newsreader.errors import NotFoundError
 from newsreader.model.library import ListQuery
 
@@ -78,7 +86,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         snippet.pad_left(10)
         out.print(snippet)
     if not hits:
-        out.print(f"No articles match {text!r}.")
+        out.print(f"No articles match {display(repr(text))}.")
     return EXIT_OK
 
 

@@ -12,7 +12,16 @@ import sys
 from collections.abc import Sequence
 
 from newsreader.cli.context import open_library
-from newsreader.cli.output import EXIT_ERROR, EXIT_OK, console, print_json, print_line
+from newsreader.cli.output import (
+    EXIT_ERROR,
+    EXIT_OK,
+    MAX_INT,
+    console,
+    display,
+    print_json,
+    print_line,
+)
+from newsreader.errors import NotFoundError
 from newsreader.services.refresh import FeedOutcome, refresh
 from newsreader.store import Feed, Library
 
@@ -46,22 +55,32 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
+    # Rich shrinks every column alike once the wrappable ones are narrow, which used to
+    # squeeze ID and Title to nothing beside a long error. So the numbers never wrap and
+    # keep their width, the title keeps up to 24 columns, and the status (the one long
+    # free text) is the column that gives way, folding onto more lines.
+    title_width = min(24, max(len(display(feed.title or feed.url)) for feed in subscriptions))
     table = Table(box=None, pad_edge=False)
-    for column in ("ID", "Title", "Unread", "Total", "Tags", "Last fetch", "Status"):
-        table.add_column(column, no_wrap=column != "Title")
+    table.add_column("ID", justify="right", no_wrap=True, min_width=_widest(subscriptions))
+    table.add_column("Title", overflow="fold", min_width=title_width)
+    table.add_column("Unread", justify="right", no_wrap=True, min_width=len("Unread"))
+    table.add_column("Total", justify="right", no_wrap=True, min_width=len("Total"))
+    table.add_column("Tags", overflow="fold")
+    table.add_column("Last fetch", no_wrap=True, min_width=len("YYYY-MM-DD HH:MM"))
+    table.add_column("Status", overflow="fold", min_width=len("never fetched"))
     for feed in subscriptions:
         if feed.last_error:
-            status = Text(feed.last_error, style="red")
+            status = Text(display(feed.last_error), style="red")
         elif feed.last_ok:
             status = Text("ok", style="green")
         else:
             status = Text("never fetched", style="dim")
         table.add_row(
             str(feed.id),
-            Text(feed.title or feed.url),
+            Text(display(feed.title or feed.url)),
             str(feed.unread),
             str(feed.total),
-            Text(", ".join(feed.tags)),
+            Text(display(", ".join(feed.tags))),
             Text((feed.last_fetch or "—").replace("T", " ")[:16]),
             status,
         )
@@ -69,10 +88,27 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _widest(subscriptions: Sequence[Feed]) -> int:
+    """The ID column's width: its widest ID, never less than its heading."""
+    return max(len("ID"), *(len(str(feed.id)) for feed in subscriptions))
+
+
+def _feed_ref(text: str) -> int | str:
+    """`remove`'s argument: a feed ID when it is one, else a URL for the store to look up.
+
+    ASCII digits only, since `int()` rejects some characters `isdigit()` accepts ("²").
+    A number too large for any ID (or for `int()`) is no feed: subscribed URLs are http(s).
+    """
+    if not (text.isascii() and text.isdigit()):
+        return text
+    if len(text) > len(str(MAX_INT)) or int(text) > MAX_INT:
+        raise NotFoundError(f"no subscription {text}")
+    return int(text)
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
-    ref: int | str = int(args.feed) if args.feed.isdigit() else args.feed
     with open_library(args) as library:
-        feed = library.remove_feed(ref)
+        feed = library.remove_feed(_feed_ref(args.feed))
     if args.json:
         print_json({"removed": feed.to_dict()})
     else:
@@ -125,9 +161,9 @@ def _refresh_with_progress(library: Library, subscriptions: Sequence[Feed]) -> l
         task = progress.add_task("refresh", total=len(subscriptions), last="")
 
         def on_outcome(outcome: FeedOutcome) -> None:
-            label = outcome.title or outcome.url
+            label = display(outcome.title or outcome.url)
             if outcome.error:
-                line = Text.assemble(("✗ ", "red"), label, (f"  {outcome.error}", "red"))
+                line = Text.assemble(("✗ ", "red"), label, (f"  {display(outcome.error)}", "red"))
             elif outcome.not_modified:
                 line = Text.assemble(("· ", "dim"), label, ("  not modified", "dim"))
             else:
@@ -149,13 +185,16 @@ def _print_summary(outcomes: list[FeedOutcome]) -> None:
     table.add_column("Result")
     for outcome in outcomes:
         if outcome.error:
-            result = Text(outcome.error, style="red")
+            result = Text(display(outcome.error), style="red")
         elif outcome.not_modified:
             result = Text("not modified", style="dim")
         else:
             result = Text("ok", style="green")
         table.add_row(
-            Text(outcome.title or outcome.url), str(outcome.new), str(outcome.updated), result
+            Text(display(outcome.title or outcome.url)),
+            str(outcome.new),
+            str(outcome.updated),
+            result,
         )
     out = console()
     out.print(table)

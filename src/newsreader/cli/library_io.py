@@ -14,7 +14,9 @@ from newsreader.cli.context import open_library
 from newsreader.cli.output import (
     EXIT_ERROR,
     EXIT_OK,
+    STDOUT,
     console,
+    display,
     error,
     note,
     print_json,
@@ -45,15 +47,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             for article_id in file.created:
                 line = Text(f"{article_id:>6}  ", style="dim")
                 line.append("added    ", style="green")
-                line.append(file.titles.get(article_id, ""))
+                line.append(display(file.titles.get(article_id, "")))
                 out.print(line)
             for article_id in file.existing:
                 line = Text(f"{article_id:>6}  ", style="dim")
                 line.append("present  ", style="dim")
-                line.append(file.titles.get(article_id, ""))
+                line.append(display(file.titles.get(article_id, "")))
                 out.print(line)
             for url in file.feeds_added:
-                out.print(Text.assemble(("        subscribed ", "green"), url))
+                out.print(Text.assemble(("        subscribed ", "green"), display(url)))
         summary = f"{report.created} imported, {report.existing} already in the library"
         feeds = sum(len(f.feeds_added) for f in report.files)
         if feeds:
@@ -105,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         text = export_library(library, args.format, bookmarked=args.bookmarked)
     write_output(text, args.output)
-    if args.output and not args.json:
+    if args.output not in (None, STDOUT) and not args.json:
         note(f"wrote {args.output}")
     return EXIT_OK
 

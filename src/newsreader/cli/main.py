@@ -14,20 +14,38 @@ not use.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
-import os
+import io
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from newsreader import __version__
 from newsreader.cli import mark_read
-from newsreader.cli.output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error
+from newsreader.cli.output import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    MAX_INT,
+    OutputClosed,
+    OutputError,
+    discard_stdout,
+    display,
+    error,
+    flush_stdout,
+)
 from newsreader.errors import NewsreaderError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line cleaned like every other: it quotes the user's arguments."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(display(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsreader",
         description="Read the news in your terminal. With no command, opens the reader.",
     )
@@ -93,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("export", "write articles as JSON or Markdown, or subscriptions as OPML")
     cmd.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
     cmd.add_argument("--format", choices=("json", "markdown", "opml"), default="json")
-    cmd.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    cmd.add_argument(
+        "-o", "--output", type=_output_path, metavar="FILE", help="write here (- for stdout)"
+    )
 
     command("paths", "show where data and config live")
 
@@ -112,22 +132,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _counting_number(describe: str) -> Callable[[str], int]:
-    """An argparse type for whole numbers from 1, whose errors say what was expected."""
+    """An argparse type for whole numbers from 1 to `MAX_INT`, whose errors say what was expected.
+
+    The upper bound is checked here because SQLite cannot take a larger number at all
+    (an `OverflowError` deep in the store otherwise).
+    """
 
     def parse(value: str) -> int:
         try:
             number = int(value)
         except ValueError:
             number = 0
-        if number < 1:
+        if not 1 <= number <= MAX_INT:
             raise argparse.ArgumentTypeError(f"{value!r} is not {describe}")
         return number
 
     return parse
 
 
-_positive_int = _counting_number("a number of at least 1")
+_positive_int = _counting_number(f"a number from 1 to {MAX_INT}")
 _article_id = _counting_number("an article ID (a number from 1)")
+
+
+def _output_path(value: str) -> str:
+    """`-o FILE`: an empty name is a usage error, not a traceback at write time."""
+    if not value:
+        raise argparse.ArgumentTypeError("needs a file name (or - for standard output)")
+    return value
 
 
 COMMANDS: dict[str | None, str] = {
@@ -163,22 +194,43 @@ def handler_for(command: str | None) -> Callable[[argparse.Namespace], int]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return handler_for(args.command)(args)
+        try:
+            status = handler_for(args.command)(args)
+        finally:
+            flush_stdout()
+    except OutputError as exc:
+        # `> /dev/full`: say so once; the unwritten rest must not fail again at exit.
+        discard_stdout()
+        error(str(exc))
+        return EXIT_ERROR
+    except (OutputClosed, BrokenPipeError):
+        # `newsreader list | head`: the reader went away; that is how pipes end, not an error.
+        discard_stdout()
+        return EXIT_OK
     except NewsreaderError as exc:
         error(str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("newsreader: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # `newsreader list | head`: the reader went away; not an error worth a traceback.
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+    return status
 
 
 def entry_point() -> None:
+    _tolerate_unencodable()
     sys.exit(main())
+
+
+def _tolerate_unencodable() -> None:
+    """A character the terminal's encoding lacks prints as `?` rather than raising.
+
+    Every string printed is cleaned first (`output.display`, `output.print_json`);
+    this is the backstop, so a strict or non-UTF-8 stdout never turns output
+    into a traceback after the command already did its work.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
 
 
 if __name__ == "__main__":

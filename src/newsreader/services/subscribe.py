@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsreader.errors import NewsreaderError
+from newsreader.sanitize import clean_line
 from newsreader.services.refresh import FeedOutcome, store_fetch_result
 from newsreader.store import Feed, Library
 from newsreader.urls import require_web_url
@@ -32,13 +33,17 @@ def subscribe(
 
     Raises `NewsreaderError` (nothing subscribed) for a URL that is not
     http(s), a failed fetch, or a body that is not a feed. `title` overrides
-    the feed's own; `tags` are added to an existing subscription's.
+    the feed's own; `tags` are added to an existing subscription's. Both are
+    user-given and shown in `feeds` and the sidebar, so they are cleaned here
+    like a feed's own title (a tag that cleans to nothing is dropped).
     """
     # Imported here: httpx and feedparser are heavy and only subscribing needs them.
     from newsreader.fetch import fetch_one
     from newsreader.parse.feed import parse_feed
 
     url = require_web_url(url.strip())
+    tags = [tag for tag in map(clean_line, tags) if tag]
+    title = clean_line(title or "") or None
     result = fetch_one(url)
     if result.error:
         raise NewsreaderError(f"{url}: {result.error}; not subscribed")
