@@ -78,6 +78,17 @@ def cmd_parse(args: argparse.Namespace) -> int:
     kind, items, warnings = parse_file(path)
     for warning in warnings:
         warn(warning)
+    if kind == "backup":
+        [backup] = items
+        feeds = list(backup.feeds)
+        if args.json:
+            print_json({"kind": kind, "article_count": len(backup.entries), "feeds": feeds})
+        else:
+            print_line(
+                f"a newsreader JSON export: {len(backup.entries)} articles,"
+                f" {len(feeds)} subscriptions"
+            )
+        return EXIT_OK
     if kind == "opml":
         subs = [{"url": s.url, "title": s.title, "tags": s.tags} for s in items]
         if args.json:
@@ -102,11 +113,19 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from newsreader.services.export import export_library
+    from newsreader.services.export import export_library, feeds_left_out
 
     with open_library(args) as library:
         text = export_library(library, args.format, bookmarked=args.bookmarked)
+        json_export = args.format == "json"
+        left_out = feeds_left_out(library, bookmarked=args.bookmarked) if json_export else []
     write_output(text, args.output)
+    if left_out:
+        # The JSON export names each article's feed; a feed with no article has no place.
+        warn(
+            f"{len(left_out)} subscription{'s' if len(left_out) != 1 else ''} without articles"
+            " not in this JSON export; `export --format opml` saves every subscription"
+        )
     if args.output not in (None, STDOUT) and not args.json:
         note(f"wrote {args.output}")
     return EXIT_OK

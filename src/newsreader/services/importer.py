@@ -25,9 +25,10 @@ from typing import Any, Literal, NamedTuple
 from newsreader.errors import NewsreaderError, ParseError
 from newsreader.limits import MAX_DOCUMENT_BYTES, format_mb
 from newsreader.model.record import ArticleRecord, record_for
+from newsreader.services.restore import looks_like_backup
 from newsreader.store import Library
 
-Kind = Literal["text", "html", "feed", "opml"]
+Kind = Literal["text", "html", "feed", "opml", "backup"]
 
 MAX_FILE_BYTES = MAX_DOCUMENT_BYTES
 """Bigger files are refused before reading: no article or feed is that large."""
@@ -36,7 +37,9 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 OPML_SUFFIXES = {".opml"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES
+BACKUP_SUFFIXES = {".json"}
+"""A JSON export read back (`services.restore`); other JSON files are reported, not skipped."""
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | OPML_SUFFIXES | BACKUP_SUFFIXES
 
 
 @dataclass(slots=True)
@@ -97,6 +100,8 @@ def sniff_kind(head: bytes, suffix: str) -> Kind:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"\xff\xfe") or start.startswith(b"\xfe\xff"):
         start = head.decode("utf-16", "ignore").encode("utf-8", "ignore").lstrip().lower()
+    if looks_like_backup(start, suffix):
+        return "backup"
     if b"<opml" in start[:2048]:
         return "opml"
     if start.startswith(b"<?xml") or start.startswith(b"<rss") or start.startswith(b"<feed"):
@@ -169,10 +174,17 @@ def parse_file(path: Path, *, skip: frozenset[Kind] = frozenset()) -> tuple[Kind
     if kind in skip:
         return kind, [], []
     name = str(path)
+    if kind == "backup":
+        from newsreader.services.restore import parse_backup
+
+        backup, warnings = parse_backup(data, name=name)
+        return kind, [backup], warnings
     if kind == "text":
         from newsreader.parse.text import decode_text, parse_text
+        from newsreader.services.restore import refuse_markdown_export
 
         text, warnings = decode_text(data, name=name)
+        refuse_markdown_export(text, name)
         article = parse_text(text, source=_source_for(path))
         article.warnings[:0] = warnings
         return kind, [article], list(article.warnings)
@@ -357,9 +369,9 @@ def import_paths(
             if on_file:
                 on_file(result)
             continue
-        if result.kind == "opml":
+        if result.kind in ("opml", "backup"):
             try:
-                _subscribe(library, items, result)
+                (_restore if result.kind == "backup" else _subscribe)(library, items, result)
             except NewsreaderError as exc:
                 result.error = f"{result.path}: not stored: {exc}"
             report.files.append(result)
@@ -552,7 +564,7 @@ def _parse_one(name: str, skip: frozenset[Kind]) -> _Parsed:
         return _Parsed(None, [], [], f"{path}: document nested too deeply to read")
     except MemoryError:
         return _Parsed(None, [], [], f"{path}: document too large to read")
-    if kind != "opml":
+    if kind not in ("opml", "backup"):
         items = [record_for(article) for article in items]
     return _Parsed(kind, items, warnings)
 
@@ -577,3 +589,10 @@ def _subscribe(library: Library, subscriptions: list[Any], result: FileResult) -
     # One transaction for the whole list: one per feed made big OPML files crawl.
     created = library.add_feeds((sub.url, sub.title, sub.tags) for sub in wanted)
     result.feeds_added.extend(sub.url for sub, new in zip(wanted, created, strict=True) if new)
+
+
+def _restore(library: Library, items: list[Any], result: FileResult) -> None:
+    """A JSON export: its feeds, articles and state, merged into the library."""
+    from newsreader.services.restore import restore_backup
+
+    restore_backup(library, items[0], result)
