@@ -1,7 +1,10 @@
 """Library-wide full-text search: FTS5 with bm25 ranking and snippets.
 
 Text the user types is quoted token by token (`fts_query`) so it can never be
-an FTS5 syntax error; only `raw` searches pass FTS5 syntax through.
+an FTS5 syntax error; only `raw` searches pass FTS5 syntax through. The CLI and
+the reader's live search get the same results in the same order: the last word
+also matches the words it begins (whole-word matches rank higher), and articles
+whose title matches come before those that match only in their text.
 """
 
 from __future__ import annotations
@@ -25,18 +28,29 @@ RANK_WINDOW = 10_000
 _BM25 = "bm25(articles_fts, 10.0, 5.0, 1.0, 3.0)"
 """Title matches weigh most, then key points, quotes, body."""
 
+_TITLE_HIT = "(bm25(articles_fts, 1.0, 0.0, 0.0, 0.0) < 0)"
+"""1 when a query term is in the title: ranked first, whatever the body says.
+
+The column weights alone cannot do it: FTS5's bm25 weights the hits before
+saturating them, so a title hit in a long article scores below a short
+article repeating the word in its body.
+"""
+
 
 def fts_query(text: str, *, prefix: bool = False) -> str:
     """Turn what a user typed into an FTS5 query that cannot be a syntax error.
 
     Each whitespace-separated token becomes a quoted phrase (inner quotes
     doubled), so `NEAR(`, `*`, `AND` and stray quotes are searched as words.
-    With `prefix`, the last token also matches words it begins (live search).
+    With `prefix`, the last token also matches words it begins (a word being
+    typed), as a second phrase so that the whole word still scores higher.
     """
     tokens = [tok for tok in clean_line(text).split(" ") if tok]
     phrases = ['"' + tok.replace('"', '""') + '"' for tok in tokens]
     if prefix and phrases and re.search(r"\w", tokens[-1]):
-        phrases[-1] += "*"
+        # FTS5 takes no implicit AND before a parenthesis: it must be spelled out.
+        last = f"({phrases[-1]} OR {phrases[-1]}*)"
+        return " AND ".join([" ".join(phrases[:-1]), last]) if len(phrases) > 1 else last
     return " ".join(phrases)
 
 
@@ -69,13 +83,15 @@ class SearchMixin(Database):
         *,
         limit: int = 50,
         raw: bool = False,
-        prefix: bool = False,
+        prefix: bool = True,
         query: ListQuery | None = None,
     ) -> list[SearchHit]:
         """Library-wide full-text search, best matches first, with snippets.
 
-        `raw` passes FTS5 syntax through; a bad raw query raises
-        `SearchQueryError` saying what SQLite objected to.
+        Title matches first, then by bm25. `prefix` (the default, for every
+        caller: the CLI and the reader must agree) lets the last word match
+        the words it begins. `raw` passes FTS5 syntax through; a bad raw query
+        raises `SearchQueryError` saying what SQLite objected to.
         """
         match = clean_line(text) if raw else fts_query(text, prefix=prefix)
         if not match:
@@ -94,7 +110,7 @@ class SearchMixin(Database):
             f" snippet(articles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) AS snippet,"
             f" {_BM25} AS rank"
             f" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {ROW_JOINS}"
-            f" WHERE articles_fts MATCH ?{extra} ORDER BY rank LIMIT ?"
+            f" WHERE articles_fts MATCH ?{extra} ORDER BY {_TITLE_HIT} DESC, rank LIMIT ?"
         )
         try:
             rows = self._read(sql, [match, *params, max(0, int(limit))])

@@ -1,0 +1,112 @@
+"""Library search ranks the same in the CLI and the reader, titles first (issue #14).
+
+The reader's live search matched the last word as a prefix and the CLI did
+not, so the same word listed different articles in a different order; and
+FTS5's bm25 saturates term frequency after the column weights, so a short
+article repeating a word in its body outranked the one with it in its title.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsreader.model.article import Article, Block, BlockKind
+from newsreader.store import Library, fts_query
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+FILLER = " ".join(
+    f"Sentence {n} of the council's long report on tides and roads." for n in range(80)
+)
+
+
+def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["NEWSREADER_DATA_DIR"] = str(data_dir)
+    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
+    env["COLUMNS"] = "120"
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsreader", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def real_library(tmp_path: Path) -> Path:
+    """The bundled samples imported by the CLI, plus one title-only match and body matches."""
+    run_cli("import", *sorted(str(p) for p in DATA.glob("*.txt")), data_dir=tmp_path)
+    library = Library(tmp_path / "library.sqlite3")
+    library.add_article(
+        Article(
+            title="Beacon keepers vote to strike",
+            blocks=[Block(BlockKind.PARAGRAPH, FILLER)],
+            source="Title Only",
+        )
+    )
+    library.add_articles(
+        Article(
+            title=f"Coast notes {n}",
+            blocks=[Block(BlockKind.PARAGRAPH, f"The beacon shone {n}. Beacon, beacon, beacon.")],
+            source="Body Only",
+        )
+        for n in range(12)
+    )
+    library.add_article(
+        Article(
+            title="Harbour lights",
+            blocks=[Block(BlockKind.PARAGRAPH, "New beaconless buoys were laid in the bay.")],
+            source="Prefix Only",
+        )
+    )
+    library.close()
+    return tmp_path
+
+
+def cli_hits(data_dir: Path, query: str) -> list[dict[str, object]]:
+    out = run_cli("search", query, "--json", "--limit", "50", data_dir=data_dir).stdout
+    results: list[dict[str, object]] = json.loads(out)["results"]
+    return results
+
+
+def test_a_title_match_ranks_above_many_body_only_matches(real_library: Path) -> None:
+    hits = cli_hits(real_library, "beacon")
+    assert hits[0]["title"] == "Beacon keepers vote to strike"
+    assert {hit["source"] for hit in hits[1:13]} == {"Body Only"}
+
+
+def test_cli_and_reader_search_agree(real_library: Path) -> None:
+    """The reader calls `Library.search` as the list screen does; the CLI in a subprocess."""
+    library = Library(real_library / "library.sqlite3")
+    try:
+        for typed in ("beacon", "beac", "harbour tram", "harbour tr"):
+            reader = [hit.row.id for hit in library.search(typed, limit=50, prefix=True)]
+            cli = [hit["id"] for hit in cli_hits(real_library, typed)]
+            assert reader, typed
+            assert cli == reader, typed
+    finally:
+        library.close()
+
+
+def test_the_last_word_matches_words_it_begins_but_whole_words_rank_higher(
+    real_library: Path,
+) -> None:
+    hits = cli_hits(real_library, "beacon")
+    assert hits[-1]["source"] == "Prefix Only", "beaconless matches 'beacon' as a prefix, last"
+    assert any(
+        hit["title"] == "Beacon keepers vote to strike" for hit in cli_hits(real_library, "beac")
+    )
+
+
+def test_a_prefix_query_is_valid_fts5_after_several_words() -> None:
+    assert fts_query("harbour tr", prefix=True) == '"harbour" AND ("tr" OR "tr"*)'
+    assert fts_query("harbour ...", prefix=True) == '"harbour" "..."'
