@@ -10,13 +10,29 @@ read keep their read time); a second mark replaces what `u` would undo.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from newsreader.errors import NewsreaderError
 from newsreader.model.library import ListQuery
 
 if TYPE_CHECKING:
-    from newsreader.ui.screens.list_screen import ListScreen
+    from newsreader.store import Library
+    from newsreader.ui.widgets.article_list import ArticleList
+    from newsreader.ui.widgets.feed_sidebar import FeedScope
+
+
+class _MarkingScreen(Protocol):
+    """What the mixin uses of `ListScreen`, named here so neither module imports the other."""
+
+    library: Library
+    article_list: ArticleList
+    scope: FeedScope
+
+    def list_query(self) -> ListQuery: ...
+
+    def update_status(self) -> None: ...
+
+    def notify(self, message: str, **kwargs: Any) -> Any: ...
 
 
 class MarkedRead(NamedTuple):
@@ -36,7 +52,7 @@ class ListMarking:
     last_marked: MarkedRead | None = None
 
     def action_mark_scope_read(self) -> None:
-        screen = cast("ListScreen", self)
+        screen = cast("_MarkingScreen", self)
         listing = screen.article_list
         if listing.searching:
             ids = [
@@ -52,11 +68,11 @@ class ListMarking:
         self._mark(lambda: screen.library.mark_list_read(query), label)
 
     def action_mark_all_read(self) -> None:
-        screen = cast("ListScreen", self)
+        screen = cast("_MarkingScreen", self)
         self._mark(lambda: screen.library.mark_list_read(ListQuery()), "every article")
 
     def action_undo_mark_read(self) -> None:
-        screen = cast("ListScreen", self)
+        screen = cast("_MarkingScreen", self)
         marked = self.last_marked
         if marked is None:
             screen.notify("Nothing to undo", timeout=2)
@@ -71,7 +87,7 @@ class ListMarking:
         screen.notify(f"Marked {_plural(len(result.changed))} unread again", timeout=3)
 
     def _mark(self, run: Callable[[], list[int]], label: str) -> None:
-        screen = cast("ListScreen", self)
+        screen = cast("_MarkingScreen", self)
         try:
             changed = run()
         except NewsreaderError as exc:
@@ -86,7 +102,7 @@ class ListMarking:
 
     def _show_change(self) -> None:
         """Rows, counts and the sidebar's unread numbers from the store again."""
-        screen = cast("ListScreen", self)
+        screen = cast("_MarkingScreen", self)
         listing = screen.article_list
         current = listing.current
         if listing.searching:

@@ -17,7 +17,7 @@ previous unread; `N` stays the find's.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.actions import SkipAction
 
@@ -27,7 +27,25 @@ from newsreader.ui.screens.list_screen import LAST_ARTICLE_STATE, ListScreen
 from newsreader.ui.widgets.article_list import ArticleList
 
 if TYPE_CHECKING:
-    from newsreader.ui.screens.reader_screen import ReaderScreen
+    from textual.app import App
+
+    from newsreader.model.library import StoredArticle
+    from newsreader.ui.widgets.article_view import ArticleView
+
+
+class _NavigatingReader(Protocol):
+    """What the mixin uses of `ReaderScreen`, named here so neither imports the other."""
+
+    library: Library
+    stored: StoredArticle
+    view: ArticleView
+
+    @property
+    def app(self) -> App[Any]: ...
+
+    def load(self, stored: StoredArticle) -> None: ...
+
+    def notify(self, message: str, **kwargs: Any) -> Any: ...
 
 
 def position_in_list(listing: ArticleList, library: Library, article_id: int) -> int | None:
@@ -82,7 +100,7 @@ class ReaderNavigation:
         self._go(-1, unread=False)
 
     def action_next_unread(self) -> None:
-        screen = cast("ReaderScreen", self)
+        screen = cast("_NavigatingReader", self)
         if screen.view.find_query:
             raise SkipAction  # `n` is the find's next match while a find is active
         self._go(1, unread=True)
@@ -91,7 +109,7 @@ class ReaderNavigation:
         self._go(-1, unread=True)
 
     def _go(self, step: int, *, unread: bool) -> None:
-        screen = cast("ReaderScreen", self)
+        screen = cast("_NavigatingReader", self)
         list_screen = next((s for s in screen.app.screen_stack if isinstance(s, ListScreen)), None)
         if list_screen is None or not list_screen.is_mounted:
             return
