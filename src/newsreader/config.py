@@ -11,6 +11,12 @@ Keys:
 
 * ``theme`` (string, default ``"textual-dark"``): the colour theme. Pick one
   from the command palette (``ctrl+p``, then "Theme"); the choice is saved here.
+* ``refresh_minutes`` (integer, default 30, 0 = off): refresh every
+  subscription this often while the reader is open.
+* ``enclosure_command`` (list of strings, default ``["mpv", "{url}"]``): the
+  program that plays an enclosure (podcast, video), as an argv list: run
+  without a shell, ``{url}`` replaced by the enclosure's http(s) URL (appended
+  when no element holds it).
 
 A file that is not valid TOML, an unknown key or a value of the wrong type
 never stops the app: the offending part falls back to its default and a
@@ -31,6 +37,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 DEFAULT_THEME = "textual-dark"
+DEFAULT_REFRESH_MINUTES = 30
+MAX_REFRESH_MINUTES = 7 * 24 * 60
+DEFAULT_ENCLOSURE_COMMAND = ("mpv", "{url}")
 
 
 @dataclass(slots=True)
@@ -38,6 +47,8 @@ class Config:
     """Settings the UI honours; `warnings` collects what `load_config` ignored."""
 
     theme: str = DEFAULT_THEME
+    refresh_minutes: int = DEFAULT_REFRESH_MINUTES
+    enclosure_command: tuple[str, ...] = DEFAULT_ENCLOSURE_COMMAND
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
 
@@ -72,6 +83,31 @@ def load_config(path: Path | None) -> Config:
                 config.theme = value.strip()
             else:
                 config.warnings.append(f"{path}: theme must be a theme name; using default")
+        elif key == "refresh_minutes":
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and (0 <= value <= MAX_REFRESH_MINUTES)
+            ):
+                config.refresh_minutes = value
+            else:
+                config.warnings.append(
+                    f"{path}: refresh_minutes must be a whole number of minutes from 0 (off)"
+                    f" to {MAX_REFRESH_MINUTES}; using {DEFAULT_REFRESH_MINUTES}"
+                )
+        elif key == "enclosure_command":
+            if (
+                isinstance(value, list)
+                and value
+                and len(value) <= 64
+                and all(isinstance(part, str) and part and "\x00" not in part for part in value)
+            ):
+                config.enclosure_command = tuple(value)
+            else:
+                config.warnings.append(
+                    f"{path}: enclosure_command must be a list of strings like"
+                    ' ["mpv", "{url}"]; using the default'
+                )
     return config
 
 
@@ -89,8 +125,14 @@ def _toml_string(value: str) -> str:
 
 
 def dumps_config(config: Config) -> str:
-    """The TOML text `save_config` writes."""
-    return f"theme = {_toml_string(config.theme)}\n"
+    """The TOML text `save_config` writes: the theme, and every other key the user changed."""
+    text = f"theme = {_toml_string(config.theme)}\n"
+    if config.refresh_minutes != DEFAULT_REFRESH_MINUTES:
+        text += f"refresh_minutes = {config.refresh_minutes}\n"
+    if config.enclosure_command != DEFAULT_ENCLOSURE_COMMAND:
+        parts = ", ".join(_toml_string(part) for part in config.enclosure_command)
+        text += f"enclosure_command = [{parts}]\n"
+    return text
 
 
 def save_config(config: Config, path: Path) -> None:

@@ -118,7 +118,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     with open_library(args) as library:
-        subscriptions = library.feeds()
+        named = getattr(args, "feeds", None) or []
+        if named:
+            # Each named once, in the order given; an unknown one fails before any fetch.
+            picked = [library.feed(_feed_ref(ref)) for ref in named]
+            subscriptions = list({feed.id: feed for feed in picked}.values())
+        else:
+            subscriptions = library.feeds()
         if not subscriptions:
             if args.json:
                 print_json({"feeds": [], "new": 0, "errors": 0})

@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("remove", "unsubscribe (articles and their state stay)")
     cmd.add_argument("feed", metavar="URL|ID")
 
-    command("refresh", "fetch every subscription now")
+    cmd = command("refresh", "fetch every subscription now, or only the ones named")
+    cmd.add_argument("feeds", nargs="*", metavar="URL|ID", help="only these subscriptions")
     return parser
 
 

@@ -101,13 +101,37 @@ class BlockQuote(NamedTuple):
     """The block's own attribution, else the first speaker of a pull quote found in it."""
 
 
+class Media(NamedTuple):
+    """The entry's enclosures (podcast, video), each `(url, "audio/mpeg · 12.3 MB")`."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+class Links(NamedTuple):
+    """The links inside the article, numbered from 1 in this order (only when it has some)."""
+
+    links: tuple[tuple[str, str], ...]
+
+
 class PullQuotes(NamedTuple):
     """Every pull quote in article order (only when there are some)."""
 
     quotes: tuple[Quote, ...]
 
 
-Element = Title | Meta | Link | KeyPoints | Heading | Paragraph | Caption | BlockQuote | PullQuotes
+Element = (
+    Title
+    | Meta
+    | Link
+    | Media
+    | KeyPoints
+    | Heading
+    | Paragraph
+    | Caption
+    | BlockQuote
+    | PullQuotes
+    | Links
+)
 BodyElement = Heading | Paragraph | Caption | BlockQuote
 
 
@@ -119,16 +143,45 @@ def stored_layout(stored: StoredArticle) -> Iterator[Element]:
 def article_layout(
     article: Article, *, unread: bool = False, bookmarked: bool = False
 ) -> Iterator[Element]:
-    """The article's elements in reading order: title, meta, link, key points, body, quotes."""
+    """The article's elements in reading order.
+
+    Title, meta, link, enclosures, key points, body, pull quotes, then the
+    numbered links.
+    """
     yield Title(article.title)
     yield Meta(article.meta_line(), unread, bookmarked)
     if article.url:
         yield Link(article.url)
+    if article.enclosures:
+        yield Media(
+            tuple(
+                (item.url, enclosure_label(item.type, item.length)) for item in article.enclosures
+            )
+        )
     if article.key_points:
         yield KeyPoints(tuple(article.key_points))
     yield from body_layout(article)
     if article.quotes:
         yield PullQuotes(tuple(article.quotes))
+    if article.links:
+        yield Links(tuple(article.links))
+
+
+def human_size(length: int | None) -> str:
+    """`12.3 MB`, `640 KB`, `512 B`; "" when the feed gave no size."""
+    if not length or length < 0:
+        return ""
+    size = float(length)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit in ("B", "KB") else f"{size:.1f} {unit}"
+        size /= 1000
+    return ""  # unreachable: GB ends the loop
+
+
+def enclosure_label(kind: str, length: int | None) -> str:
+    """`audio/mpeg · 12.3 MB`: what an enclosure is and how big the feed says it is."""
+    return " · ".join(part for part in (kind or "media", human_size(length)) if part)
 
 
 def body_layout(article: Article) -> Iterator[BodyElement]:

@@ -17,6 +17,8 @@ from newsreader.render.layout import (
     Heading,
     KeyPoints,
     Link,
+    Links,
+    Media,
     Meta,
     Paragraph,
     PullQuotes,
@@ -82,6 +84,15 @@ def article_text(stored: StoredArticle) -> Text:
             out.append("\n")
         elif isinstance(element, Link):
             out.append(element.url + "\n", style=META)
+        elif isinstance(element, Media):
+            for url, label in element.items:
+                out.append(f"▶ {label}  {url}\n", style=META)
+        elif isinstance(element, Links):
+            out.append("\nLinks\n", style=KEY_POINTS_LABEL)
+            for number, (text, url) in enumerate(element.links, start=1):
+                out.append(f"  [{number}] ", style=KEY_POINTS_LABEL)
+                out.append(text, style=KEY_POINT)
+                out.append(f"  {url}\n", style=META)
         elif isinstance(element, KeyPoints):
             out.append("\nKey points\n", style=KEY_POINTS_LABEL)
             for point in element.points:

@@ -10,6 +10,7 @@ Nothing here raises for a feed's failure: it becomes that feed's error line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -152,3 +153,85 @@ def refresh(
 ) -> list[FeedOutcome]:
     """Blocking wrapper around `refresh_async` for the CLI and worker threads."""
     return asyncio.run(refresh_async(library, feeds, **options))
+
+
+class _Stopped(Exception):
+    """Raised inside the outcome callback once `BackgroundRefresh.cancel` was called."""
+
+
+class BackgroundRefresh:
+    """`refresh_async` on a daemon thread of its own, which nobody has to wait for.
+
+    Why: the reader quits the moment the user presses `q`, even mid-refresh.
+    A refresh on an executor thread (a Textual thread worker) is joined when
+    the app's event loop closes, so quitting waited for in-flight fetches and
+    the feed being parsed. Here `cancel` stops the fetches (the HTTP client is
+    closed by the cancelled task) and returns at once; the daemon thread never
+    holds up the process's exit. Each feed is committed in its own
+    transaction, so a refresh cut short anywhere leaves whole feeds or none.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        feeds: Sequence[Feed],
+        *,
+        on_outcome: Callable[[FeedOutcome], None] | None = None,
+        on_done: Callable[[], None] | None = None,
+        **options: Any,
+    ) -> None:
+        import threading
+
+        self.library = library
+        self.feeds = list(feeds)
+        self.outcomes: list[FeedOutcome] = []
+        self.error: str | None = None
+        """Set when the refresh as a whole failed (never for one feed's failure)."""
+        self._on_outcome = on_outcome
+        self._on_done = on_done
+        self._options = options
+        self._stop = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self.thread = threading.Thread(target=self._run, name="newsreader-refresh", daemon=True)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Stop fetching now; returns without waiting (a feed being stored still commits)."""
+        self._stop.set()
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            # RuntimeError: its loop already closed, so the refresh has ended.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(task.cancel)
+
+    def _outcome(self, outcome: FeedOutcome) -> None:
+        if self._stop.is_set():
+            raise _Stopped
+        self.outcomes.append(outcome)
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        if self._stop.is_set():
+            return
+        await refresh_async(self.library, self.feeds, on_outcome=self._outcome, **self._options)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except (_Stopped, asyncio.CancelledError):
+            pass
+        except Exception as exc:  # the refresh as a whole failed: report, never crash
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            if self._on_done is not None and not self._stop.is_set():
+                self._on_done()

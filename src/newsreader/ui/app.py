@@ -12,6 +12,7 @@ libraries, which would slow the first paint.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -25,7 +26,6 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.worker import get_current_worker
 
 from newsreader.config import Config, load_config, save_config
 from newsreader.errors import NewsreaderError
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 READER = "reader"
 """Name of the installed (reused) reader screen."""
-CANCEL_POLL = 0.1
-"""Seconds between checks, in the refresh thread, for the app quitting."""
 OUTSIDE_POLL = 1.0
 """Seconds between checks for changes made by another process (a CLI `bookmark`, a refresh)."""
 NO_FEEDS_HINT = (
@@ -74,10 +72,6 @@ class RefreshFinished(Message):
         self.outcomes = list(outcomes)
         self.total = total
         self.error = error
-
-
-class _RefreshCancelled(Exception):
-    """Raised inside the refresh callback to stop early when the app is quitting."""
 
 
 def refresh_summary(outcomes: Sequence[FeedOutcome], total: int) -> str:
@@ -133,6 +127,8 @@ class NewsreaderApp(App[None]):
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False, timeout=6)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.config.refresh_minutes > 0:
+            self.set_interval(self.config.refresh_minutes * 60, self._refresh_on_timer)
         self._data_version = self.library.data_version()
         self.set_interval(OUTSIDE_POLL, self.check_outside_changes)
 
@@ -238,19 +234,29 @@ class NewsreaderApp(App[None]):
 
     # -- refreshing subscriptions ---------------------------------------------
 
-    def start_refresh(self) -> None:
-        """`r`: refresh every subscription in a thread; a second `r` meanwhile is a no-op."""
+    def start_refresh(self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False) -> None:
+        """`r`: refresh every subscription (or only `feed_ids`) in the background.
+
+        A second request meanwhile is a no-op. `quiet` (the timer's refresh)
+        says nothing when there is nothing to refresh.
+        """
         if self.refreshing:
-            done, total = self._refresh_done
-            self.notify(f"Already refreshing ({done}/{total})", timeout=2)
+            if not quiet:
+                done, total = self._refresh_done
+                self.notify(f"Already refreshing ({done}/{total})", timeout=2)
             return
         try:
             feeds = self.library.feeds()
         except NewsreaderError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            if not quiet:
+                self.notify(str(exc), severity="error", markup=False)
             return
+        if feed_ids:
+            wanted = set(feed_ids)
+            feeds = [feed for feed in feeds if feed.id in wanted]
         if not feeds:
-            self.notify(NO_FEEDS_HINT, severity="warning", markup=False, timeout=8)
+            if not quiet:
+                self.notify(NO_FEEDS_HINT, severity="warning", markup=False, timeout=8)
             return
         self.refreshing = True
         self._refresh_seen = 0
@@ -258,51 +264,50 @@ class NewsreaderApp(App[None]):
         screen = self.list_screen()
         if screen is not None:
             screen.refresh_started(len(feeds))
+        self._show_refresh_in_reader(0, len(feeds))
         self._refresh_worker(feeds)
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, feeds: list[Feed]) -> None:
-        """Runs `refresh.refresh` (its own event loop) off the UI thread.
+    def on_feed_sidebar_refresh_requested(self, message: Message) -> None:
+        """`r` on the sidebar: the highlighted feed, a folder's feeds, or (All) every one."""
+        self.start_refresh(getattr(message, "feed_ids", None) or None)
+
+    def _refresh_on_timer(self) -> None:
+        """The `refresh_minutes` timer: a quiet refresh, skipped while one runs."""
+        self.start_refresh(quiet=True)
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def _refresh_worker(self, feeds: list[Feed]) -> None:
+        """Waits for a `BackgroundRefresh` (its own daemon thread) and reports its end.
 
         Each feed is committed by the refresh as it arrives; this only posts
-        progress. Nothing escapes: a failure of the whole refresh is reported
-        in `RefreshFinished.error`.
+        progress. When the app quits, Textual cancels this worker and the
+        refresh is cancelled without being waited for: `q` exits at once.
         """
-        worker = get_current_worker()
+        from newsreader.services.refresh import BackgroundRefresh
+
         total = len(feeds)
-        outcomes: list[FeedOutcome] = []
         changed = 0
+        loop = asyncio.get_running_loop()
+        finished = asyncio.Event()
 
-        def on_outcome(outcome: FeedOutcome) -> None:
+        def on_outcome(outcome: FeedOutcome) -> None:  # on the refresh thread
             nonlocal changed
-            if worker.is_cancelled:
-                raise _RefreshCancelled
-            outcomes.append(outcome)
             changed += outcome.new + outcome.updated
-            self.post_message(RefreshProgress(len(outcomes), total, outcome, changed))
+            self.post_message(RefreshProgress(len(run.outcomes), total, outcome, changed))
 
-        async def run() -> list[FeedOutcome]:
-            # `refresh.refresh` is `asyncio.run(refresh_async(...))`; run it here
-            # with a watchdog, so quitting mid-refresh stops the fetches at once
-            # (finished feeds are committed; Textual cancels workers on exit).
-            from newsreader.services.refresh import refresh_async
+        def on_done() -> None:  # on the refresh thread
+            # RuntimeError: the app's loop is gone, so nobody is waiting.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(finished.set)
 
-            task = asyncio.ensure_future(refresh_async(self.library, feeds, on_outcome=on_outcome))
-            while not task.done():
-                await asyncio.wait({task}, timeout=CANCEL_POLL)
-                if worker.is_cancelled:
-                    task.cancel()
-            return await task
-
-        error: str | None = None
+        run = BackgroundRefresh(self.library, feeds, on_outcome=on_outcome, on_done=on_done)
+        run.start()
         try:
-            results = asyncio.run(run())
-        except (_RefreshCancelled, asyncio.CancelledError):
-            results = outcomes
-        except Exception as exc:  # the refresh as a whole failed: report, never crash
-            error = f"{type(exc).__name__}: {exc}"
-            results = outcomes
-        self.post_message(RefreshFinished(results, total, error))
+            await finished.wait()
+        except asyncio.CancelledError:
+            run.cancel()
+            raise
+        self.post_message(RefreshFinished(run.outcomes, total, run.error))
 
     @on(RefreshProgress)
     def _refresh_progress(self, message: RefreshProgress) -> None:
@@ -312,10 +317,21 @@ class NewsreaderApp(App[None]):
         screen = self.list_screen()
         if screen is not None and screen.is_mounted:
             screen.refresh_progress(message.done, message.total, message.outcome, changed)
+        self._show_refresh_in_reader(message.done, message.total)
+
+    def _show_refresh_in_reader(self, done: int, total: int | None) -> None:
+        """`Refreshing 3/10` in the reader's bar too (None: the refresh ended)."""
+        if not self.is_screen_installed(READER):
+            return
+        reader = self.get_screen(READER)
+        show = getattr(reader, "show_refresh", None)
+        if show is not None and reader.is_mounted:
+            show(None if total is None else f"Refreshing {done}/{total}")
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:
         self.refreshing = False
+        self._show_refresh_in_reader(0, None)
         screen = self.list_screen()
         if screen is not None and screen.is_mounted:
             screen.refresh_finished()

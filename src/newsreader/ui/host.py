@@ -12,14 +12,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from newsreader.model.library import StoredArticle
 
 
 class Host(Protocol):
     """The app-wide services a screen may ask for."""
 
-    def start_refresh(self) -> None:
-        """Refresh every subscription in the background (`r`); progress goes to the list."""
+    def start_refresh(self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False) -> None:
+        """Refresh every subscription (or `feed_ids`) in the background; progress in the bars."""
 
     def open_reader(self, stored: StoredArticle) -> None:
         """Show `stored` in the reader screen."""

@@ -24,6 +24,7 @@ from newsreader.ui.compat import css_generation, lay_out_screen, skip_restyle_on
 from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings
 from newsreader.ui.screens.quotes_screen import QuotesScreen
+from newsreader.ui.screens.reader_links import ReaderLinksMixin
 from newsreader.ui.screens.reader_navigation import ReaderNavigation
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.find_bar import FindBar
@@ -45,7 +46,7 @@ class FullTextDone(Message):
         self.error = error
 
 
-class ReaderScreen(ReaderNavigation, Screen[None]):
+class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
     """Shows `stored`; escape closes the find bar first, then returns to the list."""
 
     KEY_SCOPE: ClassVar[Scope] = "reader"
@@ -123,7 +124,7 @@ class ReaderScreen(ReaderNavigation, Screen[None]):
             self.stored.article.source,
             self.stored.read,
             self.stored.bookmarked,
-            FETCHING if self.fetching else "",
+            FETCHING if self.fetching else self.refresh_note,
         )
 
     def outside_changes(self) -> None:
@@ -203,6 +204,14 @@ class ReaderScreen(ReaderNavigation, Screen[None]):
     @on(FindBar.Closed)
     def _find_closed(self) -> None:
         self.close_find()
+
+    @on(FindBar.Done)
+    def _find_done(self) -> None:
+        """Enter: the bar stays with its query and counter; `n`/`N`/`/` now reach the screen."""
+        if not self.find_bar.value:
+            self.close_find()
+            return
+        self.view.focus()
 
     @on(ArticleView.FindChanged)
     def _find_counter(self, event: ArticleView.FindChanged) -> None:

@@ -40,6 +40,9 @@ from newsreader.render.layout import (
     Caption,
     Heading,
     KeyPoints,
+    Link,
+    Links,
+    Media,
     Meta,
     Paragraph,
     Title,
@@ -454,6 +457,8 @@ class ArticleView(DirectScrollView, can_focus=True):
             elif isinstance(element, Meta):
                 units.append(Unit(Text(element.text, self._style("meta"))))
                 units.append(blank)
+            elif isinstance(element, Link | Media | Links):
+                self._link_units(element, units, blank)
             elif isinstance(element, KeyPoints):
                 units.append(Unit(Text(""), searchable=False, rule="top:Key points"))
                 for point in element.points:
@@ -465,6 +470,30 @@ class ArticleView(DirectScrollView, can_focus=True):
                 units.append(Unit(Text(""), searchable=False, rule="bottom"))
                 units.append(blank)
         return units
+
+    def _link_units(self, element: Link | Media | Links, units: list[Unit], blank: Unit) -> None:
+        """The URL and enclosures under the meta line (the article's header), and the
+        numbered links at the end, which `l` + a digit opens."""
+        meta = self._style("meta")
+        if isinstance(element, Links):
+            units.append(Unit(Text("Links", self._style("heading"))))
+            for number, (label, url) in enumerate(element.links, start=1):
+                text = Text()
+                text.append(label, self._style("paragraph"))
+                text.append(f"  {url}", meta)
+                mark = f"[{number}] "
+                units.append(Unit(text, prefix=(mark, " " * len(mark)), prefix_style="bullet"))
+            units.append(blank)
+            return
+        header: list[Unit] = []
+        if isinstance(element, Link):
+            header.append(Unit(Text(element.url, meta)))
+        else:
+            for url, label in element.items:
+                header.append(Unit(Text(f"▶ {label}  {url}", meta)))
+        # Right under the meta line, before the blank line that closes the header.
+        at = len(units) - 1 if units and units[-1] is blank else len(units)
+        units[at:at] = header
 
     def _content_width(self) -> int:
         return max(10, self.scrollable_content_region.width)

@@ -128,6 +128,11 @@ class FeedList(OptionList):
 
     BINDINGS = bindings("sidebar")
 
+    def action_refresh_selected(self) -> None:
+        parent = self.parent
+        if isinstance(parent, FeedSidebar):
+            parent.request_refresh()
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "feed-list--active",
         "feed-list--count",
@@ -145,6 +150,15 @@ class FeedSidebar(Vertical):
         def __init__(self, scope: FeedScope) -> None:
             super().__init__()
             self.scope = scope
+
+    class RefreshRequested(Message):
+        """`r` on the sidebar: refresh these feeds (empty: every subscription).
+
+        It bubbles up to the app, which runs every refresh."""
+
+        def __init__(self, feed_ids: tuple[int, ...]) -> None:
+            super().__init__()
+            self.feed_ids = feed_ids
 
     DEFAULT_WIDTH = 30
 
@@ -226,6 +240,17 @@ class FeedSidebar(Vertical):
         text.append(" ")
         text.append(count, listing.get_component_rich_style("feed-list--count", partial=True))
         return text
+
+    def request_refresh(self) -> None:
+        """Ask for the highlighted feed (a folder: its feeds; "All articles": all) to refresh."""
+        scope = self.highlighted_scope or ALL
+        if scope.kind == "feed" and scope.feed_id is not None:
+            ids: tuple[int, ...] = (scope.feed_id,)
+        else:
+            ids = scope.feed_ids
+        if scope.kind == "folder" and not ids:
+            return
+        self.post_message(self.RefreshRequested(ids))
 
     @property
     def highlighted_scope(self) -> FeedScope | None:
