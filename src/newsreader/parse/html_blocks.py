@@ -88,9 +88,14 @@ def text_to_blocks(text: str) -> list[Block]:
     return [Block(BlockKind.PARAGRAPH, line) for chunk in chunks if (line := squash(chunk))]
 
 
-def convert(root: Any) -> tuple[list[str], list[Block]]:
-    """(key points, blocks) of a clean tree from `html_tree` (a body or container element)."""
-    converter = _Converter()
+def convert(root: Any, *, page: bool = False) -> tuple[list[str], list[Block]]:
+    """(key points, blocks) of a clean tree from `html_tree` (a body or container element).
+
+    A feed entry's lead list is its key points; on a whole `page`, where menus
+    and contents lists come first too, only a lead list that reads like a
+    summary (`looks_like_key_points`) is.
+    """
+    converter = _Converter(page=page)
     drop_junk(root)
     converter.container(root, 0)
     converter.flush()
@@ -109,7 +114,8 @@ class _Converter:
     block-level element starts or its container ends.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, page: bool = False) -> None:
+        self.page = page
         self.blocks: list[Block] = []
         self.key_points: list[str] = []
         self._buffer: list[str] = []
@@ -174,14 +180,13 @@ class _Converter:
         self._emit(BlockKind.PARAGRAPH, inline_text(element))
 
     def _list(self, element: Any, depth: int) -> None:
-        texts = (squash(text_of(it)) for it in element if tag_name(it) in _LIST_ITEMS)
-        items = [item for item in texts if item]
+        items = list_items(element)
         if not items:
             self.container(element, depth)
             self.flush()
             return
         lead = not any(block.kind is not BlockKind.HEADING for block in self.blocks)
-        if lead and not self.key_points:
+        if lead and not self.key_points and (not self.page or looks_like_key_points(items)):
             self.key_points.extend(items)
             return
         for item in items:
@@ -206,6 +211,65 @@ class _Converter:
         line = squash(text)
         if line:
             self.blocks.append(Block(kind, line))
+
+
+_MAX_ITEMS = 500
+
+
+def list_items(element: Any) -> list[str]:
+    """The items of a list, a nested list's items each its own (not run into their parent's).
+
+    An item's own text comes first, then its sub-items in order; iterative, so
+    hostile nesting cannot recurse.
+    """
+    import copy
+
+    items: list[str] = []
+    pending = [child for child in reversed(element) if tag_name(child) in _LIST_ITEMS]
+    while pending and len(items) < _MAX_ITEMS:
+        item = pending.pop()
+        nested = [sub for sub in item.iter(*_LISTS) if _outermost_below(sub, item)]
+        if not nested:
+            text = squash(text_of(item))
+        else:
+            clone = copy.deepcopy(item)
+            for sub in [sub for sub in clone.iter(*_LISTS) if _outermost_below(sub, clone)]:
+                remove_keep_tail(sub)
+            text = squash(text_of(clone))
+            for sub in reversed(nested):
+                pending.extend(child for child in reversed(sub) if tag_name(child) in _LIST_ITEMS)
+        if text:
+            items.append(text)
+    return items
+
+
+def _outermost_below(sub: Any, top: Any) -> bool:
+    """True when `sub` is a list inside `top` with no other list between them."""
+    if sub is top:
+        return False
+    for ancestor in sub.iterancestors():
+        if ancestor is top:
+            return True
+        if tag_name(ancestor) in _LISTS:
+            return False
+    return False
+
+
+_KEY_POINT_MIN_WORDS = 4
+"""Words in a summary point, at least (one fewer is allowed); five on average."""
+_KEY_POINT_MAX_ITEMS = 8
+
+
+def looks_like_key_points(items: list[str]) -> bool:
+    """Whether a list reads like a story's summary: a few items, each a sentence-sized point.
+
+    Menus, contents lists and sidebars of headlines are many short items; a
+    summary is two to eight points of several words each.
+    """
+    if not 1 <= len(items) <= _KEY_POINT_MAX_ITEMS:
+        return False
+    words = [len(item.split()) for item in items]
+    return min(words) >= _KEY_POINT_MIN_WORDS - 1 and sum(words) / len(words) >= 5
 
 
 def blockquote_block(element: Any) -> Block | None:

@@ -24,7 +24,13 @@ from newsreader.errors import ParseError
 from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.decode import decode_document, http_charset, meta_charset
-from newsreader.parse.html_blocks import blockquote_block, convert, split_caption
+from newsreader.parse.html_blocks import (
+    blockquote_block,
+    convert,
+    list_items,
+    looks_like_key_points,
+    split_caption,
+)
 from newsreader.parse.html_tree import (
     drop_hidden,
     parse_document,
@@ -207,7 +213,8 @@ def _loose_date(value: str) -> datetime | None:
     if match is None:
         return None
     try:
-        return datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+        year, month, day = (int(part) for part in match.groups())
+        return datetime(year, month, day)
     except ValueError:
         return None
 
@@ -283,12 +290,13 @@ def parse_datetime(value: str) -> datetime | None:
     value = (value or "").strip()
     if not value:
         return None
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         parsed = _loose_date(value)
-        if parsed is None:
-            return None
+    if parsed is None:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -379,19 +387,75 @@ def _restore_speakers(blocks: list[Block], speakers: dict[str, str]) -> list[Blo
     return blocks
 
 
+_KEY_POINT_LABEL = re.compile(
+    r"^(?:story\s+)?highlights|^key\s+(?:points|takeaways|facts)|^takeaways|^summary|^in\s+brief"
+    r"|^tl;?\s*dr|^at\s+a\s+glance|^what\s+you\s+need\s+to\s+know|^in\s+short|^the\s+short\s+version",
+    re.I,
+)
+"""A label that announces the list after it as the story's summary (CNN's STORY HIGHLIGHTS)."""
+_LABEL_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "dt")
+_MAX_LABEL_CHARS = 40
+
+
 def _marked_key_points(scope: Any) -> list[str]:
-    """Items of a list whose class (or its wrapper's) says key points / summary / highlights."""
+    """A summary list the page marks as one: by its class (or its wrapper's) or by a label.
+
+    The class says key points / summary / highlights, or a short element such as
+    CNN's "STORY HIGHLIGHTS" heading comes right before the list. Either way the
+    list must read like a summary (`looks_like_key_points`), so a "summary" class
+    on a contents list or a menu gives nothing.
+    """
     for element in scope.iter("ul", "ol", "div", "section"):
         classes = f"{element.get('class') or ''} {element.get('id') or ''}"
         if not _KEY_POINT_CLASS.search(classes):
             continue
         lists = [element] if tag_name(element) in ("ul", "ol") else list(element.iter("ul", "ol"))
         for candidate in lists:
-            items = [squash(text_of(li)) for li in candidate.iter("li")]
-            items = [item for item in items if item]
-            if items:
+            items = list_items(candidate)
+            if items and looks_like_key_points(items):
+                return items
+    for label in scope.iter(*_LABEL_TAGS):
+        text = squash(text_of(label))
+        if not text or len(text) > _MAX_LABEL_CHARS or not _KEY_POINT_LABEL.match(text):
+            continue
+        candidate = _list_after(label)
+        if candidate is not None:
+            items = list_items(candidate)
+            if items and looks_like_key_points(items):
                 return items
     return []
+
+
+def _list_after(label: Any) -> Any | None:
+    """The first list after `label` in document order, if nothing but whitespace lies between."""
+    node = label
+    for _ in range(4):  # climb out of a wrapper (<div><h3>STORY HIGHLIGHTS</h3></div><ul>)
+        sibling = node.getnext()
+        while sibling is not None and tag_name(sibling) is None:
+            sibling = sibling.getnext()
+        if sibling is not None:
+            if tag_name(sibling) in ("ul", "ol"):
+                return sibling
+            found = next(sibling.iter("ul", "ol"), None)
+            if found is not None and not squash(_text_before(sibling, found)):
+                return found
+            return None
+        node = node.getparent()
+        if node is None:
+            return None
+    return None
+
+
+def _text_before(container: Any, target: Any) -> str:
+    """The text inside `container` that comes before `target`."""
+    parts: list[str] = []
+    for element in container.iter():
+        if element is target:
+            break
+        parts.append(element.text or "")
+        if element is not container and element.tail:
+            parts.append(element.tail)
+    return " ".join(parts)
 
 
 def _without_key_point_repeats(blocks: list[Block], key_points: Iterable[str]) -> list[Block]:
@@ -442,7 +506,7 @@ def _trafilatura_blocks(
                 _replace_with_caption(image, block)
                 del pending[index]
                 break
-    key_points, blocks = convert(root)
+    key_points, blocks = convert(root, page=True)
     if pending and blocks:
         blocks = _insert_orphan_captions(blocks, [block for _, block in pending])
     return key_points, blocks
@@ -498,7 +562,7 @@ def _fallback_blocks(scope: Any) -> tuple[list[str], list[Block]]:
         for offset, heading in enumerate(headings):
             heading.tail = None
             parent.insert(index + offset, heading)
-    return convert(scope)
+    return convert(scope, page=True)
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:·•»]{1,2}\s+")

@@ -83,11 +83,16 @@ def flatten_math(root: Any) -> None:
         for note in list(math.iter("annotation", "annotation-xml")):
             remove_keep_tail(note)
         text = squash(" ".join(part for part in math.itertext() if part))
-        tail = math.tail
-        math.clear()
-        math.tag = "span"
-        math.text = f" {text} " if text else None
-        math.tail = tail
+        # MathJax wraps the MathML in custom elements (`<mjx-container>`) that
+        # extractors drop whole: the outermost one becomes the span instead.
+        target, parent = math, math.getparent()
+        while parent is not None and "-" in (tag_name(parent) or ""):
+            target, parent = parent, parent.getparent()
+        tail = target.tail
+        target.clear()
+        target.tag = "span"
+        target.text = f" {text} " if text else None
+        target.tail = tail
 
 
 def _clean_tree(root: Any) -> None:
