@@ -177,7 +177,8 @@ class _Converter:
             if text.strip():
                 self.blocks.append(Block(BlockKind.PARAGRAPH, text))
             return
-        self._emit(BlockKind.PARAGRAPH, inline_text(element))
+        kind = BlockKind.HEADING if self.page and _bold_only(element) else BlockKind.PARAGRAPH
+        self._emit(kind, inline_text(element))
 
     def _list(self, element: Any, depth: int) -> None:
         items = list_items(element)
@@ -214,6 +215,30 @@ class _Converter:
 
 
 _MAX_ITEMS = 500
+
+
+_BOLD = frozenset({"b", "strong"})
+_MAX_HEADING_WORDS = 12
+
+
+def _bold_only(element: Any) -> bool:
+    """A paragraph that is one short bold run, no sentence end: a subheading written as bold.
+
+    (`hi rend="#b"` is trafilatura's name for bold.)
+    """
+    children = [child for child in element if tag_name(child) is not None]
+    if len(children) != 1 or (element.text or "").strip() or (children[0].tail or "").strip():
+        return False
+    child = children[0]
+    bold = tag_name(child) in _BOLD or (
+        tag_name(child) == "hi" and "#b" in (child.get("rend") or "")
+    )
+    text = squash(text_of(child))
+    return (
+        bold
+        and 0 < len(text.split()) <= _MAX_HEADING_WORDS
+        and not text.endswith((".", ",", ";", "”", '"'))
+    )
 
 
 def list_items(element: Any) -> list[str]:

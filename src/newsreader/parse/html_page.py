@@ -124,6 +124,7 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
         blocks = _without_key_point_repeats(blocks, key_points)
     blocks = _restore_speakers(blocks, quote_speakers)
     blocks = _without_title_heading(blocks, title)
+    blocks = _tidy(blocks)
     if not any(block.text for block in blocks):
         raise ParseError(f"{name}: no article text found")
     if not title:
@@ -486,7 +487,7 @@ def _trafilatura_blocks(
             include_comments=False,
             include_tables=True,
             include_images=True,
-            include_formatting=False,
+            include_formatting=True,  # bold-only paragraphs are subheadings (`_bold_only`)
             include_links=False,
             favor_precision=False,
             with_metadata=False,
@@ -604,6 +605,59 @@ def clean_title(title: str, *, site: str = "", h1: str = "") -> str:
     if len(tail.split()) <= 4 and len(head.split()) >= 4:
         return head.strip()
     return title
+
+
+_BOILERPLATE = re.compile(
+    r"^(?:loading weather data\W*|continue reading the main story\W*|read more\W*"
+    r"|(?:skip )?advertisement\W*|story continues below(?: advertisement)?\W*"
+    r"|(?:share|send|show) (?:us )?your (?:photos|videos|stories|story)\b.{0,120}"
+    r"|have you been affected\b.{0,160}|(?:do|did) you (?:have|see|witness)\b.{0,120}"
+    r"(?:ireport|email|contact|get in touch|share)\b.{0,80})$",
+    re.I,
+)
+"""Whole paragraphs that are page furniture: loaders, "continue reading", call-outs."""
+_DANGLING = re.compile(r"\s*(?:read more|see also|related|more)\s*:\s*$", re.I)
+_CAPTION_LABEL = re.compile(
+    r"^(?:(?:media|image|video) caption|image copyright|photo|caption)\s*[:,]?\s*", re.I
+)
+
+
+def _tidy(blocks: list[Block]) -> list[Block]:
+    """Drop boilerplate paragraphs, a dangling "Read more:", caption labels, repeated captions."""
+    kept: list[Block] = []
+    captions: set[str] = set()
+    for block in blocks:
+        text = block.text
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+            if _BOILERPLATE.match(text):
+                continue
+            text = _DANGLING.sub("", text)
+        if block.kind is BlockKind.CAPTION:
+            text = _strip_caption_labels(text)
+            key = _quote_key(text)
+            if key and key in captions:
+                continue
+            captions.add(key)
+        if not text and not block.credit:
+            continue
+        block.text = text
+        kept.append(block)
+    if captions:  # a paragraph that only repeats a caption (a lead photo's text twice)
+        kept = [
+            b
+            for b in kept
+            if b.kind is not BlockKind.PARAGRAPH or _quote_key(b.text) not in captions
+        ]
+    return kept
+
+
+def _strip_caption_labels(text: str) -> str:
+    for _ in range(3):  # "Media caption Photo: ..." carries two
+        stripped = _CAPTION_LABEL.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text
 
 
 def _first_words(blocks: list[Block]) -> str:

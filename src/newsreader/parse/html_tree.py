@@ -131,18 +131,27 @@ def drop_junk(root: Any) -> None:
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SCREEN_READER_ONLY = re.compile(
+    r"(?<![\w-])(?:off-?screen|visually-?hidden|sr-only|screen-?reader-?(?:text|only))(?![\w-])",
+    re.I,
+)
+"""Labels for screen readers only (BBC's "Media caption"): a sighted reader never sees them."""
 
 
 def is_hidden(element: Any) -> bool:
-    """True for an element the page hides from every reader: `hidden`, inline
-    `display:none` / `visibility:hidden`, or `aria-hidden="true"` (screen readers skip it too)."""
+    """True for an element the page hides from its readers: `hidden`, inline
+    `display:none` / `visibility:hidden`, `aria-hidden="true"` (screen readers skip
+    it too), or a screen-reader-only label class."""
     attrib = element.attrib
     if "hidden" in attrib:
         return True
     if (attrib.get("aria-hidden") or "").strip().lower() == "true":
         return True
     style = attrib.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    classes = attrib.get("class")
+    return bool(classes and _SCREEN_READER_ONLY.search(classes))
 
 
 def drop_hidden(root: Any) -> None:
