@@ -207,9 +207,9 @@ async def test_find_counter_smart_case_and_next_previous(library: Library) -> No
         lower = v.match_count
         assert lower == 3
         assert screen.find_bar.counter_text == f"1/{lower}"
-        await pilot.press("enter")
+        await pilot.press("down")
         assert screen.find_bar.counter_text == f"2/{lower}"
-        await pilot.press("shift+enter")
+        await pilot.press("up")
         assert screen.find_bar.counter_text == f"1/{lower}"
         await pilot.press("up")  # previous wraps around
         assert screen.find_bar.counter_text == f"{lower}/{lower}"

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 READER = "reader"
 """Name of the installed (reused) reader screen."""
+PALETTE_BUILTINS = frozenset({"Theme", "Quit"})
+"""Textual's own palette commands that work here (see `get_system_commands`)."""
 OUTSIDE_POLL = 1.0
 """Seconds between checks for changes made by another process (a CLI `bookmark`, a refresh)."""
 NO_FEEDS_HINT = (
@@ -370,8 +372,16 @@ class NewsreaderApp(App[None]):
     # -- command palette --------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own commands (theme, quit, keys…) plus every action of the current screen."""
-        yield from super().get_system_commands(screen)
+        """Textual's Theme and Quit, plus every action of the current screen.
+
+        Textual's others are left out: "Screenshot" failed when users tried it,
+        "Keys" opens a panel our escape bindings cannot close (`?` is the help
+        here), and "Maximize" adds nothing to screens whose list or article
+        already fills the terminal.
+        """
+        for command in super().get_system_commands(screen):
+            if command.title in PALETTE_BUILTINS:
+                yield command
         scope = getattr(screen, "KEY_SCOPE", None)
         for spec in KEYS:
             if not spec.palette or spec.action == "quit":

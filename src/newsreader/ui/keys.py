@@ -69,7 +69,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("k,up", "cursor_up", "Previous article", "list-nav", "k / ↑"),
     KeySpec("g,home", "cursor_first", "First article", "list-nav", "g / home"),
     KeySpec("G,end", "cursor_last", "Last article", "list-nav", "G / end"),
-    KeySpec("pagedown", "page_down", "Page down", "list-nav", "PgDn"),
+    KeySpec("pagedown,space", "page_down", "Page down", "list-nav", "PgDn / space"),
     KeySpec("pageup", "page_up", "Page up", "list-nav", "PgUp"),
     KeySpec("enter", "open", "Open the article (marks it read)", "list", show=True, footer="Open"),
     KeySpec(
@@ -191,8 +191,9 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("r", "refresh_feeds", "Refresh every subscription", "reader", palette=True),
     # -- find bar input ---------------------------------------------------
-    KeySpec("enter,down", "next", "Next match", "find", "enter / ↓"),
-    KeySpec("shift+enter,up", "previous", "Previous match", "find", "shift+enter / ↑"),
+    KeySpec("enter", "done", "Done typing: back to the article (n / N move, / edits)", "find"),
+    KeySpec("down", "next", "Next match", "find", "↓"),
+    KeySpec("up", "previous", "Previous match", "find", "↑"),
     KeySpec("escape", "close", "Close the find bar", "find"),
     # -- dialogs ----------------------------------------------------------
     KeySpec("escape,question_mark,q", "close", "Close", "modal", "escape / q"),

@@ -522,7 +522,7 @@ class ListScreen(ListMarking, Screen[None]):
         box.display = True
         self.set_focus(box)
         if not self.article_list.searching:
-            self.article_list.empty_message = "No matches."
+            self.article_list.empty_message = ""  # the filter bar says what to type
             self.article_list.show_hits([])
             self._search_query = box.value
             if box.value:
@@ -551,7 +551,6 @@ class ListScreen(ListMarking, Screen[None]):
         box.value = ""
         self._search_query = ""
         listing = self.article_list
-        listing.empty_message = "No articles here. Press f to change the filter."
         listing.show_hits(None)
         last = self.library.get_state(LAST_ARTICLE_STATE)
         listing.reload(keep=last if isinstance(last, int) else None)
@@ -581,6 +580,7 @@ class ListScreen(ListMarking, Screen[None]):
             return
         self._search_query = text
         if not text.strip():
+            self.article_list.empty_message = ""
             self.article_list.show_hits([])
             self.update_status()
             return
@@ -600,5 +600,6 @@ class ListScreen(ListMarking, Screen[None]):
     def _show_hits(self, text: str, hits: list[SearchHit]) -> None:
         if text != self._search_query or not self.search_open:
             return
+        self.article_list.empty_message = "No matches."
         self.article_list.show_hits(hits)
         self.update_status()

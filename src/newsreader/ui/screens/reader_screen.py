@@ -205,6 +205,14 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
     def _find_closed(self) -> None:
         self.close_find()
 
+    @on(FindBar.Done)
+    def _find_done(self) -> None:
+        """Enter: the bar stays with its query and counter; `n`/`N`/`/` now reach the screen."""
+        if not self.find_bar.value:
+            self.close_find()
+            return
+        self.view.focus()
+
     @on(ArticleView.FindChanged)
     def _find_counter(self, event: ArticleView.FindChanged) -> None:
         self.find_bar.set_counter(event.current, event.total)

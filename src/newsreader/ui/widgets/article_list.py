@@ -46,6 +46,8 @@ MAX_LINES = 512
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
+DATE_WIDTH = len("2026-01-02")
+"""The date column's width, also on rows without a date, so the source column lines up."""
 
 
 class RowSource(Protocol):
@@ -78,6 +80,44 @@ class RowSource(Protocol):
 def format_date(published: datetime | None) -> str:
     """Fixed-width date for the list: the same text whatever the clock says."""
     return published.strftime("%Y-%m-%d") if published else "—"
+
+
+def empty_list_message(query: ListQuery) -> str:
+    """What an empty list says: the way out that applies (a filter to change, or a refresh)."""
+    if query.filter != "all":
+        return f"No articles here are {query.filter}. Press f to change the filter."
+    if query.feed_ids is not None:
+        return "No articles in this folder yet. Press r to refresh."
+    if query.feed_id is not None or query.source is not None:
+        return "No articles in this feed yet. Press r to refresh."
+    return "No articles yet. Press r to refresh, or subscribe with: newsreader add URL"
+
+
+def fit_snippet(
+    snippet: str, highlights: Sequence[tuple[int, int]], width: int
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The snippet cut at the front so its first match is whole within `width` cells.
+
+    FTS5's snippet is a window of tokens that can run past the list's width
+    with the match near its end; cutting at the right then lost the word
+    that made it a hit. The cut falls on a word boundary and shows an ellipsis.
+    """
+    spans = tuple(highlights)
+    if not spans or cell_len(snippet[: spans[0][1]]) <= width - 1:
+        return snippet, spans
+    start, end = spans[0]
+    # A third of the line before the match, or all the room the rest leaves.
+    lead = (width - 2 - cell_len(snippet[start:end])) // 3
+    lead = max(0, lead, width - 2 - cell_len(snippet[start:]))
+    begin = start
+    while begin > 0 and cell_len(snippet[begin - 1 : start]) <= lead:
+        begin -= 1
+    space = snippet.find(" ", begin, start)
+    if begin > 0 and space >= 0:
+        begin = space + 1
+    shift = 1 - begin
+    kept = tuple((a + shift, b + shift) for a, b in spans if a >= begin)
+    return "…" + snippet[begin:], kept
 
 
 class ArticleList(DirectScrollView, can_focus=True):
@@ -139,7 +179,8 @@ class ArticleList(DirectScrollView, can_focus=True):
         instead of searching the library.
         """
         self.cursor = 0
-        self.empty_message = "No articles here. Press f to change the filter."
+        self.empty_message = ""
+        """What an empty search result says (the store list says `empty_list_message`)."""
         self._count = 0
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self._lines: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
@@ -401,10 +442,8 @@ class ArticleList(DirectScrollView, can_focus=True):
         index, sub = divmod(line, height)
         if self.row_count == 0:
             if y == 1:
-                text = Text(
-                    "  " + self.empty_message,
-                    style=self.component_style("article-list--empty"),
-                )
+                message = self.empty_message if self.searching else empty_list_message(self.query_)
+                text = Text("  " + message, style=self.component_style("article-list--empty"))
                 return self.with_gutter(self._to_strip(text, width), width)
             return self.with_gutter(Strip.blank(width, self.base_style), width)
         if index >= self.row_count:
@@ -474,7 +513,7 @@ class ArticleList(DirectScrollView, can_focus=True):
         )
         date = format_date(row.published)
         source_width = 0 if width < 60 else (14 if width < 110 else 24)
-        date_width = len(date) if width >= 40 else 0
+        date_width = DATE_WIDTH if width >= 40 else 0
         title_width = max(4, width - 5 - (source_width + 2 if source_width else 0) - date_width - 2)
         # The gaps ride on their neighbours' segments: every cell carries the
         # widget's background (a cell with no style shows the terminal's own),
@@ -489,7 +528,7 @@ class ArticleList(DirectScrollView, can_focus=True):
             segments.append(Segment(f"  {_fit(row.source or '', source_width)}", source_style))
         if date_width:
             date_style = self.component_style("article-list--date")
-            segments.append(Segment(f"  {date}", date_style))
+            segments.append(Segment(f"  {date:<{DATE_WIDTH}}", date_style))
         used = 5 + title_width + (source_width + 2 if source_width else 0)
         used += date_width + 2 if date_width else 0
         if used != width:  # a very narrow terminal
@@ -502,16 +541,17 @@ class ArticleList(DirectScrollView, can_focus=True):
         return Strip(segments, width)
 
     def _snippet_text(self, hit: SearchHit, width: int) -> Text:
-        """The hit's snippet under its title, matched words highlighted."""
+        """The hit's snippet under its title, matched words highlighted and never cut."""
+        snippet, highlights = fit_snippet(hit.snippet, hit.highlights, max(1, width - 5))
         text = Text(
-            hit.snippet,
+            snippet,
             style=self.component_style("article-list--snippet"),
             no_wrap=True,
             overflow="ellipsis",
             end="",
         )
         match = self.component_style("article-list--match")
-        for start, end in hit.highlights:
+        for start, end in highlights:
             text.stylize(match, start, end)
         text.truncate(max(1, width - 5), overflow="ellipsis")
         out = Text("     ", end="")

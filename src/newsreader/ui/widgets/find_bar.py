@@ -1,6 +1,6 @@
 """The reader's find bar: an input docked at the bottom with an `i/N` counter.
 
-It only reports what the user does (query changed, next, previous, close);
+It only reports what the user does (query changed, next, previous, done, close);
 the reader screen owns the article view and decides what those mean, so the
 bar stays reusable and testable on its own.
 """
@@ -17,7 +17,12 @@ from newsreader.ui.keys import bindings
 
 
 class FindInput(Input):
-    """Input whose enter/↓ mean next match, shift+enter/↑ previous, escape close."""
+    """Input whose ↓/↑ mean next / previous match, enter done typing, escape close.
+
+    Enter hands the keys back to the article, as in less and vim: there `n` and
+    `N` move between matches and `/` edits the query again. In the input they
+    are letters of the query.
+    """
 
     BINDINGS = bindings("find")
 
@@ -26,6 +31,9 @@ class FindInput(Input):
 
     def action_previous(self) -> None:
         self.post_message(FindBar.Step(-1))
+
+    def action_done(self) -> None:
+        self.post_message(FindBar.Done())
 
     def action_close(self) -> None:
         self.post_message(FindBar.Closed())
@@ -41,6 +49,9 @@ class FindBar(Horizontal):
 
     class Closed(Message):
         """The user pressed escape in the bar."""
+
+    class Done(Message):
+        """The user pressed enter: the query is typed, the article takes the keys."""
 
     counter_text = ""
     """What the counter shows (`2/5`, `no matches` or empty)."""
