@@ -622,6 +622,10 @@ _CAPTION_LABEL = re.compile(
 )
 
 
+_MAX_CREDIT_WORDS = 7
+"""A "Photo: …" longer than this is the caption itself, not a photographer's name."""
+
+
 def _tidy(blocks: list[Block]) -> list[Block]:
     """Drop boilerplate paragraphs, a dangling "Read more:", caption labels, repeated captions."""
     kept: list[Block] = []
@@ -634,6 +638,8 @@ def _tidy(blocks: list[Block]) -> list[Block]:
             text = _DANGLING.sub("", text)
         if block.kind is BlockKind.CAPTION:
             text = _strip_caption_labels(text)
+            if not text and block.credit and len(block.credit.split()) > _MAX_CREDIT_WORDS:
+                text, block.credit = block.credit, None  # "Photo: <a whole sentence>" (BBC)
             key = _quote_key(text)
             if key and key in captions:
                 continue
