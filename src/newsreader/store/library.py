@@ -14,11 +14,20 @@ from newsreader.store.articles import ArticlesMixin
 from newsreader.store.bulk import BulkStateMixin
 from newsreader.store.feeds import FeedsMixin
 from newsreader.store.listing import ListingMixin
+from newsreader.store.outbox import OutboxMixin
 from newsreader.store.search import SearchMixin
 from newsreader.store.state import StateMixin
 
 
-class Library(ArticlesMixin, ListingMixin, SearchMixin, FeedsMixin, StateMixin, BulkStateMixin):
+class Library(
+    ArticlesMixin,
+    ListingMixin,
+    SearchMixin,
+    FeedsMixin,
+    StateMixin,
+    BulkStateMixin,
+    OutboxMixin,
+):
     """One open library file: articles, read state, bookmarks, search and feeds.
 
     Thread-safe: the UI thread and workers share one instance. Open it with

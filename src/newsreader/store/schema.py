@@ -142,6 +142,86 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN links TEXT;
     ALTER TABLE articles ADD COLUMN enclosures TEXT;
     """,
+    # 7: sync with a feed server (store/outbox.py): each local action is queued
+    # by these triggers in the same transaction as the change, but only while
+    # the `sync_enabled` setting exists and not while a sync applies what it
+    # pulled (`sync_applying`, set and cleared inside that one transaction).
+    # One row per article and flag: a newer change replaces an older one.
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        article_id INTEGER,
+        feed_id INTEGER,
+        remote_id TEXT,
+        url TEXT,
+        folder TEXT,
+        value INTEGER,
+        changed_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX outbox_per_article ON outbox (article_id, kind);
+    CREATE TABLE sync_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL UNIQUE,
+        remote_feed_id TEXT
+    );
+    CREATE TABLE sync_feeds (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds (id) ON DELETE CASCADE,
+        remote_id TEXT UNIQUE,
+        local_only INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TRIGGER outbox_read_on AFTER INSERT ON read_state
+    WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'sync_enabled')
+        AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'sync_applying')
+    BEGIN
+        INSERT OR REPLACE INTO outbox (kind, article_id, remote_id, value, changed_at)
+        SELECT 'read', s.article_id, s.remote_id, 1, (julianday('now') - 2440587.5) * 86400.0
+        FROM sync_articles s WHERE s.article_id = NEW.article_id;
+    END;
+    CREATE TRIGGER outbox_read_off AFTER DELETE ON read_state
+    WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'sync_enabled')
+        AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'sync_applying')
+    BEGIN
+        INSERT OR REPLACE INTO outbox (kind, article_id, remote_id, value, changed_at)
+        SELECT 'read', s.article_id, s.remote_id, 0, (julianday('now') - 2440587.5) * 86400.0
+        FROM sync_articles s WHERE s.article_id = OLD.article_id;
+    END;
+    CREATE TRIGGER outbox_star_on AFTER INSERT ON bookmarks
+    WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'sync_enabled')
+        AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'sync_applying')
+    BEGIN
+        INSERT OR REPLACE INTO outbox (kind, article_id, remote_id, value, changed_at)
+        SELECT 'star', s.article_id, s.remote_id, 1, (julianday('now') - 2440587.5) * 86400.0
+        FROM sync_articles s WHERE s.article_id = NEW.article_id;
+    END;
+    CREATE TRIGGER outbox_star_off AFTER DELETE ON bookmarks
+    WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'sync_enabled')
+        AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'sync_applying')
+    BEGIN
+        INSERT OR REPLACE INTO outbox (kind, article_id, remote_id, value, changed_at)
+        SELECT 'star', s.article_id, s.remote_id, 0, (julianday('now') - 2440587.5) * 86400.0
+        FROM sync_articles s WHERE s.article_id = OLD.article_id;
+    END;
+    CREATE TRIGGER outbox_subscribe AFTER INSERT ON feeds
+    WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'sync_enabled')
+        AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'sync_applying')
+    BEGIN
+        INSERT INTO outbox (kind, feed_id, url, folder, changed_at)
+        VALUES ('subscribe', NEW.id, NEW.url, json_extract(NEW.tags, '$[0]'),
+                (julianday('now') - 2440587.5) * 86400.0);
+    END;
+    CREATE TRIGGER outbox_unsubscribe BEFORE DELETE ON feeds
+    WHEN EXISTS (SELECT 1 FROM settings WHERE key = 'sync_enabled')
+        AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'sync_applying')
+    BEGIN
+        DELETE FROM outbox WHERE kind = 'subscribe' AND feed_id = OLD.id;
+        INSERT INTO outbox (kind, feed_id, remote_id, url, changed_at)
+        SELECT 'unsubscribe', OLD.id, s.remote_id, OLD.url,
+               (julianday('now') - 2440587.5) * 86400.0
+        FROM sync_feeds s
+        WHERE s.feed_id = OLD.id AND s.remote_id IS NOT NULL AND NOT s.local_only;
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

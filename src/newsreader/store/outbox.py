@@ -1,0 +1,403 @@
+"""The sync outbox and bookkeeping: what waits for the server, and what came from it.
+
+Why triggers (migration 7) queue local actions rather than the callers: every
+path that marks, bookmarks, subscribes or unsubscribes (CLI, reader, bulk
+marking, import) is covered without knowing about sync, and the queued row
+lands in the same transaction as the change, so a crash can never keep one
+without the other. The triggers run only while the `sync_enabled` setting
+exists, and not while a sync applies what it pulled (`sync_applying`, set and
+cleared inside that transaction, so no other connection ever sees it).
+
+An outbox row is removed only after the server acknowledged it (`outbox_done`),
+by its id: a newer change to the same article replaced the row under a new id
+and stays queued.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from newsreader.model.article import Article
+from newsreader.sanitize import clean_line
+from newsreader.store.articles import insert_records
+from newsreader.store.db import Database, utc_now
+
+STATUS_KEY = "sync_status"
+"""The settings key of the sync status (last sync, last error, cursor)."""
+
+
+class OutboxEntry(NamedTuple):
+    """One queued local action. `value` is 1/0 for read and star; `changed_at` Unix seconds."""
+
+    id: int
+    kind: str
+    article_id: int | None
+    feed_id: int | None
+    remote_id: str | None
+    url: str | None
+    folder: str | None
+    value: int | None
+    changed_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PulledEntry:
+    """An entry from the server made ready to store (the article already parsed)."""
+
+    remote_id: str
+    remote_feed_id: str
+    article: Article
+    read: bool
+    starred: bool
+    changed_at: float | None
+
+
+@dataclass(slots=True)
+class PageResult:
+    """What storing one pulled page did."""
+
+    new: int = 0
+    read_changed: int = 0
+    star_changed: int = 0
+
+
+class _Applying:
+    """Inside a write transaction: mark it as the sync's own, so triggers queue nothing."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('sync_applying', '1')")
+        return self.db
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.execute("DELETE FROM settings WHERE key = 'sync_applying'")
+
+
+class OutboxMixin(Database):
+    """The outbox, remote ids of articles and feeds, and the sync status."""
+
+    # -- switching sync on ------------------------------------------------
+
+    def sync_enabled(self) -> bool:
+        return bool(self._read("SELECT 1 FROM settings WHERE key = 'sync_enabled'"))
+
+    def enable_sync(self, service: str, url: str) -> None:
+        """Start queueing local actions for `service` at `url`.
+
+        Switching to another server forgets every remote id (they are that
+        server's) and the cursor; feeds kept so far are queued for subscribing,
+        so the first sync carries the local subscriptions to the server.
+        """
+        target = json.dumps({"service": service, "url": url})
+        with self._write() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = 'sync_enabled'").fetchone()
+            if row is not None and row["value"] == target:
+                return
+            db.execute("DELETE FROM sync_articles")
+            db.execute("DELETE FROM sync_feeds WHERE NOT local_only")
+            db.execute("DELETE FROM outbox")
+            db.execute("DELETE FROM settings WHERE key = ?", (STATUS_KEY,))
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES ('sync_enabled', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (target,),
+            )
+            db.execute(
+                "INSERT INTO outbox (kind, feed_id, url, folder, changed_at)"
+                " SELECT 'subscribe', f.id, f.url, json_extract(f.tags, '$[0]'),"
+                " (julianday('now') - 2440587.5) * 86400.0 FROM feeds f"
+                " WHERE NOT EXISTS (SELECT 1 FROM sync_feeds s"
+                "   WHERE s.feed_id = f.id AND s.local_only) ORDER BY f.id"
+            )
+
+    def disable_sync(self) -> None:
+        """Stop queueing (the outbox and remote ids stay for a later `enable_sync`)."""
+        with self._write() as db:
+            db.execute("DELETE FROM settings WHERE key = 'sync_enabled'")
+
+    def set_feed_local_only(self, feed_id: int, local_only: bool = True) -> None:
+        """Keep a feed out of sync (fetched directly by refresh), or give it back to sync."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sync_feeds (feed_id, local_only) VALUES (?, ?)"
+                " ON CONFLICT (feed_id) DO UPDATE SET local_only = excluded.local_only",
+                (feed_id, int(local_only)),
+            )
+            if local_only:
+                db.execute(
+                    "DELETE FROM outbox WHERE kind = 'subscribe' AND feed_id = ?", (feed_id,)
+                )
+
+    def local_only_feed_ids(self) -> set[int]:
+        rows = self._read("SELECT feed_id FROM sync_feeds WHERE local_only")
+        return {int(row[0]) for row in rows}
+
+    def synced_feed_ids(self) -> set[int]:
+        """Feeds the server fetches for us; `refresh` leaves them to sync."""
+        if not self.sync_enabled():
+            return set()
+        rows = self._read("SELECT id FROM feeds")
+        local = self.local_only_feed_ids()
+        return {int(row[0]) for row in rows} - local
+
+    # -- the outbox -------------------------------------------------------
+
+    def outbox_size(self) -> int:
+        return int(self._read("SELECT count(*) FROM outbox")[0][0])
+
+    def outbox_entries(self, *, after: int = 0, limit: int = 500) -> list[OutboxEntry]:
+        """Queued actions in the order they were made (by id), from after `after`."""
+        rows = self._read(
+            "SELECT id, kind, article_id, feed_id, remote_id, url, folder, value, changed_at"
+            " FROM outbox WHERE id > ? ORDER BY id LIMIT ?",
+            (after, limit),
+        )
+        return [OutboxEntry(*tuple(row)) for row in rows]
+
+    def outbox_done(self, ids: Iterable[int]) -> None:
+        """Forget actions the server acknowledged (by row id: newer changes stay)."""
+        wanted = json.dumps([int(i) for i in ids])
+        with self._write() as db:
+            db.execute("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))", (wanted,))
+
+    def bind_feed(self, feed_id: int, remote_id: str, outbox_id: int | None = None) -> None:
+        """Remember a feed's server id (after subscribing it there), dropping its outbox row."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sync_feeds (feed_id, remote_id) VALUES (?, ?)"
+                " ON CONFLICT (feed_id) DO UPDATE SET remote_id = excluded.remote_id",
+                (feed_id, remote_id),
+            )
+            if outbox_id is not None:
+                db.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+
+    # -- the status -------------------------------------------------------
+
+    def sync_status(self) -> dict[str, Any]:
+        """{"last_sync", "last_error", "cursor", ...} as last saved ({} before any sync)."""
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (STATUS_KEY,))
+        if not rows:
+            return {}
+        try:
+            value = json.loads(rows[0][0])
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def update_sync_status(self, **changes: Any) -> dict[str, Any]:
+        """Merge `changes` into the status in one transaction; returns the new status."""
+        with self._write() as db:
+            return _update_status(db, changes)
+
+    # -- applying what was pulled ------------------------------------------
+
+    def apply_remote_feeds(
+        self, remote: Sequence[tuple[str, str, str, str | None, str | None]]
+    ) -> tuple[int, int]:
+        """Make the synced subscriptions match the server's (id, url, title, site, folder).
+
+        Returns (added, removed). Feeds kept local only, and feeds whose
+        subscribe still waits in the outbox, are left alone; a feed the server
+        no longer lists is unsubscribed here (its articles stay, as always).
+        """
+        added = removed = 0
+        seen: set[int] = set()
+        with self._write() as db, _Applying(db):
+            bound = {
+                str(row["remote_id"]): int(row["feed_id"])
+                for row in db.execute(
+                    "SELECT feed_id, remote_id FROM sync_feeds WHERE remote_id IS NOT NULL"
+                )
+            }
+            for remote_id, url, title, site_url, folder in remote:
+                feed_id = bound.get(remote_id)
+                if feed_id is None:
+                    row = db.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+                    if row is None:
+                        cursor = db.execute(
+                            "INSERT INTO feeds (url, title, site_url, tags, added_at)"
+                            " VALUES (?, ?, ?, ?, ?)",
+                            (
+                                url,
+                                clean_line(title),
+                                site_url,
+                                json.dumps([folder] if folder else []),
+                                utc_now(),
+                            ),
+                        )
+                        feed_id = int(cursor.lastrowid or 0)
+                        added += 1
+                    else:
+                        feed_id = int(row["id"])
+                    db.execute(
+                        "INSERT INTO sync_feeds (feed_id, remote_id) VALUES (?, ?)"
+                        " ON CONFLICT (feed_id) DO UPDATE SET remote_id = excluded.remote_id",
+                        (feed_id, remote_id),
+                    )
+                    db.execute(
+                        "DELETE FROM outbox WHERE kind = 'subscribe' AND feed_id = ?", (feed_id,)
+                    )
+                seen.add(feed_id)
+                _set_feed_details(db, feed_id, title, folder)
+            for row in db.execute(
+                "SELECT s.feed_id FROM sync_feeds s WHERE s.remote_id IS NOT NULL"
+                " AND NOT s.local_only AND NOT EXISTS (SELECT 1 FROM outbox o"
+                "   WHERE o.feed_id = s.feed_id AND o.kind = 'subscribe')"
+            ).fetchall():
+                if int(row[0]) not in seen:
+                    db.execute("DELETE FROM feeds WHERE id = ?", (int(row[0]),))
+                    removed += 1
+        return added, removed
+
+    def apply_remote_page(
+        self, entries: Sequence[PulledEntry], status: dict[str, Any]
+    ) -> PageResult:
+        """Store one pulled page and its state, and save `status` (its cursor), atomically.
+
+        The most recent change to an article's read/starred state wins: a
+        change still queued in the outbox that is newer than the server's
+        (or the server cannot say when it changed) is kept, and the server's
+        value is not applied.
+        """
+        result = PageResult()
+        with self._write() as db, _Applying(db):
+            feed_ids = {
+                str(row["remote_id"]): int(row["feed_id"])
+                for row in db.execute(
+                    "SELECT feed_id, remote_id FROM sync_feeds WHERE remote_id IS NOT NULL"
+                )
+            }
+            for entry in entries:
+                article_id = _article_for(db, entry, feed_ids.get(entry.remote_feed_id), result)
+                if article_id is None:
+                    continue
+                if _remote_wins(db, article_id, "read", entry.changed_at):
+                    result.read_changed += _set_flag(
+                        db, "read_state", "read_at", article_id, entry.read
+                    )
+                if _remote_wins(db, article_id, "star", entry.changed_at):
+                    result.star_changed += _set_flag(
+                        db, "bookmarks", "created_at", article_id, entry.starred
+                    )
+            _update_status(db, status)
+        return result
+
+    def apply_state_snapshot(self, unread: frozenset[str], starred: frozenset[str]) -> PageResult:
+        """Apply complete unread/starred id sets to every synced article (queued changes win)."""
+        result = PageResult()
+        with self._write() as db, _Applying(db):
+            rows = db.execute("SELECT article_id, remote_id FROM sync_articles").fetchall()
+            for row in rows:
+                article_id, remote_id = int(row[0]), str(row[1])
+                if _remote_wins(db, article_id, "read", None, snapshot=True):
+                    result.read_changed += _set_flag(
+                        db, "read_state", "read_at", article_id, remote_id not in unread
+                    )
+                if _remote_wins(db, article_id, "star", None, snapshot=True):
+                    result.star_changed += _set_flag(
+                        db, "bookmarks", "created_at", article_id, remote_id in starred
+                    )
+        return result
+
+    def remote_article_ids(self, remote_ids: Iterable[str]) -> dict[str, int]:
+        """The local article of each remote id the library knows."""
+        wanted = json.dumps(list(remote_ids))
+        rows = self._read(
+            "SELECT remote_id, article_id FROM sync_articles"
+            " WHERE remote_id IN (SELECT value FROM json_each(?))",
+            (wanted,),
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
+
+def _update_status(db: sqlite3.Connection, changes: dict[str, Any]) -> dict[str, Any]:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", (STATUS_KEY,)).fetchone()
+    status: dict[str, Any] = {}
+    if row is not None:
+        try:
+            loaded = json.loads(row[0])
+            status = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            status = {}
+    status.update(changes)
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (STATUS_KEY, json.dumps(status)),
+    )
+    return status
+
+
+def _set_feed_details(db: sqlite3.Connection, feed_id: int, title: str, folder: str | None) -> None:
+    """The server's title, and its folder as the feed's first tag (other tags kept)."""
+    row = db.execute("SELECT tags FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    tags = json.loads(row["tags"] or "[]") if row is not None else []
+    if folder and folder not in tags:
+        tags = [folder, *tags]
+    db.execute(
+        "UPDATE feeds SET title = CASE WHEN ? <> '' THEN ? ELSE title END, tags = ? WHERE id = ?",
+        (clean_line(title), clean_line(title), json.dumps(tags), feed_id),
+    )
+
+
+def _article_for(
+    db: sqlite3.Connection, entry: PulledEntry, feed_id: int | None, result: PageResult
+) -> int | None:
+    """The local article of a pulled entry, stored first when it is new."""
+    row = db.execute(
+        "SELECT article_id FROM sync_articles WHERE remote_id = ?", (entry.remote_id,)
+    ).fetchone()
+    if row is not None:
+        return int(row[0])
+    if feed_id is None:
+        return None  # its feed is kept local only, or unknown: not ours to store
+    added = insert_records(db, [entry.article], feed_id)
+    if not added:
+        return None
+    article_id = added[0].id
+    result.new += int(added[0].created)
+    db.execute(
+        "INSERT OR IGNORE INTO sync_articles (article_id, remote_id, remote_feed_id)"
+        " VALUES (?, ?, ?)",
+        (article_id, entry.remote_id, entry.remote_feed_id),
+    )
+    return article_id
+
+
+def _remote_wins(
+    db: sqlite3.Connection,
+    article_id: int,
+    kind: str,
+    remote_changed_at: float | None,
+    *,
+    snapshot: bool = False,
+) -> bool:
+    """Whether the server's value may replace the local one (no newer queued change)."""
+    row = db.execute(
+        "SELECT changed_at FROM outbox WHERE article_id = ? AND kind = ?", (article_id, kind)
+    ).fetchone()
+    if row is None:
+        return True
+    if snapshot or remote_changed_at is None:
+        return False
+    if remote_changed_at > float(row[0]):
+        db.execute("DELETE FROM outbox WHERE article_id = ? AND kind = ?", (article_id, kind))
+        return True
+    return False
+
+
+def _set_flag(db: sqlite3.Connection, table: str, column: str, article_id: int, on: bool) -> int:
+    if on:
+        cursor = db.execute(
+            f"INSERT OR IGNORE INTO {table} (article_id, {column}) VALUES (?, ?)",
+            (article_id, utc_now()),
+        )
+    else:
+        cursor = db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+    return cursor.rowcount
