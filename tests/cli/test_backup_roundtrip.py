@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from newsreader.paths import database_path
+from newsreader.cli.output import write_output
+from newsreader.paths import database_path, samples_dir
+from newsreader.services.export import export_library
 from newsreader.store import Library
 from support import build_library, feature_article, filler_article
 
@@ -48,7 +50,7 @@ def ok(*args: str, data_dir: Path) -> str:
 
 def articles_of(data_dir: Path) -> list[dict[str, Any]]:
     """The library's export with library-only fields dropped, in a stable order."""
-    document = json.loads(ok("export", "--format", "json", data_dir=data_dir))
+    document = json.loads(ok("export", "--format", "json", data_dir=data_dir))["articles"]
     for item in document:
         for key in LIBRARY_IDS:
             item.pop(key)
@@ -56,6 +58,7 @@ def articles_of(data_dir: Path) -> list[dict[str, Any]]:
 
 
 def feeds_of(data_dir: Path) -> list[dict[str, Any]]:
+    """`feeds --json` without what belongs to this library: url, title, site_url and tags."""
     feeds = json.loads(ok("feeds", "--json", data_dir=data_dir))["feeds"]
     for feed in feeds:
         for key in FEED_BOOKKEEPING:
@@ -63,11 +66,39 @@ def feeds_of(data_dir: Path) -> list[dict[str, Any]]:
     return sorted(feeds, key=lambda feed: feed["url"])
 
 
+def listed(data_dir: Path) -> list[dict[str, Any]]:
+    """`list --json` rows without their library ID, in a stable order."""
+    rows = json.loads(ok("list", "--json", "--limit", "1000", data_dir=data_dir))["articles"]
+    for row in rows:
+        del row["id"]
+    return sorted(rows, key=lambda row: (row["title"], row["url"] or "", row["published"] or ""))
+
+
+QUIET_FEED = {
+    "url": "https://quiet.example/feed",
+    "title": "Quiet Quay",
+    "site_url": None,
+    "tags": ["Later", "Local"],
+}
+"""A subscription that has no articles yet: only the export's list of feeds can carry it."""
+
+
+def as_restored(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a restore gives back: a link that is not http(s) (the hostile one) is never
+    imported, from a backup or from anywhere else."""
+    return [
+        {**item, "url": None if item["url"] == "javascript:alert(1)" else item["url"]}
+        for item in items
+    ]
+
+
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
-    """Files and two tagged feeds; some read, some bookmarked (at known times), one full text."""
+    """Files, two tagged feeds with entries and one without; some read, some bookmarked (at
+    known times), one full text."""
     data = tmp_path / "source"
     library = build_library(database_path(data), fillers=6)
+    library.add_feed(QUIET_FEED["url"], title=QUIET_FEED["title"], tags=QUIET_FEED["tags"])
     gazette, _ = library.add_feed(
         "https://gazette.example/feed", title="Harbour Gazette", tags=["News", "Local"]
     )
@@ -110,15 +141,13 @@ def test_export_then_import_into_an_empty_library_restores_everything(
     report = json.loads(ok("import", str(backup), "--json", data_dir=target))
     assert report["errors"] == [] and report["already_present"] == 0
     assert report["imported"] == len(articles_of(source))
-    assert report["feeds_added"] == 2
+    assert report["feeds_added"] == 3
 
     restored = articles_of(target)
-    expected = articles_of(source)
-    for item in expected:  # a link that is not http(s) is never imported (the hostile one)
-        if item["url"] == "javascript:alert(1)":
-            item["url"] = None
-    assert restored == expected
+    assert restored == as_restored(articles_of(source))
     assert feeds_of(target) == feeds_of(source)
+    assert QUIET_FEED in feeds_of(target), "a subscription without articles comes back too"
+    assert listed(target) == as_restored(listed(source))
     marks = {(a["title"], a["bookmarked_at"], a["read_at"]) for a in restored if a["bookmarked"]}
     assert len(marks) == 2 and all(m[1] == "2025-01-02T03:04:05+00:00" for m in marks)
     assert sum(a["read"] for a in restored) == 3
@@ -157,12 +186,99 @@ def test_importing_a_backup_again_adds_nothing_and_never_unbookmarks(
     assert feeds_of(target) == feeds_of(source)
 
 
-def test_a_feed_without_articles_is_named_on_export(source: Path, tmp_path: Path) -> None:
-    with Library(database_path(source)) as library:
-        library.add_feed("https://quiet.example/feed", title="Quiet", tags=["Later"])
-    proc = run_cli("export", "--format", "json", "-o", str(tmp_path / "b.json"), data_dir=source)
-    assert proc.returncode == 0
-    assert "1 subscription without articles" in proc.stderr and "opml" in proc.stderr
+def test_the_export_is_one_object_with_every_feed_even_of_bookmarks_only(
+    source: Path, tmp_path: Path
+) -> None:
+    document = json.loads(ok("export", "--bookmarked", data_dir=source))
+    assert list(document) == ["newsreader_export", "articles_filter", "feeds", "articles"]
+    assert document["newsreader_export"] == 2 and document["articles_filter"] == "bookmarked"
+    assert len(document["articles"]) == 2 and all(a["bookmarked"] for a in document["articles"])
+    assert {feed["url"] for feed in document["feeds"]} == {
+        "https://gazette.example/feed",
+        "https://post.example/rss",
+        QUIET_FEED["url"],
+    }
+    assert all(feed["added_at"] for feed in document["feeds"])
+    target = tmp_path / "target"
+    path = tmp_path / "bookmarks.json"
+    ok("export", "--bookmarked", "-o", str(path), data_dir=source)
+    ok("import", str(path), data_dir=target)
+    assert feeds_of(target) == feeds_of(source)
+
+
+def test_the_streamed_export_is_exactly_the_indented_json_document(
+    source: Path, tmp_path: Path
+) -> None:
+    """Written piece by piece, but byte for byte what `json.dumps(indent=2)` makes of it."""
+    empty = tmp_path / "empty.sqlite3"
+    for path in (database_path(source), empty):
+        with Library(path) as library:
+            for bookmarked in (False, True):
+                text = "".join(export_library(library, "json", bookmarked=bookmarked))
+                assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_failure_while_streaming_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "backup.json"
+    out.write_text("the previous backup", encoding="utf-8")
+
+    def pieces() -> Any:
+        yield "{\n"
+        raise RuntimeError("the library went away")
+
+    with pytest.raises(RuntimeError):
+        write_output(pieces(), str(out))
+    assert out.read_text(encoding="utf-8") == "the previous backup"
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
+
+
+def test_the_samples_library_round_trips(tmp_path: Path) -> None:
+    """The bundled samples: files, a feed file, and an OPML of subscriptions with no articles."""
+    source = tmp_path / "source"
+    ok("import", str(samples_dir()), data_dir=source)
+    rows = json.loads(ok("list", "--json", data_dir=source))["articles"]
+    ok("read", *(str(row["id"]) for row in rows[:4]), data_dir=source)
+    ok("bookmark", *(str(row["id"]) for row in rows[2:6]), data_dir=source)
+    assert len(feeds_of(source)) == 5
+    backup = tmp_path / "backup.json"
+    ok("export", "-o", str(backup), data_dir=source)
+
+    target = tmp_path / "target"
+    report = json.loads(ok("import", str(backup), "--json", data_dir=target))
+    assert report["errors"] == [] and report["feeds_added"] == 5
+    assert feeds_of(target) == feeds_of(source)
+    assert listed(target) == listed(source)
+    assert articles_of(target) == articles_of(source)  # read_at, bookmarked_at, full_text too
+
+
+def test_the_old_bare_list_export_still_imports(source: Path, tmp_path: Path) -> None:
+    """Exports before version 2 were the list of articles alone, feeds only inside them."""
+    document = json.loads(ok("export", data_dir=source))
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(document["articles"], indent=2), encoding="utf-8")
+    target = tmp_path / "target"
+    report = json.loads(ok("import", str(old), "--json", data_dir=target))
+    assert report["errors"] == [] and report["feeds_added"] == 2
+    assert articles_of(target) == as_restored(articles_of(source))
+    assert feeds_of(target) == [f for f in feeds_of(source) if f != QUIET_FEED]
+
+
+def test_an_export_without_the_json_suffix_is_still_recognised(
+    source: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.txt"
+    ok("export", "-o", str(backup), data_dir=source)
+    report = json.loads(ok("import", str(backup), "--json", data_dir=tmp_path / "target"))
+    assert report["errors"] == [] and report["feeds_added"] == 3
+
+
+def test_an_export_from_a_newer_newsreader_says_to_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "future.json"
+    path.write_text('{"newsreader_export": 3, "feeds": [], "articles": []}', encoding="utf-8")
+    proc = run_cli("import", str(path), data_dir=tmp_path / "lib")
+    assert proc.returncode == 1
+    [line] = proc.stderr.splitlines()
+    assert "future.json" in line and "version 3" in line and "upgrade" in line
 
 
 def test_an_export_from_before_state_times_still_restores_state(tmp_path: Path) -> None:
@@ -193,7 +309,12 @@ def test_an_export_from_before_state_times_still_restores_state(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("content", "why"),
     [
-        ('{"name": "my-package", "version": "1.0"}', "a JSON object"),
+        ('{"name": "my-package", "version": "1.0"}', 'a JSON object without "newsreader_export"'),
+        ('"just text"', "a JSON string"),
+        ('{"newsreader_export": "2"}', "is not a version"),
+        ('{"newsreader_export": 2, "feeds": {}}', "feeds and articles must be lists"),
+        ('{"newsreader_export": 2, "feeds": [7], "articles": []}', "feed 1 is not a subscription"),
+        ('{"newsreader_export": 2, "feeds": [], "articles": [{"title": 1}]}', "item 1"),
         ("[1, 2, 3]", "item 1 is not an exported article"),
         ('[{"title": "x"}]', "no 'blocks'"),
         ("[{broken", "invalid JSON"),

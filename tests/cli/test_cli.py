@@ -195,7 +195,8 @@ def test_parse_stores_nothing(article_file: Path, data_dir: Path) -> None:
 def test_export_json_and_markdown(article_file: Path, data_dir: Path, tmp_path: Path) -> None:
     run_cli("import", str(article_file), data_dir=data_dir, check=True)
     run_cli("bookmark", "1", data_dir=data_dir, check=True)
-    exported = json.loads(run_cli("export", "--bookmarked", data_dir=data_dir, check=True).stdout)
+    document = run_cli("export", "--bookmarked", data_dir=data_dir, check=True).stdout
+    exported = json.loads(document)["articles"]
     assert exported[0]["title"].startswith("Tram depot") and exported[0]["blocks"]
     out = tmp_path / "export.md"
     run_cli("export", "--format", "markdown", "-o", str(out), data_dir=data_dir, check=True)

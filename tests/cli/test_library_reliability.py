@@ -146,7 +146,7 @@ def test_full_disk_commands_read_and_say_disk_full(tmp_path: Path) -> None:
             assert done.returncode == 0, (args, done.stderr)
             assert "disk full" in done.stderr, args
             assert "Traceback" not in done.stderr
-        assert len(json.loads(out.read_text())) == 30
+        assert len(json.loads(out.read_text())["articles"]) == 30
         done = run_cli("read", str(ids[0]), data_dir=disk, tmp_path=tmp_path)
         assert done.returncode == 1 and "disk full" in done.stderr
 

@@ -113,19 +113,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from newsreader.services.export import export_library, feeds_left_out
+    from newsreader.services.export import export_library
 
     with open_library(args) as library:
-        text = export_library(library, args.format, bookmarked=args.bookmarked)
-        json_export = args.format == "json"
-        left_out = feeds_left_out(library, bookmarked=args.bookmarked) if json_export else []
-    write_output(text, args.output)
-    if left_out:
-        # The JSON export names each article's feed; a feed with no article has no place.
-        warn(
-            f"{len(left_out)} subscription{'s' if len(left_out) != 1 else ''} without articles"
-            " not in this JSON export; `export --format opml` saves every subscription"
-        )
+        # Streamed: each article is written as it is read, never the whole export at once.
+        write_output(export_library(library, args.format, bookmarked=args.bookmarked), args.output)
     if args.output not in (None, STDOUT) and not args.json:
         note(f"wrote {args.output}")
     return EXIT_OK

@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -191,16 +192,20 @@ def note(message: str) -> None:
 # -- -o FILE -----------------------------------------------------------------------------
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Write `text` to stdout (no `-o`, or `-o -`) or to the file `output` names.
+def write_output(text: str | Iterable[str], output: str | None) -> None:
+    """Write `text` (or its pieces, as they come) to stdout (no `-o`, or `-o -`) or to the
+    file `output` names.
 
     A regular file (or a new one) is replaced atomically, so a crash never
     leaves half an export; through a symlink, the file it points to is the one
     replaced. Anything else, a FIFO or a device such as `/dev/null`, is opened
     and written to: renaming over it would put a regular file in its place.
+    Pieces let a large export stream instead of being built whole first; a
+    failure while they are produced leaves no file behind.
     """
     if output is None or output == STDOUT:
-        stdout.write(text)
+        for piece in _pieces(text):
+            stdout.write(piece)
         return
     if not output:
         raise NewsreaderError("-o needs a file name (or - for standard output)")
@@ -219,24 +224,30 @@ def write_output(text: str, output: str | None) -> None:
         _replace_atomically(text, Path(os.path.realpath(target)), shown=target)
 
 
-def _write_in_place(text: str, target: Path) -> None:
+def _pieces(text: str | Iterable[str]) -> Iterable[str]:
+    return (text,) if isinstance(text, str) else text
+
+
+def _write_in_place(text: str | Iterable[str], target: Path) -> None:
     """Write to a FIFO or device as `cat > target` would (blocks until a FIFO has a reader)."""
     try:
         with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines(_pieces(text))
     except OSError as exc:
         raise NewsreaderError(f"{target}: cannot write ({exc.strerror})") from None
 
 
-def _replace_atomically(text: str, target: Path, *, shown: Path) -> None:
+def _replace_atomically(text: str | Iterable[str], target: Path, *, shown: Path) -> None:
     temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
         with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines(_pieces(text))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
-    except OSError as exc:
+    except BaseException as exc:  # the pieces' producer may fail too, or Ctrl-C
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
-        raise NewsreaderError(f"{shown}: cannot write ({exc.strerror})") from None
+        if isinstance(exc, OSError):
+            raise NewsreaderError(f"{shown}: cannot write ({exc.strerror})") from None
+        raise

@@ -1,11 +1,14 @@
 """`newsreader import backup.json`: a JSON export read back into a library.
 
-`export --format json` writes the documented article objects (README, "JSON")
-plus what a backup needs to come back whole: `guid`, `read_at`,
-`bookmarked_at`, `full_text` and `feed` (the subscription, with its tags).
-This module reads that document back. Why a module of its own: an export is
-not an article file, and importing it as text once made one junk article
-titled `"id": 1,` and dropped every read mark and bookmark.
+`export --format json` writes `{"newsreader_export": 2, "feeds": [...],
+"articles": [...]}`: every subscription (with its title and tags, articles or
+not), and the documented article objects (README, "JSON") plus what a backup
+needs to come back whole: `guid`, `read_at`, `bookmarked_at`, `full_text` and
+`feed`. Exports written before version 2 are a bare list of those articles
+(where a feed appeared only through its articles); both read back here. Why a
+module of its own: an export is not an article file, and importing it as text
+once made one junk article titled `"id": 1,` and dropped every read mark and
+bookmark.
 
 Restoring merges and never removes: articles already held are matched as any
 import matches them (by feed and guid, else by content), read marks and
@@ -32,9 +35,15 @@ from newsreader.urls import is_safe_web_url
 if TYPE_CHECKING:
     from newsreader.store import Library
 
+EXPORT_KEY = "newsreader_export"
+"""The key that marks a JSON document as ours; its value is the document's version."""
+EXPORT_VERSION = 2
+"""2: an object holding every subscription and the articles; 1 was a bare list of articles,
+which had no place for a subscription without articles. Both are read back."""
 BACKUP_SUFFIXES = frozenset({".json"})
 NOT_AN_EXPORT = "not a newsreader JSON export"
 _JSON_ARRAY_OF_OBJECTS = re.compile(rb"\A\s*\[\s*(\{|\])")
+_JSON_EXPORT_OBJECT = re.compile(rb'\A\s*\{\s*"' + EXPORT_KEY.encode() + rb'"\s*:')
 _MARKDOWN_META = re.compile(r"^\*.*\d[\d,]* words · \d+ min read\*$", re.MULTILINE)
 
 
@@ -73,12 +82,16 @@ class Backup:
 
     entries: list[BackupEntry] = field(default_factory=list)
     feeds: dict[str, SavedFeed] = field(default_factory=dict)
-    """By URL, in the order the backup first names them."""
+    """By URL: the backup's subscriptions in its order, then any only its articles name."""
 
 
 def looks_like_backup(head: bytes, suffix: str) -> bool:
-    """Whether a file should be read as a JSON export: its suffix, or a JSON array of objects."""
-    return suffix in BACKUP_SUFFIXES or _JSON_ARRAY_OF_OBJECTS.match(head) is not None
+    """Whether a file should be read as a JSON export: its suffix, or how an export begins."""
+    return (
+        suffix in BACKUP_SUFFIXES
+        or _JSON_EXPORT_OBJECT.match(head) is not None
+        or _JSON_ARRAY_OF_OBJECTS.match(head) is not None
+    )
 
 
 def refuse_markdown_export(text: str, name: str) -> None:
@@ -97,7 +110,7 @@ def refuse_markdown_export(text: str, name: str) -> None:
 
 
 def parse_backup(data: bytes, *, name: str) -> tuple[Backup, list[str]]:
-    """Read a JSON export; `ParseError` names the file and why it is not one."""
+    """Read a JSON export (either form); `ParseError` names the file and why it is not one."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -108,14 +121,35 @@ def parse_backup(data: bytes, *, name: str) -> tuple[Backup, list[str]]:
         ) from None
     except RecursionError:
         raise ParseError(f"{name}: {NOT_AN_EXPORT} (nested too deeply)") from None
-    if not isinstance(document, list):
-        raise ParseError(
-            f"{name}: {NOT_AN_EXPORT} (a JSON {_json_kind(document)},"
-            " where an export is a list of articles)"
-        )
     backup = Backup()
     warnings: list[str] = []
-    for position, item in enumerate(document, start=1):
+    if isinstance(document, list):  # an export from before version 2
+        articles: list[Any] = document
+        if not articles:
+            warnings.append(f"{name}: the export holds no articles")
+    else:
+        articles = _articles_of(document, name)
+        for position, item in enumerate(document["feeds"], start=1):
+            try:
+                feed = _feed(item, required=True)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ParseError(
+                    f"{name}: {NOT_AN_EXPORT} (feed {position} is not a subscription: {_why(exc)})"
+                ) from None
+            if feed is None:
+                warnings.append(f"{name}: skipped {item['url']!r}: not an http(s) URL")
+            else:
+                _merge_feed(backup, feed)
+        if not articles and not backup.feeds:
+            warnings.append(f"{name}: the export holds no subscriptions and no articles")
+    del document
+    # Taken off the parsed list as they are converted, so the parsed JSON and the
+    # entries made from it are not both held whole at once.
+    articles.reverse()
+    position = 0
+    while articles:
+        position += 1
+        item = articles.pop()
         try:
             entry, feed = _entry(item)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -124,20 +158,49 @@ def parse_backup(data: bytes, *, name: str) -> tuple[Backup, list[str]]:
             ) from None
         backup.entries.append(entry)
         if feed is not None:
-            known = backup.feeds.get(feed.url)
-            tags = list(dict.fromkeys([*(known.tags if known else []), *feed.tags]))
-            backup.feeds[feed.url] = (known or feed)._replace(tags=tags)
-    if not document:
-        warnings.append(f"{name}: the export holds no articles")
+            _merge_feed(backup, feed)
     return backup, warnings
+
+
+def _articles_of(document: Any, name: str) -> list[Any]:
+    """The articles of a version 2 export, once it is sure `document` is one we can read."""
+    if not isinstance(document, dict):
+        raise ParseError(
+            f"{name}: {NOT_AN_EXPORT} (a JSON {_json_kind(document)},"
+            " where an export is an object or a list of articles)"
+        )
+    version = document.get(EXPORT_KEY)
+    if version is None:
+        raise ParseError(
+            f'{name}: {NOT_AN_EXPORT} (a JSON object without "{EXPORT_KEY}", which marks one)'
+        )
+    if isinstance(version, bool) or not isinstance(version, int) or version < 2:
+        raise ParseError(f"{name}: {NOT_AN_EXPORT} ({EXPORT_KEY} {version!r} is not a version)")
+    if version > EXPORT_VERSION:
+        raise ParseError(
+            f"{name}: a newsreader JSON export of version {version}; this newsreader reads"
+            f" up to version {EXPORT_VERSION}, so upgrade it to import this file"
+        )
+    feeds, articles = document.get("feeds"), document.get("articles")
+    if not isinstance(feeds, list) or not isinstance(articles, list):
+        raise ParseError(f"{name}: {NOT_AN_EXPORT} (feeds and articles must be lists)")
+    return articles
+
+
+def _merge_feed(backup: Backup, feed: SavedFeed) -> None:
+    """Add a subscription, or the tags it adds to one already there (its title is kept)."""
+    known = backup.feeds.get(feed.url)
+    tags = list(dict.fromkeys([*(known.tags if known else []), *feed.tags]))
+    backup.feeds[feed.url] = (known or feed)._replace(tags=tags)
 
 
 def restore_backup(library: Library, backup: Backup, result: RestoreReport) -> None:
     """Store a backup's feeds, articles and state, reporting into `result`.
 
     Articles go in one transaction per feed, their state in one more; the
-    feeds first, so entries keep their feed and guid (a later refresh then
-    recognises them instead of adding them again).
+    feeds first (every one, with or without articles), so entries keep their
+    feed and guid (a later refresh then recognises them instead of adding
+    them again).
     """
     from newsreader.store.state import SavedState
 
@@ -214,13 +277,14 @@ def _entry(item: Any) -> tuple[BackupEntry, SavedFeed | None]:
     return entry, feed
 
 
-def _feed(value: Any) -> SavedFeed | None:
-    """The entry's subscription; None for file articles (and unusable feed URLs)."""
-    if value is None:
+def _feed(value: Any, *, required: bool = False) -> SavedFeed | None:
+    """A subscription: one of the export's, or an article's (None for file articles);
+    None too for a URL that is not http(s), which is never subscribed to."""
+    if value is None and not required:
         return None
     if not isinstance(value, dict):
-        raise TypeError("feed must be an object")
-    url = value.get("url")
+        raise TypeError(f"a JSON {_json_kind(value)}, not an object")
+    url = value["url"] if required else value.get("url")
     if not is_safe_web_url(url):
         return None
     tags = value.get("tags") or []
