@@ -17,6 +17,12 @@ Keys:
   program that plays an enclosure (podcast, video), as an argv list: run
   without a shell, ``{url}`` replaced by the enclosure's http(s) URL (appended
   when no element holds it).
+* ``[sync]`` (table, default none): sync with a feed server. ``service``
+  (``"miniflux"``, ``"greader"`` or ``"ttrss"``), ``url`` (http or https),
+  ``username``, and ``password_command`` (run as an argv list split by shell
+  rules, never through a shell; its first output line is the password). The
+  password itself is never stored here: without ``password_command``, it is
+  read from ``NEWSREADER_SYNC_PASSWORD``.
 
 A file that is not valid TOML, an unknown key or a value of the wrong type
 never stops the app: the offending part falls back to its default and a
@@ -40,6 +46,17 @@ DEFAULT_THEME = "textual-dark"
 DEFAULT_REFRESH_MINUTES = 30
 MAX_REFRESH_MINUTES = 7 * 24 * 60
 DEFAULT_ENCLOSURE_COMMAND = ("mpv", "{url}")
+SYNC_SERVICES = ("miniflux", "greader", "ttrss")
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """The `[sync]` table: which server, where, as whom; never the password itself."""
+
+    service: str
+    url: str
+    username: str
+    password_command: str | None = None
 
 
 @dataclass(slots=True)
@@ -49,6 +66,7 @@ class Config:
     theme: str = DEFAULT_THEME
     refresh_minutes: int = DEFAULT_REFRESH_MINUTES
     enclosure_command: tuple[str, ...] = DEFAULT_ENCLOSURE_COMMAND
+    sync: SyncSettings | None = None
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
 
@@ -108,7 +126,42 @@ def load_config(path: Path | None) -> Config:
                     f"{path}: enclosure_command must be a list of strings like"
                     ' ["mpv", "{url}"]; using the default'
                 )
+        elif key == "sync":
+            config.sync = _sync_settings(value, path, config.warnings)
     return config
+
+
+def _sync_settings(value: object, path: Path, warnings: list[str]) -> SyncSettings | None:
+    """The `[sync]` table, or None (sync off) with a warning saying what was wrong."""
+    if not isinstance(value, dict):
+        warnings.append(f"{path}: [sync] must be a table; sync is off")
+        return None
+    known = {"service", "url", "username", "password_command"}
+    for extra in sorted(set(value) - known):
+        warnings.append(f"{path}: unknown [sync] setting {extra!r} ignored")
+    if "password" in value:
+        warnings.append(
+            f"{path}: [sync] password is not read from the config file;"
+            " use password_command or NEWSREADER_SYNC_PASSWORD"
+        )
+    service, url = value.get("service"), value.get("url")
+    username, command = value.get("username", ""), value.get("password_command")
+    problem = None
+    if service not in SYNC_SERVICES:
+        problem = "service must be one of " + ", ".join(SYNC_SERVICES)
+    elif not isinstance(url, str) or not url.startswith(("http://", "https://")) or len(url) > 2000:
+        problem = "url must be the server's http(s) address"
+    elif not isinstance(username, str) or "\x00" in username or len(username) > 500:
+        problem = "username must be a string"
+    elif command is not None and (
+        not isinstance(command, str) or not command.strip() or "\x00" in command
+    ):
+        problem = "password_command must be a command line (a string)"
+    if problem is not None:
+        warnings.append(f"{path}: [sync] {problem}; sync is off")
+        return None
+    assert isinstance(service, str) and isinstance(url, str) and isinstance(username, str)
+    return SyncSettings(service, url.strip(), username, command if command else None)
 
 
 def _toml_string(value: str) -> str:
@@ -132,6 +185,12 @@ def dumps_config(config: Config) -> str:
     if config.enclosure_command != DEFAULT_ENCLOSURE_COMMAND:
         parts = ", ".join(_toml_string(part) for part in config.enclosure_command)
         text += f"enclosure_command = [{parts}]\n"
+    if config.sync is not None:
+        sync = config.sync
+        text += f"\n[sync]\nservice = {_toml_string(sync.service)}\n"
+        text += f"url = {_toml_string(sync.url)}\nusername = {_toml_string(sync.username)}\n"
+        if sync.password_command:
+            text += f"password_command = {_toml_string(sync.password_command)}\n"
     return text
 
 

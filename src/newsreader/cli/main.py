@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = command("refresh", "fetch every subscription now, or only the ones named")
     cmd.add_argument("feeds", nargs="*", metavar="URL|ID", help="only these subscriptions")
+
+    cmd = command("sync", "push local changes to the feed server ([sync] in config.toml), pull")
+    cmd.add_argument("--status", action="store_true", help="show the sync state; sync nothing")
     return parser
 
 
@@ -179,6 +182,7 @@ COMMANDS: dict[str | None, str] = {
     "feeds": "feeds:cmd_feeds",
     "remove": "feeds:cmd_remove",
     "refresh": "feeds:cmd_refresh",
+    "sync": "sync:cmd_sync",
 }
 """Command name (None: no command) → `module:function` under `newsreader.cli`."""
 

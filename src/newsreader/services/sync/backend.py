@@ -29,6 +29,14 @@ class SyncAuthError(SyncError):
     """The server refused the username or password."""
 
 
+class SyncRejectedError(SyncError):
+    """The server refused one action for good (a feed URL it cannot subscribe).
+
+    The core drops that action from the outbox, says so in the report, and
+    goes on: retrying it could never succeed and would block every later one.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class SyncCredentials:
     """Where and who to sync as. `password` is never logged, printed or stored."""
