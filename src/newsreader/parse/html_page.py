@@ -416,6 +416,8 @@ def _marked_key_points(scope: Any) -> list[str]:
             if items and looks_like_key_points(items):
                 return items
     for label in scope.iter(*_LABEL_TAGS):
+        if len(label) > 2:  # a label is a line of text, not a wrapper (and text_of is costly)
+            continue
         text = squash(text_of(label))
         if not text or len(text) > _MAX_LABEL_CHARS or not _KEY_POINT_LABEL.match(text):
             continue
