@@ -1,0 +1,65 @@
+"""Pull quotes on real pages keep their measured accuracy (gold: `benchmarks/gold/`).
+
+The figures come from `benchmarks/quotes_accuracy.py`; the floors sit just under
+what it measured when they were set, so a change that loses quotes or speakers
+on real pages fails here by name. Skips without the shared corpus.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCORER = REPO_ROOT / "benchmarks" / "quotes_accuracy.py"
+CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "readability-dev"
+
+FLOORS = {"precision": 0.97, "recall": 0.85, "speaker": 0.9}
+
+
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("quotes_accuracy", SCORER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, dict[str, float]]:
+    if not CORPUS.is_dir():
+        pytest.skip("the shared corpus is not here")
+    scorer = _scorer()
+    return {mode: tally.figures() for mode, tally in scorer.run(CORPUS).items()}
+
+
+@pytest.mark.parametrize("mode", ["expected", "page"])
+@pytest.mark.parametrize("measure", sorted(FLOORS))
+def test_quote_figures_hold(figures: dict[str, dict[str, float]], mode: str, measure: str) -> None:
+    assert figures[mode][measure] >= FLOORS[measure], figures[mode]
+
+
+@pytest.mark.parametrize("mode", ["expected", "page"])
+def test_no_junk_in_a_speaker_name(figures: dict[str, dict[str, float]], mode: str) -> None:
+    assert figures[mode]["junk names"] == 0
+
+
+def test_gold_covers_enough_pages() -> None:
+    scorer = _scorer()
+    pages = list(scorer.gold_pages())
+    assert len(pages) >= 15
+    assert sum(not q["optional"] for page in pages for q in page["quotes"]) >= 30
+
+
+def test_matching_is_strict() -> None:
+    scorer = _scorer()
+    gold = "The river rose faster than anyone on the council had expected it to."
+    assert scorer.matches(gold, gold)
+    assert scorer.matches("The river rose faster than anyone", gold)  # starts as it does
+    assert not scorer.matches("expected it to", gold)  # a fragment from the middle
+    assert not scorer.matches(gold + " And then a long run of words that are not quoted.", gold)
