@@ -40,12 +40,16 @@ _NOT_NAME_WORDS = (
     "april may june july august september october november december today yesterday "
     "tomorrow earlier later last next this that these those it he she they we i you his her "
     "their our my its asked speaking according there here what why how where who dear hello "
-    "thanks yes no not"
+    "thanks yes no not both enter exit says said say tells told writes wrote adds added asks "
+    "warns warned notes noted claims claimed insists insisted explains explained "
+    "galaxy iphone ipad android windows twitter facebook instagram youtube linkedin tiktok"
 )
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 """Words that are roles, places in a sentence or time, never part of a person's name."""
 
 _KEEP_DOTTED = frozenset({"jr.", "sr.", "st."})
+_NOT_NAME_SUFFIXES = ("-based", "-born", "-bred", "-raised", "-led", "-owned", "-run", "-area")
+"""`Island-based`, `Texas-born`: a capitalised word that says where someone is from."""
 
 
 def trim_name(tokens: list[str]) -> list[str]:
@@ -67,6 +71,8 @@ def trim_name(tokens: list[str]) -> list[str]:
             if token.endswith(".") and len(token) > 2 and lower not in _KEEP_DOTTED:
                 token, lower = token[:-1], lower[:-1]  # the full stop of this sentence
         if not token or lower.endswith(("'s", "’s")) or lower.rstrip(".") in _NOT_NAME:
+            break
+        if lower.endswith(_NOT_NAME_SUFFIXES):
             break
         if token.endswith(".") and len(token) > 2 and lower not in _KEEP_DOTTED:
             break
@@ -98,18 +104,27 @@ class NameIndex:
         self._names: dict[str, dict[tuple[str, ...], int]] | None = None
         self._near: dict[tuple[str, int], list[str]] = {}
         self._cache: dict[str, str | None] = {}
+        self._first: dict[str, dict[tuple[str, ...], int]] = {}
+        self.genders: dict[str, str] = {}
 
     def _build(self) -> dict[str, dict[tuple[str, ...], int]]:
         names: dict[str, dict[tuple[str, ...], int]] = {}
+        lower_words = {word for text in self._texts for word in _LOWER_WORD.findall(text)}
         for text in self._texts:
             for match in _NAME_RUN.finditer(text):
-                for candidate in _run_names(match.group()):
+                for found in _run_names(match.group()):
+                    candidate = _drop_sentence_words(found, lower_words)
+                    if not candidate:
+                        continue
                     surname = candidate[-1].lower()
                     bucket = names.get(surname)
                     if bucket is None:
                         bucket = names[surname] = {}
                         self._near.setdefault((surname[:1], len(surname)), []).append(surname)
                     bucket[candidate] = bucket.get(candidate, 0) + 1
+                    if len(candidate) > 1:
+                        first = self._first.setdefault(candidate[0].lower(), {})
+                        first[candidate] = first.get(candidate, 0) + 1
         return names
 
     def resolve(self, surface: str | None) -> str | None:
@@ -130,19 +145,99 @@ class NameIndex:
         known: list[str] = []
         for size in (len(surname) - 1, len(surname), len(surname) + 1):
             known += self._near.get((surname[:1], size), ())
-        best: tuple[int, int, int] | None = None
-        best_name = tokens
+        found: list[tuple[tuple[int, int, int], tuple[str, ...]]] = []
         for other in known:
             exact = other == surname
             if not exact and not _close(other, surname):
                 continue
             for candidate, count in self._names[other].items():
-                if not _contains(candidate, tokens[:-1]):
-                    continue
-                score = (len(candidate), int(exact), count)
-                if best is None or score > best:
-                    best, best_name = score, list(candidate)
-        return " ".join(best_name)
+                if _contains(candidate, tokens[:-1]):
+                    found.append(((len(candidate), int(exact), count), candidate))
+        if len(tokens) == 1 and all(len(candidate) == 1 for _, candidate in found):
+            # Family name first (`Lee` for `Lee Jae-myung`, `Yoon` for `Yoon Suk Yeol`):
+            # only when no fuller name ends with the word.
+            found += [((len(c), 1, n), c) for c, n in self._first.get(surname, {}).items()]
+        if not found and len(tokens) > 2:
+            return self._resolve(" ".join(tokens[1:]))  # `Twitter Gary Lineker`: debris first
+        if not found:
+            return " ".join(tokens)
+        found.sort(reverse=True)
+        best = found[0][1]
+        if any(not _nested(candidate, best) for _, candidate in found[1:]):
+            return " ".join(tokens)  # two different people could be meant: say only what is sure
+        return " ".join(best)
+
+    def gender(self, name: str) -> str | None:
+        """ "m", "f" or None, as the article itself shows it (see `learn_genders`)."""
+        return self.genders.get(name)
+
+
+def _nested(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """`short` is a shorter form of `full` (`Forrest Jones` in `Michael Forrest Jones`):
+    its given names are all in the fuller one, so both name one person."""
+    if short[-1].lower() != full[-1].lower():
+        return [t.lower() for t in short] == [t.lower() for t in full[: len(short)]]
+    return _contains(full, list(short[:-1]))
+
+
+_HIS = re.compile(r"\b(?:he|him|his|himself|Mr\.?)\b", re.I)
+_HER = re.compile(r"\b(?:she|her|hers|herself|Mrs\.?|Ms\.?)\b", re.I)
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def learn_genders(texts: Iterable[str], names: NameIndex) -> dict[str, str]:
+    """Each person's gender as the article shows it: the pronouns (`his`, `her`, `Mr`) of
+    a sentence that names one person, or follows a sentence that does, counted per person.
+
+    Learned from the text itself rather than a list of first names, so "Jordan"
+    or "Andrea" is read the way this article uses it.
+    """
+    votes: dict[str, list[int]] = {}
+    for text in texts:
+        previous = ""
+        for sentence in _SENTENCE.findall(text):
+            male, female = len(_HIS.findall(sentence)), len(_HER.findall(sentence))
+            if male or female:  # only sentences with a pronoun say anything: read names there
+                people = _people(sentence, names) or _people(previous, names)
+                if len(people) == 1:
+                    tally = votes.setdefault(people.pop(), [0, 0])
+                    tally[0] += male
+                    tally[1] += female
+            previous = sentence
+    genders: dict[str, str] = {}
+    for person, (male, female) in votes.items():
+        if male > 2 * female:
+            genders[person] = "m"
+        elif female > 2 * male:
+            genders[person] = "f"
+    return genders
+
+
+def _people(sentence: str, names: NameIndex) -> set[str]:
+    """The people named in full (after expansion) in one sentence."""
+    people: set[str] = set()
+    for run in _MENTION.finditer(sentence):
+        person = names.resolve(run.group())
+        if person and " " in person:
+            people.add(person)
+    return people
+
+
+_MENTION = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPPER}])))*")
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z’'\-]+")
+
+
+def _drop_sentence_words(name: tuple[str, ...], lower_words: set[str]) -> tuple[str, ...]:
+    """`Even de Miranda` → `Miranda`: a leading word the article also writes in lower
+    case is an ordinary word capitalised by a sentence start, not a given name."""
+    start = 0
+    while start < len(name) - 1 and (
+        name[start].lower() in lower_words or _PARTICLE_RE.fullmatch(name[start])
+    ):
+        start += 1
+    return name[start:] if start else name
 
 
 @lru_cache(maxsize=32768)
@@ -158,7 +253,7 @@ def _candidates(tokens: list[str]) -> Iterable[tuple[str, ...]]:
         bare = token.strip(",;:()[]").lower()
         possessive = bare.endswith(("'s", "’s"))
         root = (bare[:-2] if possessive else bare).rstrip(".")
-        if root and root not in _NOT_NAME:
+        if root and root not in _NOT_NAME and not root.endswith(_NOT_NAME_SUFFIXES):
             segment.append(token)
             if not possessive and not token.endswith((",", ";", ":")):
                 continue
