@@ -63,7 +63,10 @@ def fast_parse(data: bytes, url: str | None) -> dict[str, Any] | None:
     except ImportError:  # a broken install of the optional wheel: the slow path still works
         return None
     try:
-        parsed = feedparser_rs.parse(data, sanitize_html=False)
+        # Neither its sanitiser (html_tree is the trust boundary, and its sanitiser drops
+        # figure captions feedparser keeps) nor its joining of links to the channel's
+        # link (feedparser joins them to the feed's URL: `_urljoin` below does that).
+        parsed = feedparser_rs.parse(data, sanitize_html=False, resolve_relative_uris=False)
     except Exception:  # any failure of the fast path is feedparser's to judge
         return None
     version = str(parsed.version or "")

@@ -1,4 +1,4 @@
-"""Parse RSS 0.9x/1.0/2.0 and Atom feeds into `Article`s.
+"""Parse RSS 0.9x/1.0/2.0, Atom and JSON Feed 1.x feeds into `Article`s.
 
 feedparser does the format work (it detects the dialect from the content, not
 from a file extension, and copes with lying encoding declarations). Around it
@@ -26,6 +26,7 @@ from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block, Enclosure
 from newsreader.parse.fastfeed import fast_parse
 from newsreader.parse.html_blocks import html_to_blocks, text_to_blocks
+from newsreader.parse.jsonfeed import json_feed_result, looks_like_json_feed
 from newsreader.parse.links import links_in_html
 from newsreader.parse.quotes import apply_quotes
 from newsreader.parse.xmlguard import check_xml
@@ -57,11 +58,16 @@ def parse_feed(
     """Parse feed bytes; `name` (file name or URL) prefixes every error and warning.
 
     `url` is where the feed came from, used to resolve relative links. Raises
-    `ParseError` for anything that is not a readable RSS/Atom feed; never
+    `ParseError` for anything that is not a readable RSS/Atom/JSON feed; never
     raises anything else. `fast` tries feedparser-rs first (`parse.fastfeed`),
     falling back to feedparser for this feed wherever the fast parser is unsure;
     False reads with feedparser alone (the reference the parity tests compare with).
     """
+    if looks_like_json_feed(data):
+        result, notes = json_feed_result(data, name=name, url=url, max_bytes=max_bytes)
+        parsed_json = _from_parsed(result, data, name=name)
+        parsed_json.warnings[:0] = notes
+        return parsed_json
     check_xml(data, name=name, max_bytes=max_bytes)
     parsed = fast_parse(data, url) if fast else None
     if parsed is not None:
