@@ -155,8 +155,10 @@ _HEAD_WHO = re.compile(rf"(?<![\w’'])(?P<who>{_PRONOUN}|{_DESCRIPTOR}|{_NAME})
 
 _HEAD_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_WHO}\s*,\s*$")
 
+_LEAD_IN = r"(?:[A-Z][a-z]+(?:\s+[A-Za-z]+){0,2},\s+)"
+"""`Earlier Saturday, `, `On Monday, `: a short opening phrase before the subject."""
 _SENTENCE_START = re.compile(
-    rf"(?:^|(?<=[.!?…”\"]\s))(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?\s+"
+    rf"(?:^|(?<=[.!?…”\"]\s))(?:{_LEAD_IN})?(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?\s+"
     rf"(?:{_ADVERB}\s+)?[a-z]"
 )
 """A sentence whose subject is a name (`Yoon apologized …`): who a later `he` is about."""
