@@ -212,7 +212,8 @@ async def refresh_async(
     """
     from newsreader.fetch import FetchRequest, fetch_many
 
-    targets = list(library.feeds() if feeds is None else feeds)
+    synced = library.synced_feed_ids()  # with sync on, the server fetches these (#16)
+    targets = [f for f in (library.feeds() if feeds is None else feeds) if f.id not in synced]
     by_id = {feed.id: feed for feed in targets}
     outcomes: dict[int, FeedOutcome] = {}
     count = workers if workers is not None else _default_workers()
