@@ -10,7 +10,8 @@ quotation becomes a `QUOTE` block so the reader can style it.
 
 Speakers are reported by the fullest name the article gives anywhere
 ("Gerasimov" → "Valery Gerasimov", found by `speakers`), and pronouns ("he
-said") resolve to the last person seen speaking.
+said") resolve to the latest person spoken of whose gender, as the article shows
+it, fits. A quotation running over several paragraphs is one quote.
 Every pattern here is anchored or bounded, so the whole pass is linear in the
 text length.
 """
