@@ -630,6 +630,115 @@ def bench_opml(outlines: int) -> dict[str, Any]:
     }
 
 
+NEWSBOAT_HELP = "newsboat is not installed: `apt-get install newsboat` (Debian/Ubuntu)"
+
+
+def _run_timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB, from wait4) of one command; raises if it fails."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def bench_newsboat(feeds: int, items: int, runs: int) -> dict[str, Any]:
+    """newsreader beside newsboat on the same feeds, served from 127.0.0.1, in one run.
+
+    Subscribe + fetch everything: newsboat's `-x reload` on a urls file and an
+    empty cache, against newsreader's OPML `import` then `refresh` (the installed
+    command, a fresh data dir each round). Then both are launched in tmux in
+    turns and timed until their list is on screen. Ratios are newsreader/newsboat,
+    the median of each round's own ratio.
+    """
+    newsboat = shutil.which("newsboat")
+    newsreader = shutil.which("newsreader")
+    if not newsboat:
+        return {"skipped": NEWSBOAT_HELP}
+    if not newsreader or not shutil.which("tmux"):
+        return {"skipped": "needs tmux and the installed newsreader command"}
+    from newsreader.parse.opml import Subscription, write_opml
+
+    writer = synthetic.Writer(9)
+    server = FeedServer(("127.0.0.1", 0), FeedHandler)
+    server.feeds = {f"/feed{i}.xml": synthetic.atom_feed(i, items, writer) for i in range(feeds)}
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    urls = [f"http://{host}:{port}/feed{i}.xml" for i in range(feeds)]
+    tmp = Path(tempfile.mkdtemp(prefix="nr-bench-newsboat-"))
+    env, config = _terminal_env()
+    env["HOME"] = str(tmp / "home")
+    (tmp / "home").mkdir()
+    (tmp / "urls").write_text("".join(f"{url}\n" for url in urls))
+    (tmp / "newsboat.conf").write_text("reload-threads 8\nshow-read-feeds yes\n")
+    opml = tmp / "subscriptions.opml"
+    opml.write_text(write_opml([Subscription(url, f"Feed {i}", []) for i, url in enumerate(urls)]))
+    ours: list[tuple[float, int]] = []
+    theirs: list[tuple[float, int]] = []
+    results: dict[str, Any] = {
+        "feeds": feeds,
+        "items_per_feed": items,
+        "rounds": runs,
+        "newsboat": subprocess.run(
+            [newsboat, "--version"], capture_output=True, text=True, check=False
+        ).stdout.split("\n")[0],
+    }
+    try:
+        for run in range(runs):
+            cache = tmp / f"cache-{run}.db"
+            boat = [newsboat, "-u", str(tmp / "urls"), "-c", str(cache)]
+            boat += ["-C", str(tmp / "newsboat.conf"), "-x", "reload"]
+            theirs.append(_run_timed(boat, env))
+            data = tmp / f"data-{run}"
+            start = time.perf_counter()
+            _, peak_import = _run_timed(
+                [newsreader, "--data-dir", str(data), "import", str(opml)], env
+            )
+            _, peak_refresh = _run_timed([newsreader, "--data-dir", str(data), "refresh"], env)
+            ours.append((time.perf_counter() - start, max(peak_import, peak_refresh)))
+        ratios = [o / t for (o, _), (t, _) in zip(ours, theirs, strict=True)]
+        results["subscribe_and_fetch"] = {
+            "newsreader_s": round(statistics.median(t for t, _ in ours), 2),
+            "newsboat_s": round(statistics.median(t for t, _ in theirs), 2),
+            "ratio": round(statistics.median(ratios), 2),
+            "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
+            "newsreader_peak_mb": round(max(p for _, p in ours) / 1024, 1),
+            "newsboat_peak_mb": round(max(p for _, p in theirs) / 1024, 1),
+        }
+        tmux("new-session", "-d", "-s", "keepalive", "sleep 3600")
+        paint_ours, paint_theirs = [], []
+        boat_cmd = (
+            f"{newsboat} -u {tmp / 'urls'} -c {tmp / 'cache-0.db'} -C {tmp / 'newsboat.conf'}"
+        )
+        for _ in range(runs):
+            paint_theirs.append(first_paint(boat_cmd, "Feed 1", env))
+            paint_ours.append(
+                first_paint(f"{newsreader} --data-dir {tmp / 'data-0'}", "Feed 1", env)
+            )
+        ratios = [o / t for (o, _), (t, _) in zip(paint_ours, paint_theirs, strict=True)]
+        results["first_paint"] = {
+            "method": "tmux 120x40, spawn until 'Feed 1' is on screen, launches in turns",
+            "newsreader_ms": round(statistics.median(t for t, _ in paint_ours) * 1000, 1),
+            "newsboat_ms": round(statistics.median(t for t, _ in paint_theirs) * 1000, 1),
+            "ratio": round(statistics.median(ratios), 2),
+            "newsreader_peak_mb": round(max(p for _, p in paint_ours) / 1024, 1),
+            "newsboat_peak_mb": round(max(p for _, p in paint_theirs) / 1024, 1),
+        }
+        results["enter_on_article"] = "not measured yet (#15)"
+    finally:
+        tmux("kill-server")
+        server.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(config, ignore_errors=True)
+    return results
+
+
 # -- main -------------------------------------------------------------------------
 
 
@@ -649,7 +758,14 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        help="sections to run (paint keys open open-terminal search import size refresh opml)",
+        help="sections to run (paint keys open open-terminal search import size refresh opml"
+        " newsboat)",
+    )
+    parser.add_argument(
+        "--peer", choices=["newsboat"], help="the same as --only newsboat (beside another reader)"
+    )
+    parser.add_argument(
+        "--large", action="store_true", help="newsboat: also 200 feeds x 500 items (100k)"
     )
     args = parser.parse_args()
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
@@ -664,8 +780,15 @@ def main() -> None:
         "size": lambda: bench_size(sizes),
         "refresh": lambda: bench_refresh(50, 200),
         "opml": lambda: bench_opml(20_000),
+        "newsboat": lambda: bench_newsboat(20, 500, runs),
     }
+    if args.large:
+        sections["newsboat-100k"] = lambda: bench_newsboat(200, 500, 1)
     chosen = args.only or list(sections)
+    if args.peer:
+        chosen = [args.peer, *(["newsboat-100k"] if args.large else [])]
+    elif args.large and "newsboat" in chosen:
+        chosen.append("newsboat-100k")
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
     }
