@@ -25,6 +25,7 @@ from typing import Any, Literal, NamedTuple
 from newsreader.errors import NewsreaderError, ParseError
 from newsreader.limits import MAX_DOCUMENT_BYTES, format_mb
 from newsreader.model.record import ArticleRecord, record_for
+from newsreader.parse.jsonfeed import looks_like_json_feed
 from newsreader.services.restore import looks_like_backup
 from newsreader.store import Library
 
@@ -100,6 +101,8 @@ def sniff_kind(head: bytes, suffix: str) -> Kind:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"\xff\xfe") or start.startswith(b"\xfe\xff"):
         start = head.decode("utf-16", "ignore").encode("utf-8", "ignore").lstrip().lower()
+    if looks_like_json_feed(start):  # before the backup check: both are .json
+        return "feed"
     if looks_like_backup(start, suffix):
         return "backup"
     if b"<opml" in start[:2048]:
