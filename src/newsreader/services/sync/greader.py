@@ -47,6 +47,7 @@ from newsreader.services.sync.backend import (
     SyncAuthError,
     SyncCredentials,
     SyncError,
+    SyncRejectedError,
 )
 
 DEFAULT_TIMEOUT = 30.0
@@ -212,11 +213,15 @@ class GReaderBackend:
         params: dict[str, Any] | list[tuple[str, Any]] | None = None,
         data: list[tuple[str, str]] | None = None,
         resizable: bool = False,
+        rejectable: bool = False,
     ) -> bytes:
         """A reader API call (logging in first); a POST carries the edit token.
 
         An answer over the size cap is a `SyncError`, or `_TooLarge` for a
-        `resizable` call whose caller asks again for less.
+        `resizable` call whose caller asks again for less. For a `rejectable`
+        action a 400/404/422, or an error the application itself explains
+        (Miniflux answers a feed it cannot fetch with a 500 and its
+        `error_message`), is a `SyncRejectedError`: asking again cannot help.
         """
         if self._auth is None:
             self.login()
@@ -246,7 +251,10 @@ class GReaderBackend:
             if status in (401, 403):
                 raise SyncAuthError(f"{self._base}: the server refused the username or password")
             if status >= 400:
-                raise SyncError(f"{self._base}: {method} {path} failed: {_message(status, body)}")
+                message = f"{self._base}: {method} {path} failed: {_message(status, body)}"
+                if rejectable and (status in (400, 404, 422) or _explained(body)):
+                    raise SyncRejectedError(message)
+                raise SyncError(message)
             return body
         raise SyncError(f"{self._base}: {method} {path}: the server keeps refusing the session")
 
@@ -320,7 +328,7 @@ class GReaderBackend:
         form = [("ac", "subscribe"), ("s", f"feed/{url}")]
         if folder and folder.strip():
             form.append(("a", LABEL_PREFIX + folder.strip()))
-        self._call("POST", "subscription/edit", data=form)
+        self._call("POST", "subscription/edit", data=form, rejectable=True)
         known = {feed.id for feed in before}
         after = self.feeds()
         for feed in after:
@@ -330,7 +338,7 @@ class GReaderBackend:
         added = [feed for feed in after if feed.id not in known]
         if len(added) == 1:
             return added[0]
-        raise SyncError(f"{self._base}: subscribing to {url} left no subscription")
+        raise SyncRejectedError(f"{self._base}: subscribing to {url} left no subscription")
 
     def unsubscribe(self, feed_id: str) -> None:
         try:
@@ -528,6 +536,15 @@ def _cursor(cursor: str | None) -> dict[str, Any]:
 def _reason(exc: httpx.HTTPError) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _explained(body: bytes) -> bool:
+    """The answer is the application's own JSON error (not a proxy's or a crash page)."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and bool(parsed.get("error_message") or parsed.get("error"))
 
 
 def _message(status: int, body: bytes) -> str:

@@ -39,6 +39,7 @@ from newsreader.services.sync.backend import (
     SyncAuthError,
     SyncCredentials,
     SyncError,
+    SyncRejectedError,
 )
 
 DEFAULT_TIMEOUT = 30.0
@@ -239,7 +240,7 @@ class TTRSSBackend:
         code = int(status.get("code", -1)) if isinstance(status, dict) else -1
         if code not in (0, 1):
             why = SUBSCRIBE_ERRORS.get(code, f"code {code}")
-            raise SyncError(f"{self._base}: cannot subscribe to {url}: {why}")
+            raise SyncRejectedError(f"{self._base}: cannot subscribe to {url}: {why}")
         feed_id = str(status.get("feed_id") or "") if isinstance(status, dict) else ""
         for feed in self.feeds():
             if feed.id == feed_id or feed.url == url:
