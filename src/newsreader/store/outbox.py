@@ -267,13 +267,18 @@ class OutboxMixin(Database):
         """
         result = PageResult()
         with self._write() as db, _Applying(db):
-            feed_ids = {
-                str(row["remote_id"]): int(row["feed_id"])
-                for row in db.execute(
-                    "SELECT feed_id, remote_id FROM sync_feeds WHERE remote_id IS NOT NULL"
-                )
-            }
+            feed_ids: dict[str, int] = {}
+            local: set[str] = set()  # kept local only: fetched by refresh, not taken from here
+            for row in db.execute(
+                "SELECT feed_id, remote_id, local_only FROM sync_feeds WHERE remote_id IS NOT NULL"
+            ):
+                if row["local_only"]:
+                    local.add(str(row["remote_id"]))
+                else:
+                    feed_ids[str(row["remote_id"])] = int(row["feed_id"])
             for entry in entries:
+                if entry.remote_feed_id in local:
+                    continue
                 article_id = _article_for(db, entry, feed_ids.get(entry.remote_feed_id), result)
                 if article_id is None:
                     continue
@@ -288,11 +293,31 @@ class OutboxMixin(Database):
             _update_status(db, status)
         return result
 
-    def apply_state_snapshot(self, unread: frozenset[str], starred: frozenset[str]) -> PageResult:
-        """Apply complete unread/starred id sets to every synced article (queued changes win)."""
+    def apply_state_snapshot(
+        self,
+        unread: frozenset[str],
+        starred: frozenset[str],
+        *,
+        feeds: frozenset[str] | None = None,
+    ) -> PageResult:
+        """Apply complete unread/starred id sets to synced articles (queued changes win).
+
+        `feeds`: the remote ids of the feeds the server lists now; articles of
+        any other feed are left alone, because a snapshot cannot tell "unstarred"
+        from "deleted on the server", and an article deleted there keeps its
+        local copy and its bookmark. Articles of feeds kept local only are left
+        alone too: their state is no longer the server's.
+        """
         result = PageResult()
         with self._write() as db, _Applying(db):
-            rows = db.execute("SELECT article_id, remote_id FROM sync_articles").fetchall()
+            rows = db.execute(
+                "SELECT a.article_id, a.remote_id FROM sync_articles a"
+                " JOIN articles r ON r.id = a.article_id"
+                " WHERE (? IS NULL OR a.remote_feed_id IN (SELECT value FROM json_each(?)))"
+                " AND NOT EXISTS (SELECT 1 FROM sync_feeds f"
+                "   WHERE f.feed_id = r.feed_id AND f.local_only)",
+                (None if feeds is None else 1, json.dumps(sorted(feeds or ()))),
+            ).fetchall()
             for row in rows:
                 article_id, remote_id = int(row[0]), str(row[1])
                 if _remote_wins(db, article_id, "read", None, snapshot=True):

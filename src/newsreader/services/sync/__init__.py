@@ -324,7 +324,12 @@ def _pull(
             progress("entries", done, page.total)
     snapshot = backend.state_snapshot()
     if snapshot is not None:
-        result = library.apply_state_snapshot(snapshot.unread, snapshot.starred)
+        # Only the entries of feeds the server still lists: an entry that is
+        # missing from a snapshot because the server deleted it (its feed
+        # removed there) keeps its local copy, read state and bookmark.
+        result = library.apply_state_snapshot(
+            snapshot.unread, snapshot.starred, feeds=frozenset(titles)
+        )
         report.read_changed += result.read_changed
         report.star_changed += result.star_changed
 
