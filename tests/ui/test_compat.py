@@ -196,3 +196,17 @@ async def test_attach_vertical_scrollbar_makes_textual_use_our_bar() -> None:
         probe.scroll_to(y=100, animate=False, immediate=True)
         await pilot.pause()
         assert bar.position == 100, "Textual moves the attached bar as the view scrolls"
+
+
+def test_prepainted_driver_relies_on_linux_driver_start() -> None:
+    """`prepainted_driver`: the alternate screen is entered by one exact write, the modes
+    to restore are kept in `attrs_before`, and stopping restores them from there."""
+    import inspect
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    start = inspect.getsource(LinuxDriver.start_application_mode)
+    assert 'self.write("\\x1b[?1049h")' in start
+    assert "self.attrs_before = termios.tcgetattr" in start
+    assert "self.attrs_before" in inspect.getsource(LinuxDriver.stop_application_mode)
+    assert compat.ALT_SCREEN == "\x1b[?1049h"

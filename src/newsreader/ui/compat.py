@@ -14,6 +14,8 @@ checks, no copies): several run on every key press or every opened article.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich._wrap import divide_line as _divide_line
@@ -21,10 +23,13 @@ from rich._wrap import divide_line as _divide_line
 if TYPE_CHECKING:
     from textual import events
     from textual.app import App
+    from textual.driver import Driver
     from textual.geometry import Size
     from textual.screen import Screen
     from textual.scrollbar import ScrollBar
     from textual.widget import Widget
+
+    from newsreader.ui.prepaint import PrePaint
 
 
 # -- Rich ---------------------------------------------------------------------
@@ -130,3 +135,75 @@ def attach_vertical_scrollbar(widget: Widget, bar: ScrollBar) -> None:
     bar.display = False
     widget._vertical_scrollbar = bar
     widget.app._start_widget(widget, bar)
+
+
+# -- the terminal -------------------------------------------------------------
+
+ALT_SCREEN = "\x1b[?1049h"
+HOLD_LIMIT = 1.0
+"""Seconds a pre-painted screen waits at most for the app's own first full frame."""
+
+
+def prepainted_driver(painted: PrePaint) -> tuple[type[Driver], Callable[[], None]]:
+    """A driver that takes over a screen `ui/prepaint.py` drew, and the call that shows frames.
+
+    Relies on three things `LinuxDriver.start_application_mode` does: it
+    enters the alternate screen with exactly one `write("\\x1b[?1049h")`
+    (skipped the first time: some terminals clear the screen on it even when
+    already there), it records the terminal's modes in `attrs_before` for
+    `stop_application_mode` and suspend to put back (replaced by the modes
+    from before the pre-paint, which had already changed them), and every
+    frame goes through `write`. Frames are held from the start until the call
+    returned here runs (the list screen's first settle, once its rows are
+    drawn), until the app stops, or for `HOLD_LIMIT` seconds: Textual's very
+    first frame has the list still empty, which would blank the pre-painted rows.
+    """
+    from textual.drivers.linux_driver import LinuxDriver
+
+    drivers: list[PrePaintedDriver] = []
+
+    class PrePaintedDriver(LinuxDriver):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._skip_alt_screen = not drivers
+            self._held: list[str] | None = None
+            self._held_since = 0.0
+            drivers.append(self)
+
+        def start_application_mode(self) -> None:
+            first = self._skip_alt_screen
+            if first:
+                painted.taken_over = True
+            super().start_application_mode()
+            if first:
+                self._skip_alt_screen = False
+                self.attrs_before = painted.attrs
+                self._held = []
+                self._held_since = time.monotonic()
+
+        def write(self, data: str) -> None:
+            if self._skip_alt_screen and data == ALT_SCREEN:
+                return
+            held = self._held
+            if held is None:
+                super().write(data)
+                return
+            held.append(data)
+            if time.monotonic() - self._held_since > HOLD_LIMIT:
+                self.show_frames()
+
+        def show_frames(self) -> None:
+            held, self._held = self._held, None
+            if held:
+                super().write("".join(held))
+                self.flush()
+
+        def stop_application_mode(self) -> None:
+            self.show_frames()
+            super().stop_application_mode()
+
+    def show_frames() -> None:
+        for driver in drivers:
+            driver.show_frames()
+
+    return PrePaintedDriver, show_frames
