@@ -17,6 +17,9 @@ Keys:
   program that plays an enclosure (podcast, video), as an argv list: run
   without a shell, ``{url}`` replaced by the enclosure's http(s) URL (appended
   when no element holds it).
+* ``brief`` (boolean, default true): articles without key points of their
+  own get an "In brief (generated)" panel of up to three of their sentences
+  in the reader and ``newsreader show``; ``false`` switches it off.
 * ``[sync]`` (table, default none): sync with a feed server. ``service``
   (``"miniflux"``, ``"greader"`` or ``"ttrss"``), ``url`` (http or https),
   ``username``, and ``password_command`` (run as an argv list split by shell
@@ -47,6 +50,7 @@ DEFAULT_REFRESH_MINUTES = 30
 MAX_REFRESH_MINUTES = 7 * 24 * 60
 DEFAULT_ENCLOSURE_COMMAND = ("mpv", "{url}")
 SYNC_SERVICES = ("miniflux", "greader", "ttrss")
+DEFAULT_BRIEF = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,7 @@ class Config:
     theme: str = DEFAULT_THEME
     refresh_minutes: int = DEFAULT_REFRESH_MINUTES
     enclosure_command: tuple[str, ...] = DEFAULT_ENCLOSURE_COMMAND
+    brief: bool = DEFAULT_BRIEF
     sync: SyncSettings | None = None
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
@@ -126,6 +131,13 @@ def load_config(path: Path | None) -> Config:
                     f"{path}: enclosure_command must be a list of strings like"
                     ' ["mpv", "{url}"]; using the default'
                 )
+        elif key == "brief":
+            if isinstance(value, bool):
+                config.brief = value
+            else:
+                config.warnings.append(
+                    f"{path}: brief must be true or false; using {str(DEFAULT_BRIEF).lower()}"
+                )
         elif key == "sync":
             config.sync = _sync_settings(value, path, config.warnings)
     return config
@@ -185,6 +197,8 @@ def dumps_config(config: Config) -> str:
     if config.enclosure_command != DEFAULT_ENCLOSURE_COMMAND:
         parts = ", ".join(_toml_string(part) for part in config.enclosure_command)
         text += f"enclosure_command = [{parts}]\n"
+    if config.brief != DEFAULT_BRIEF:
+        text += f"brief = {str(config.brief).lower()}\n"
     if config.sync is not None:
         sync = config.sync
         text += f"\n[sync]\nservice = {_toml_string(sync.service)}\n"

@@ -59,13 +59,29 @@ def _row_document(row: dict[str, Any], points: dict[int, list[str]]) -> dict[str
 def cmd_show(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         stored = library.get(args.id)
+    brief = _brief_enabled()
     if args.json:
-        print_json(stored.to_dict())
+        document = stored.to_dict()
+        if brief and not stored.article.key_points:
+            from newsreader.render.brief import generated_brief
+
+            sentences = generated_brief(stored.article)
+            if sentences:
+                document["generated_brief"] = list(sentences)  # never inside key_points
+        print_json(document)
         return EXIT_OK
     from newsreader.render.terminal import article_text
 
-    console().print(article_text(stored))
+    console().print(article_text(stored, brief=brief))
     return EXIT_OK
+
+
+def _brief_enabled() -> bool:
+    """`brief` from config.toml (on unless switched off); its warnings are the UI's to show."""
+    from newsreader.config import load_config
+    from newsreader.paths import config_dir, config_path
+
+    return load_config(config_path(config_dir())).brief
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from newsreader.model.article import Article, BlockKind, Quote
+from newsreader.render.brief import generated_brief
 
 if TYPE_CHECKING:
     from newsreader.model.library import StoredArticle
@@ -66,6 +67,17 @@ class KeyPoints(NamedTuple):
     """The bullet summary the story opens with (only when it has one)."""
 
     points: tuple[str, ...]
+
+
+BRIEF_LABEL = "In brief (generated)"
+"""Every renderer labels a `Brief` with this, so it is never taken for the article's own words."""
+
+
+class Brief(NamedTuple):
+    """Up to three of the article's sentences chosen by `render.brief`, for an article with
+    no key points of its own (only when the caller asks for it)."""
+
+    sentences: tuple[str, ...]
 
 
 class Heading(NamedTuple):
@@ -125,6 +137,7 @@ Element = (
     | Link
     | Media
     | KeyPoints
+    | Brief
     | Heading
     | Paragraph
     | Caption
@@ -135,18 +148,23 @@ Element = (
 BodyElement = Heading | Paragraph | Caption | BlockQuote
 
 
-def stored_layout(stored: StoredArticle) -> Iterator[Element]:
+def stored_layout(stored: StoredArticle, *, brief: bool = False) -> Iterator[Element]:
     """`article_layout` with the library state (unread, bookmarked) on the meta line."""
-    return article_layout(stored.article, unread=not stored.read, bookmarked=stored.bookmarked)
+    return article_layout(
+        stored.article, unread=not stored.read, bookmarked=stored.bookmarked, brief=brief
+    )
 
 
 def article_layout(
-    article: Article, *, unread: bool = False, bookmarked: bool = False
+    article: Article, *, unread: bool = False, bookmarked: bool = False, brief: bool = False
 ) -> Iterator[Element]:
     """The article's elements in reading order.
 
-    Title, meta, link, enclosures, key points, body, pull quotes, then the
-    numbered links.
+    Title, meta, link, enclosures, key points (or, with `brief`, the
+    generated brief of an article that has none), body, pull quotes, then
+    the numbered links. `brief` is off unless asked for: the reader and
+    `show` ask when `config.toml` allows it; the Markdown export never does,
+    since an export holds what the article said.
     """
     yield Title(article.title)
     yield Meta(article.meta_line(), unread, bookmarked)
@@ -160,6 +178,10 @@ def article_layout(
         )
     if article.key_points:
         yield KeyPoints(tuple(article.key_points))
+    elif brief:
+        sentences = generated_brief(article)
+        if sentences:
+            yield Brief(sentences)
     yield from body_layout(article)
     if article.quotes:
         yield PullQuotes(tuple(article.quotes))

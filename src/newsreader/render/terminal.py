@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from newsreader.render.layout import (
+    BRIEF_LABEL,
     BlockQuote,
+    Brief,
     Caption,
     Heading,
     KeyPoints,
@@ -41,15 +43,21 @@ CAPTION = "dim italic"
 QUOTE_BAR = "magenta"
 QUOTE = "italic magenta"
 SPEAKER = "bold magenta"
+BRIEF_LABEL_STYLE = "bold yellow"
+BRIEF = "italic"
 MATCH = "bold reverse"
 
 
-def article_text(stored: StoredArticle) -> Text:
-    """The whole article as one Rich `Text` (key points and quotes highlighted)."""
+def article_text(stored: StoredArticle, *, brief: bool = False) -> Text:
+    """The whole article as one Rich `Text` (key points and quotes highlighted).
+
+    With `brief`, an article without key points gets the generated brief,
+    labelled and styled apart from key points.
+    """
     from rich.text import Text
 
     out = Text()
-    for element in stored_layout(stored):
+    for element in stored_layout(stored, brief=brief):
         if isinstance(element, Paragraph):
             out.append("\n")
             para = Text(element.text)
@@ -98,6 +106,11 @@ def article_text(stored: StoredArticle) -> Text:
             for point in element.points:
                 out.append("  • ", style=KEY_POINTS_LABEL)
                 out.append(point + "\n", style=KEY_POINT)
+        elif isinstance(element, Brief):
+            out.append(f"\n{BRIEF_LABEL}\n", style=BRIEF_LABEL_STYLE)
+            for sentence in element.sentences:
+                out.append("  · ", style=BRIEF_LABEL_STYLE)
+                out.append(sentence + "\n", style=BRIEF)
         elif isinstance(element, PullQuotes):
             out.append("\nPull quotes\n", style=KEY_POINTS_LABEL)
             for quote in element.quotes:
