@@ -1,4 +1,4 @@
-"""The subscription subcommands: `add`, `feeds`, `remove`, `refresh`.
+"""The subscription subcommands: `add`, `feeds`, `local`, `remove`, `refresh`.
 
 Kept apart from the article commands because they pull in the network stack
 (httpx) and feed parsing, which the rest of the CLI never needs; they reach both
@@ -18,9 +18,12 @@ from newsreader.cli.output import (
     MAX_INT,
     console,
     display,
+    error,
+    note,
     print_json,
     print_line,
 )
+from newsreader.config import Config
 from newsreader.errors import NotFoundError
 from newsreader.services.refresh import FeedOutcome, refresh
 from newsreader.store import Feed, Library
@@ -33,21 +36,56 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         done = subscribe(library, args.url, title=args.title, tags=args.tag)
         feed, outcome = done.feed, done.outcome
+        if getattr(args, "local", False):
+            library.set_feed_local_only(feed.id)
         if args.json:
-            document = library.feed(feed.id).to_dict()
+            document = _feed_document(library.feed(feed.id), library.local_only_feed_ids())
             print_json({"feed": document, "created": done.created, **outcome.to_dict()})
         else:
             verb = "subscribed to" if done.created else "already subscribed to"
             name = feed.title or feed.url
-            print_line(f"{verb} {name} (ID {feed.id}): {outcome.new} new articles")
+            local = ", kept local (never synced)" if getattr(args, "local", False) else ""
+            print_line(f"{verb} {name} (ID {feed.id}){local}: {outcome.new} new articles")
+    return EXIT_OK
+
+
+def _feed_document(feed: Feed, local_only: set[int]) -> dict[str, object]:
+    """`Feed.to_dict()` and `local_only`: kept out of sync, fetched by `refresh` itself."""
+    return {**feed.to_dict(), "local_only": feed.id in local_only}
+
+
+def cmd_local(args: argparse.Namespace) -> int:
+    """`local ID|URL…` keeps feeds out of sync; `--off` gives them back to it.
+
+    A feed kept local is fetched by `refresh` directly and never sent to the
+    server; its subscription there, if it has one, is left for other devices.
+    Given back, it is subscribed on the server at the next sync.
+    """
+    keep = not args.off
+    with open_library(args) as library:
+        picked = [library.feed(_feed_ref(ref)) for ref in args.feeds]
+        feeds = list({feed.id: feed for feed in picked}.values())
+        for feed in feeds:
+            library.set_feed_local_only(feed.id, keep)
+        local = library.local_only_feed_ids()
+        if args.json:
+            print_json({"feeds": [_feed_document(library.feed(f.id), local) for f in feeds]})
+            return EXIT_OK
+    for feed in feeds:
+        name = feed.title or feed.url
+        if keep:
+            print_line(f"{name} (ID {feed.id}) is kept local: refresh fetches it, sync leaves it")
+        else:
+            print_line(f"{name} (ID {feed.id}) is synced again: the server fetches it")
     return EXIT_OK
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         subscriptions = library.feeds()
+        local_only = library.local_only_feed_ids()
     if args.json:
-        print_json({"feeds": [feed.to_dict() for feed in subscriptions]})
+        print_json({"feeds": [_feed_document(feed, local_only) for feed in subscriptions]})
         return EXIT_OK
     if not subscriptions:
         print_line("No subscriptions. Add one with: newsreader add URL")
@@ -117,6 +155,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    """Fetch subscriptions; with `[sync]` configured, sync first and fetch only local feeds.
+
+    With sync on the server fetches every synced feed, so "refresh" means
+    sync, and only the feeds kept local (`add --local`, `local ID`) are fetched
+    here. An unreachable server does not stop those: they are fetched, the
+    sync's error is said in one line, and the exit status is 1.
+    """
+    settings = _sync_config()
     with open_library(args) as library:
         named = getattr(args, "feeds", None) or []
         if named:
@@ -125,11 +171,25 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             subscriptions = list({feed.id: feed for feed in picked}.values())
         else:
             subscriptions = library.feeds()
+        synced: dict[str, object] | None = None
+        sync_error: str | None = None
+        if settings is not None:
+            synced, sync_error = _sync_first(library, settings, show=not args.json)
+            if not named:
+                subscriptions = library.feeds()  # as the sync left them (added, removed)
+            server_fetches = library.synced_feed_ids()
+            subscriptions = [feed for feed in subscriptions if feed.id not in server_fetches]
         if not subscriptions:
             if args.json:
-                print_json({"feeds": [], "new": 0, "errors": 0})
-            else:
+                document: dict[str, object] = {"feeds": [], "new": 0, "errors": 0}
+                if settings is not None:
+                    document["sync"] = synced if synced is not None else {"error": sync_error}
+                print_json(document)
+            elif settings is None:
                 print_line("No subscriptions to refresh. Add one with: newsreader add URL")
+            if sync_error is not None:
+                error(sync_error)
+                return EXIT_ERROR
             return EXIT_OK
         if args.json or not sys.stderr.isatty():
             outcomes = refresh(library, subscriptions)
@@ -137,16 +197,48 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             outcomes = _refresh_with_progress(library, subscriptions)
     errors = [o for o in outcomes if o.error]
     if args.json:
-        print_json(
-            {
-                "feeds": [o.to_dict() for o in outcomes],
-                "new": sum(o.new for o in outcomes),
-                "errors": len(errors),
-            }
-        )
+        document = {
+            "feeds": [o.to_dict() for o in outcomes],
+            "new": sum(o.new for o in outcomes),
+            "errors": len(errors),
+        }
+        if settings is not None:
+            document["sync"] = synced if synced is not None else {"error": sync_error}
+        print_json(document)
     else:
         _print_summary(outcomes)
-    return EXIT_ERROR if errors else EXIT_OK
+    if sync_error is not None:
+        error(sync_error)
+    return EXIT_ERROR if errors or sync_error is not None else EXIT_OK
+
+
+def _sync_config() -> Config | None:
+    """The config when it has a `[sync]` table (its warnings said once), else None."""
+    from newsreader.config import load_config
+    from newsreader.paths import config_dir, config_path
+
+    config = load_config(config_path(config_dir()))
+    if config.sync is None:
+        return None
+    for warning in config.warnings:
+        note(f"newsreader: warning: {warning}")
+    return config
+
+
+def _sync_first(
+    library: Library, config: Config, *, show: bool
+) -> tuple[dict[str, object] | None, str | None]:
+    """Sync before a refresh: (the report as a dict, None), or (None, the error's line)."""
+    from newsreader.cli.sync import print_summary, sync_with_progress
+    from newsreader.errors import NewsreaderError
+
+    try:
+        report = sync_with_progress(library, config, show=show and sys.stderr.isatty())
+    except NewsreaderError as exc:
+        return None, str(exc)
+    if show:
+        print_summary(report)
+    return report.to_dict(), None
 
 
 def _refresh_with_progress(library: Library, subscriptions: Sequence[Feed]) -> list[FeedOutcome]:

@@ -121,8 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("url", metavar="URL")
     cmd.add_argument("--title", metavar="T")
     cmd.add_argument("--tag", action="append", default=[], metavar="TAG")
+    cmd.add_argument(
+        "--local", action="store_true", help="keep it out of sync: refresh fetches it directly"
+    )
 
     command("feeds", "list subscriptions with unread counts and last errors")
+
+    cmd = command("local", "keep feeds out of sync (refresh fetches them directly)")
+    cmd.add_argument("feeds", nargs="+", metavar="URL|ID")
+    cmd.add_argument("--off", action="store_true", help="give them back to sync")
 
     cmd = command("remove", "unsubscribe (articles and their state stay)")
     cmd.add_argument("feed", metavar="URL|ID")
@@ -180,6 +187,7 @@ COMMANDS: dict[str | None, str] = {
     "unbookmark": "articles:cmd_set_state",
     "add": "feeds:cmd_add",
     "feeds": "feeds:cmd_feeds",
+    "local": "feeds:cmd_local",
     "remove": "feeds:cmd_remove",
     "refresh": "feeds:cmd_refresh",
     "sync": "sync:cmd_sync",

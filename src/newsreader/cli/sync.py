@@ -12,9 +12,10 @@ import sys
 
 from newsreader.cli.context import open_library
 from newsreader.cli.output import EXIT_OK, note, print_json, print_line
-from newsreader.config import load_config
+from newsreader.config import Config, load_config
 from newsreader.paths import config_dir, config_path
 from newsreader.services.sync import SyncReport, sync, sync_status
+from newsreader.store import Library
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -31,27 +32,35 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     value = status[key]
                     print_line(f"{key}: {'-' if value is None else value}")
             return EXIT_OK
-        show = not args.json and sys.stderr.isatty()
-
-        def progress(stage: str, done: int, total: int | None) -> None:
-            if show:
-                of = f"/{total}" if total else ""
-                sys.stderr.write(f"\r{stage}: {done}{of}   ")
-                sys.stderr.flush()
-
-        try:
-            report = sync(library, config, progress=progress)
-        finally:
-            if show:
-                sys.stderr.write("\r\x1b[K")
+        report = sync_with_progress(library, config, show=not args.json and sys.stderr.isatty())
     if args.json:
         print_json(report.to_dict())
     else:
-        _print_summary(report)
+        print_summary(report)
     return EXIT_OK
 
 
-def _print_summary(report: SyncReport) -> None:
+def sync_with_progress(library: Library, config: Config, *, show: bool) -> SyncReport:
+    """`sync`, with `stage: done/total` on stderr while it runs when `show` (a terminal).
+
+    Shared by `sync` and `refresh` (which syncs first when sync is on).
+    """
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if show:
+            of = f"/{total}" if total else ""
+            sys.stderr.write(f"\r{stage}: {done}{of}   ")
+            sys.stderr.flush()
+
+    try:
+        return sync(library, config, progress=progress)
+    finally:
+        if show:
+            sys.stderr.write("\r\x1b[K")
+
+
+def print_summary(report: SyncReport) -> None:
+    """The one-line summary of a sync, and a warning per action the server refused."""
     print_line(
         f"synced with {report.service} at {report.url}: pushed {report.pushed},"
         f" {report.new} new, {report.read_changed} read changes, {report.star_changed} star"

@@ -122,7 +122,11 @@ class OutboxMixin(Database):
             db.execute("DELETE FROM settings WHERE key = 'sync_enabled'")
 
     def set_feed_local_only(self, feed_id: int, local_only: bool = True) -> None:
-        """Keep a feed out of sync (fetched directly by refresh), or give it back to sync."""
+        """Keep a feed out of sync (fetched directly by refresh), or give it back to sync.
+
+        Given back while sync is on, a feed the server does not have yet is
+        queued for subscribing, or nothing would ever fetch it again.
+        """
         with self._write() as db:
             db.execute(
                 "INSERT INTO sync_feeds (feed_id, local_only) VALUES (?, ?)"
@@ -133,6 +137,18 @@ class OutboxMixin(Database):
                 db.execute(
                     "DELETE FROM outbox WHERE kind = 'subscribe' AND feed_id = ?", (feed_id,)
                 )
+                return
+            db.execute(
+                "INSERT INTO outbox (kind, feed_id, url, folder, changed_at)"
+                " SELECT 'subscribe', f.id, f.url, json_extract(f.tags, '$[0]'),"
+                " (julianday('now') - 2440587.5) * 86400.0 FROM feeds f"
+                " WHERE f.id = ? AND EXISTS (SELECT 1 FROM settings WHERE key = 'sync_enabled')"
+                " AND NOT EXISTS (SELECT 1 FROM sync_feeds s"
+                "   WHERE s.feed_id = f.id AND s.remote_id IS NOT NULL)"
+                " AND NOT EXISTS (SELECT 1 FROM outbox o"
+                "   WHERE o.feed_id = f.id AND o.kind = 'subscribe')",
+                (feed_id,),
+            )
 
     def local_only_feed_ids(self) -> set[int]:
         rows = self._read("SELECT feed_id FROM sync_feeds WHERE local_only")
