@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich._wrap import divide_line as _divide_line
 
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.scrollbar import ScrollBar
     from textual.widget import Widget
-
-    from newsreader.ui.prepaint import PrePaint
 
 
 # -- Rich ---------------------------------------------------------------------
@@ -139,12 +137,20 @@ def attach_vertical_scrollbar(widget: Widget, bar: ScrollBar) -> None:
 
 # -- the terminal -------------------------------------------------------------
 
+
+class PrePainted(Protocol):
+    """What the driver needs of `ui/prepaint.PrePaint` (the store must not reach widgets)."""
+
+    attrs: list[Any] | None
+    taken_over: bool
+
+
 ALT_SCREEN = "\x1b[?1049h"
 HOLD_LIMIT = 1.0
 """Seconds a pre-painted screen waits at most for the app's own first full frame."""
 
 
-def prepainted_driver(painted: PrePaint) -> tuple[type[Driver], Callable[[], None]]:
+def prepainted_driver(painted: PrePainted) -> tuple[type[Driver], Callable[[], None]]:
     """A driver that takes over a screen `ui/prepaint.py` drew, and the call that shows frames.
 
     Relies on three things `LinuxDriver.start_application_mode` does: it
