@@ -20,6 +20,8 @@ from newsreader.store import Library
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
+    from newsreader.ui.widgets.article_view import ArticleView
+
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 HOSTILE_TITLE = "[@click=app.quit]hi[/]"
 
@@ -223,6 +225,22 @@ async def wait_for_list_search(pilot: Pilot[Any], text: str) -> None:
     )
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+# -- what a widget shows, as plain text ------------------------------------------------
+
+
+def visible_text(view: ArticleView) -> str:
+    """The reader's lines on screen as plain text."""
+    height = view.scrollable_content_region.height
+    return "\n".join(view.render_line(y).text.rstrip() for y in range(height))
+
+
+def document_text(view: ArticleView) -> str:
+    """Every laid-out line of the reader as plain text, on screen or not."""
+    layout = view._ensure_layout()
+    units = view._ensure_units()
+    return "\n".join(units[line.unit].text.plain[line.start : line.end] for line in layout.lines)
 
 
 # -- a private tmux server -----------------------------------------------------------------

@@ -31,7 +31,7 @@ import pytest
 
 from newsreader.sanitize import has_unsafe
 from newsreader.urls import is_safe_web_url
-from support import Tmux, wait_for_list_search
+from support import Tmux, visible_text, wait_for_list_search
 
 HOSTILE_DIR = Path(__file__).parents[1] / "hostile"
 CORPUS = sorted(p for p in HOSTILE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -411,7 +411,7 @@ async def test_markup_in_titles_is_shown_literally_and_clicks_run_nothing(
                 break
         assert isinstance(app.screen, ReaderScreen)
         view = app.screen.query_one(ArticleView)
-        text = view.visible_text()
+        text = visible_text(view)
         assert "[@click=app.quit]click to quit[/]" in text
         assert "[bold red]bold red[/bold red]" in text
         assert "[link=https://evil.example]somewhere evil[/link]" in text

@@ -28,7 +28,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_sidebar import FeedList, FeedSidebar
 from newsreader.ui.widgets.status_bar import FilterBar, RefreshBar
-from support import BASE, wait_until
+from support import BASE, document_text, wait_until
 
 pytestmark = pytest.mark.anyio
 WIDE = (120, 30)
@@ -341,7 +341,7 @@ async def test_e_fetches_the_full_article_and_stores_it(server: HTTPServer, tmp_
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         view = screen.query_one(ArticleView)
-        assert "Feed summary 1" in view.document_text()
+        assert "Feed summary 1" in document_text(view)
         await pilot.press("e")
         try:
             reader_bar = shown(screen.query_one("#reader-bar", Static))
@@ -351,7 +351,7 @@ async def test_e_fetches_the_full_article_and_stores_it(server: HTTPServer, tmp_
         finally:
             release.set()
         await settle(app, pilot)
-        text = view.document_text()
+        text = document_text(view)
         assert "Ferries run every twenty minutes from June." in text, "key points extracted"
         assert "keeps fishermen's hours" in text and "Tamsin Kerrow" in text
         assert "Feed summary 1" not in text and "Subscribe" not in text
@@ -371,7 +371,7 @@ async def test_e_fetches_the_full_article_and_stores_it(server: HTTPServer, tmp_
         app = NewsreaderApp(second)
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("enter")
-            assert "keeps fishermen's hours" in app.screen.query_one(ArticleView).document_text()
+            assert "keeps fishermen's hours" in document_text(app.screen.query_one(ArticleView))
 
 
 async def test_e_with_a_404_reports_and_keeps_the_summary(
@@ -386,7 +386,7 @@ async def test_e_with_a_404_reports_and_keeps_the_summary(
         await settle(app, pilot)
         failure = messages(app)[-1]
         assert url in failure and "HTTP 404" in failure
-        assert "Feed summary 1" in app.screen.query_one(ArticleView).document_text()
+        assert "Feed summary 1" in document_text(app.screen.query_one(ArticleView))
         assert isinstance(app.screen, ReaderScreen) and app.is_running
     assert not library.get(article_id).full_text
     library.close()

@@ -27,6 +27,8 @@ from support import (
     HOSTILE_TITLE,
     article_id,
     build_library,
+    document_text,
+    visible_text,
     wait_for_list_search,
     wait_until,
 )
@@ -117,7 +119,7 @@ async def test_enter_opens_and_marks_read_on_disk(db_path: Path, library: Librar
             assert other.get_state("ui.last_article") == feature
         finally:
             other.close()
-        assert FEATURE_TITLE in view(app).visible_text()
+        assert FEATURE_TITLE in visible_text(view(app))
         await pilot.press("escape")
         assert isinstance(app.screen, ListScreen)
         row = listing(app).current
@@ -174,11 +176,11 @@ async def test_reader_renders_structure(library: Library) -> None:
     app = NewsreaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        text = view(app).document_text()
+        text = document_text(view(app))
         assert "The Coastline Courier · 12 Mar 2026 ·" in text
         assert "min read" in text
-        assert "Key points" in view(app).visible_text()
-        assert "• The sea wall will be rebuilt" in view(app).visible_text()
+        assert "Key points" in visible_text(view(app))
+        assert "• The sea wall will be rebuilt" in visible_text(view(app))
         assert "Photo: Jory Pascoe | Coastline Courier" in text
         assert "— Tamsin Pellow" in text
         assert "Stone from the old quay" in text
@@ -250,7 +252,7 @@ async def test_find_searches_quotes_captions_and_scrolls_to_match(library: Libra
         assert line > 30
         top = v.scroll_offset.y
         assert top <= line < top + v.scrollable_content_region.height
-        assert "forty" in v.visible_text()
+        assert "forty" in visible_text(v)
 
 
 async def test_list_search_shows_hits_and_escape_clears(library: Library) -> None:
@@ -316,7 +318,7 @@ async def test_reader_prepared_in_background_opens_the_chosen_article(library: L
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.stored.id == chosen.id
-        text = view(app).visible_text()
+        text = visible_text(view(app))
         assert chosen.title.split()[0] in text
         widest = max(len(line.rstrip()) for line in text.splitlines())
         assert widest > SIZE[0] // 2, "wrapped at the real width, not a narrow default"
@@ -420,7 +422,7 @@ async def test_quotes_list_and_jump(library: Library) -> None:
         assert isinstance(app.screen, ReaderScreen)
         v = view(app)
         assert v.scroll_offset.y > 0
-        assert "Every tide that comes in" in v.visible_text()
+        assert "Every tide that comes in" in visible_text(v)
         await pilot.press("Q", "escape")
         assert isinstance(app.screen, ReaderScreen)
 
@@ -556,7 +558,7 @@ async def test_markup_title_shown_literally_and_click_does_not_quit(library: Lib
         await pilot.click(ArticleList, offset=(8, 1))
         assert app.is_running
         assert isinstance(app.screen, ReaderScreen)
-        text = view(app).visible_text()
+        text = visible_text(view(app))
         assert HOSTILE_TITLE in text
         assert "[bold]markup[/bold]" in text
         await pilot.click(ArticleView, offset=(5, 0))
@@ -588,7 +590,7 @@ async def test_reader_and_list_follow_resizes(library: Library) -> None:
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert view(app).line_count > wide, "text re-wraps to the narrower width"
-        assert all(len(line) <= 60 for line in view(app).visible_text().splitlines())
+        assert all(len(line) <= 60 for line in visible_text(view(app)).splitlines())
 
 
 async def test_empty_library_shows_a_hint(tmp_path: Path) -> None:
@@ -616,8 +618,8 @@ async def test_reader_screen_is_reused_with_a_fresh_state(library: Library) -> N
         assert app.screen.stored.id == article_id(library, HOSTILE_TITLE)
         assert not app.screen.find_open and view(app).find_query == ""
         assert view(app).scroll_offset.y == 0
-        assert HOSTILE_TITLE in view(app).visible_text()
-        assert FEATURE_TITLE not in view(app).visible_text()
+        assert HOSTILE_TITLE in visible_text(view(app))
+        assert FEATURE_TITLE not in visible_text(view(app))
 
 
 async def test_clicking_a_key_hint_runs_its_action(library: Library) -> None:

@@ -20,7 +20,7 @@ from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import FeedScope
-from support import build_feeds_library, build_library, wait_until
+from support import build_feeds_library, build_library, visible_text, wait_until
 
 SIZE = (100, 30)
 pytestmark = pytest.mark.anyio
@@ -73,7 +73,7 @@ async def test_next_and_previous_article_in_the_reader(db_path: Path, library: L
         await pilot.press("J")
         assert app.screen is screen, "the reader screen is reused, not pushed again"
         assert screen.stored.id == ids[1]
-        assert screen.stored.article.title in screen.view.visible_text()
+        assert screen.stored.article.title in visible_text(screen.view)
         with Library(db_path) as other:
             assert other.is_read(ids[1]), "the next article is marked read on disk as it opens"
         assert article_list(app).cursor == 1, "the list's cursor follows"

@@ -27,7 +27,7 @@ from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_sidebar import FeedList
 from newsreader.ui.widgets.status_bar import ReaderBar
-from support import BASE, wait_until
+from support import BASE, visible_text, wait_until
 
 pytestmark = pytest.mark.anyio
 WIDE = (120, 30)
@@ -186,7 +186,7 @@ async def test_reader_header_has_url_and_enclosure_and_numbered_links(tmp_path: 
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
         # A short article: everything is on screen, as the user sees it.
-        text = app.screen.query_one(ArticleView).visible_text()
+        text = visible_text(app.screen.query_one(ArticleView))
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert lines[2] == "https://news.example/quay", "the URL under the meta line"
         assert lines[3] == "▶ audio/mpeg · 48.2 MB  https://cdn.example/quay.mp3"

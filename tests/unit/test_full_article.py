@@ -21,7 +21,7 @@ from newsreader.store import Library
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_view import ArticleView
-from support import BASE, wait_until
+from support import BASE, document_text, wait_until
 
 FEED_TEXT = (
     "The harbour board approved a summer timetable on Monday that doubles the crossings "
@@ -139,7 +139,7 @@ async def test_e_in_the_reader_refuses_and_says_why(
         await wait_until(pilot, lambda: not screen.fetching, "the fetch to end")
         notes = [note.message for note in app._notifications]
         assert any(REFUSED[kind] in note and "kept the feed's text" in note for note in notes)
-        text = " ".join(screen.query_one(ArticleView).document_text().split())
+        text = " ".join(document_text(screen.query_one(ArticleView)).split())
         assert "fish market who had asked" in text, "the feed text is still shown"
     stored = library.get(article_id)
     assert not stored.full_text and FEED_TEXT in stored.article.body_text
@@ -156,7 +156,7 @@ async def test_e_in_the_reader_stores_a_good_page(server: HTTPServer, tmp_path: 
         assert isinstance(screen, ReaderScreen)
         await pilot.press("e")
         await wait_until(pilot, lambda: screen.stored.full_text, "the full article")
-        text = " ".join(screen.query_one(ArticleView).document_text().split())
+        text = " ".join(document_text(screen.query_one(ArticleView)).split())
         assert "reviewed in September" in text
     stored = library.get(article_id)
     assert stored.full_text and stored.article.published == FEED_DATE

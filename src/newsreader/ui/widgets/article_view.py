@@ -1,15 +1,12 @@
 """The reader: one article drawn through Textual's line API.
 
 Why the line API rather than `Markdown` or a big `Static`: the Markdown widget
-takes seconds on long articles, and a `Static` re-renders the whole article on
-every highlight change. Here the article's layout (`render.layout`, which
-`newsreader show` and the Markdown export draw too) becomes a list of *units*
-(title, meta line, key points, each body block) built once as Rich `Text` with
-`Text.append(str, style)` — never markup, so a title like
-`[@click=app.quit]hi[/]` is shown literally. A unit is wrapped into lines of
-(unit, start, end) offsets once per width; `render_line` slices only the lines
-on screen, overlays find matches on them, and keeps the resulting strips in an
-LRU. Find therefore costs a regex pass over the units, not a re-render.
+is far too slow on long articles, and a `Static` re-renders the whole article
+on every highlight change. Here the article becomes styled units wrapped into
+lines once per width (`reader_lines`); `render_line` slices only the lines on
+screen, overlays find matches on them (`reader_find`), and keeps the resulting
+strips in an LRU. Find therefore costs a regex pass over the units, not a
+re-render.
 
 Styles come from component classes in `newsreader.tcss`, so themes apply;
 a style update drops every cache.
@@ -17,12 +14,8 @@ a style update drops every cache.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -33,124 +26,29 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from newsreader.model.article import Article
 from newsreader.model.library import StoredArticle
-from newsreader.render.layout import (
-    BlockQuote,
-    Caption,
-    Heading,
-    KeyPoints,
-    Link,
-    Links,
-    Media,
-    Meta,
-    Paragraph,
-    Title,
-    article_layout,
-    credit_label,
-)
-from newsreader.ui.compat import divide_line, update_scrollbars
+from newsreader.ui.compat import update_scrollbars
 from newsreader.ui.keys import bindings
 from newsreader.ui.widgets.direct_paint import DirectScrollView
+from newsreader.ui.widgets.reader_find import (
+    Match,
+    find_matches,
+    first_match_from,
+    highlight_matches,
+    smart_case_pattern,
+)
+from newsreader.ui.widgets.reader_lines import (
+    Layout,
+    Line,
+    Unit,
+    build_units,
+    geometry,
+    lay_out,
+    line_at,
+)
 from newsreader.ui.widgets.typeahead import open_box_or_forward
 
-MAX_MEASURE = 96
-"""Widest text column: long lines are hard to read at 200 columns, so the text is centred."""
 MAX_STRIPS = 512
-QUOTE_BAR = "▌ "
-BULLET = "• "
-
-
-class Match(NamedTuple):
-    unit: int
-    start: int
-    end: int
-
-
-@dataclass(slots=True)
-class Unit:
-    """A wrappable piece of the article with the decoration around each of its lines."""
-
-    text: Text
-    prefix: tuple[str, str] = ("", "")
-    """Text before the first line, and before the following lines."""
-    prefix_style: str = ""
-    boxed: bool = False
-    """Draw inside the key points box (side borders, tinted fill)."""
-    searchable: bool = True
-    rule: str | None = None
-    """A decoration line instead of text: 'top:Label' or 'bottom' of the box, or 'blank'."""
-    block: int | None = None
-    """Index into `Article.blocks` for the first unit of a body block."""
-
-
-@dataclass(slots=True)
-class Line:
-    unit: int
-    start: int
-    end: int
-    first: bool
-
-
-@dataclass(slots=True)
-class Layout:
-    width: int
-    lines: list[Line] = field(default_factory=list)
-    first_line: list[int] = field(default_factory=list)
-    """Index of each unit's first line, so a match maps to its line without a scan."""
-
-
-def smart_case_pattern(query: str) -> re.Pattern[str] | None:
-    """Literal match, case-insensitive unless the query has a capital letter (vim's smartcase)."""
-    if not query:
-        return None
-    flags = 0 if any(ch.isupper() for ch in query) else re.IGNORECASE
-    return re.compile(re.escape(query), flags)
-
-
-def wrap_offsets(plain: str, width: int) -> list[tuple[int, int]]:
-    """Line spans of `plain` word-wrapped at `width` cells (hard newlines kept)."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for piece in plain.split("\n"):
-        if piece:
-            breaks = (
-                _ascii_breaks(piece, max(1, width))
-                if piece.isascii() and "\t" not in piece
-                else divide_line(piece, max(1, width), fold=True)
-            )
-            bounds = [0, *breaks, len(piece)]
-            for start, end in pairwise(bounds):
-                if end > start:
-                    spans.append((position + start, position + end))
-        else:
-            spans.append((position, position))
-        position += len(piece) + 1
-    return spans or [(0, 0)]
-
-
-def _ascii_breaks(piece: str, width: int) -> list[int]:
-    """`rich`'s `divide_line` for one-cell-per-character text, a line at a time.
-
-    Rich measures every word; a 100k-word article spent most of its opening
-    time there. For ASCII the last space within the width is one `rfind`.
-    """
-    breaks: list[int] = []
-    start = 0
-    size = len(piece)
-    while size - start > width:
-        cut = piece.rfind(" ", start, start + width + 1)
-        if cut <= start:
-            following = start + width  # a word longer than the line: fold it
-        else:
-            following = cut + 1
-            while following < size and piece[following] == " ":
-                following += 1
-        if following >= size:
-            break
-        breaks.append(following)
-        start = following
-    return breaks
 
 
 def _same_article(shown: StoredArticle, new: StoredArticle) -> bool:
@@ -261,13 +159,7 @@ class ArticleView(DirectScrollView, can_focus=True):
         self._matches = []
         self._by_unit = {}
         if pattern is not None:  # an empty query must not build (or lay out) anything
-            for number, unit in enumerate(self._ensure_units()):
-                if not unit.searchable:
-                    continue
-                for found in pattern.finditer(unit.text.plain):
-                    if found.end() > found.start():
-                        self._by_unit.setdefault(number, []).append(len(self._matches))
-                        self._matches.append(Match(number, found.start(), found.end()))
+            self._matches, self._by_unit = find_matches(self._ensure_units(), pattern)
         self.current_match = self._first_visible_match() if self._matches else -1
         self._find_changed()
         self._scroll_to_current()
@@ -286,34 +178,20 @@ class ArticleView(DirectScrollView, can_focus=True):
     def line_of_match(self, index: int) -> int:
         """Layout line holding match `index` (used to scroll it into view)."""
         match = self._matches[index]
-        return self._line_at(match.unit, match.start)
+        return line_at(self._ensure_layout(), match.unit, match.start)
 
     def scroll_to_block(self, block: int, offset: int = 0) -> None:
         """Bring the body block `block` (e.g. a pull quote's) into view, a third down."""
         units = self._ensure_units()
         for number, unit in enumerate(units):
             if unit.block == block:
-                y = self._line_at(number, offset)
+                y = line_at(self._ensure_layout(), number, offset)
                 self.scroll_to(
                     y=max(0, y - self.scrollable_content_region.height // 3),
                     animate=False,
                     immediate=True,
                 )
                 return
-
-    def visible_text(self) -> str:
-        """The lines on screen as plain text (tests)."""
-        return "\n".join(
-            self.render_line(y).text.rstrip() for y in range(self.scrollable_content_region.height)
-        )
-
-    def document_text(self) -> str:
-        """Every laid-out line as plain text (tests)."""
-        layout = self._ensure_layout()
-        units = self._ensure_units()
-        return "\n".join(
-            units[line.unit].text.plain[line.start : line.end] for line in layout.lines
-        )
 
     # -- actions ----------------------------------------------------------
 
@@ -397,131 +275,22 @@ class ArticleView(DirectScrollView, can_focus=True):
     def _ensure_units(self) -> list[Unit]:
         if self._units is None:
             self._built_signature = self._style_signature()[1:]
-            self._units = self._build_units(self.stored.article) if self.stored else []
+            brief = getattr(getattr(self.app, "config", None), "brief", True)  # config.toml
+            self._units = (
+                build_units(self.stored.article, self._style, brief=brief) if self.stored else []
+            )
             if self.find_query:
                 query, self.find_query = self.find_query, ""
                 self.find(query)
         return self._units
 
-    def _build_units(self, article: Article) -> list[Unit]:
-        """Turn the article's layout into styled units; untrusted text only goes through append.
-
-        The reader draws neither the link nor the pull quotes list (the bar
-        and `Q` show those); it names who is quoted under each paragraph.
-        """
-        units: list[Unit] = []
-        blank = Unit(Text(""), searchable=False, rule="blank")
-        for element in article_layout(article):
-            if isinstance(element, Paragraph):
-                text = Text()
-                text.append(element.text, self._style("paragraph"))
-                if element.quotes:
-                    inline = self._style("inline-quote")
-                    for span in element.quotes:
-                        text.stylize(inline, span.start, span.end)
-                units.append(Unit(text, block=element.block))
-                for speaker in element.speakers:
-                    line = Text()
-                    line.append(f"— {speaker}", self._style("speaker"))
-                    units.append(Unit(line, prefix=("  ", "  ")))
-                units.append(blank)
-            elif isinstance(element, Heading):
-                text = Text()
-                text.append(element.text, self._style("heading"))
-                units.append(Unit(text, block=element.block))
-                units.append(blank)
-            elif isinstance(element, Caption):
-                text = Text()
-                text.append(element.text, self._style("caption"))
-                if element.credit:
-                    text.append("  ")
-                    text.append(credit_label(element.credit), self._style("credit"))
-                units.append(
-                    Unit(text, prefix=("◩ ", "  "), prefix_style="caption", block=element.block)
-                )
-                units.append(blank)
-            elif isinstance(element, BlockQuote):
-                text = Text()
-                text.append(element.text, self._style("quote"))
-                bar = (QUOTE_BAR, QUOTE_BAR)
-                units.append(Unit(text, prefix=bar, prefix_style="quote-bar", block=element.block))
-                if element.attribution:
-                    line = Text()
-                    line.append(f"— {element.attribution}", self._style("speaker"))
-                    units.append(Unit(line, prefix=bar, prefix_style="quote-bar"))
-                units.append(blank)
-            elif isinstance(element, Title):
-                title = Text()
-                title.append(element.text, self._style("title"))
-                units.append(Unit(title))
-            elif isinstance(element, Meta):
-                units.append(Unit(Text(element.text, self._style("meta"))))
-                units.append(blank)
-            elif isinstance(element, Link | Media | Links):
-                self._link_units(element, units, blank)
-            elif isinstance(element, KeyPoints):
-                units.append(Unit(Text(""), searchable=False, rule="top:Key points"))
-                for point in element.points:
-                    text = Text()
-                    text.append(point, self._style("box"))
-                    units.append(
-                        Unit(text, prefix=(BULLET, "  "), prefix_style="bullet", boxed=True)
-                    )
-                units.append(Unit(Text(""), searchable=False, rule="bottom"))
-                units.append(blank)
-        return units
-
-    def _link_units(self, element: Link | Media | Links, units: list[Unit], blank: Unit) -> None:
-        """The URL and enclosures under the meta line (the article's header), and the
-        numbered links at the end, which `l` + a digit opens."""
-        meta = self._style("meta")
-        if isinstance(element, Links):
-            units.append(Unit(Text("Links", self._style("heading"))))
-            for number, (label, url) in enumerate(element.links, start=1):
-                text = Text()
-                text.append(label, self._style("paragraph"))
-                text.append(f"  {url}", meta)
-                mark = f"[{number}] "
-                units.append(Unit(text, prefix=(mark, " " * len(mark)), prefix_style="bullet"))
-            units.append(blank)
-            return
-        header: list[Unit] = []
-        if isinstance(element, Link):
-            header.append(Unit(Text(element.url, meta)))
-        else:
-            for url, label in element.items:
-                header.append(Unit(Text(f"▶ {label}  {url}", meta)))
-        # Right under the meta line, before the blank line that closes the header.
-        at = len(units) - 1 if units and units[-1] is blank else len(units)
-        units[at:at] = header
-
     def _content_width(self) -> int:
         return max(10, self.scrollable_content_region.width)
-
-    def _geometry(self, width: int | None = None) -> tuple[int, int]:
-        """(left margin, text column width) for `width` (default: the current width)."""
-        width = self._content_width() if width is None else width
-        measure = min(width - 2, MAX_MEASURE)
-        margin = max(1, (width - measure) // 2)
-        return margin, measure
 
     def _ensure_layout(self) -> Layout:
         width = self._content_width()
         if self._layout is None or self._layout.width != width:
-            units = self._ensure_units()
-            _, measure = self._geometry(width)
-            layout = Layout(width)
-            for number, unit in enumerate(units):
-                layout.first_line.append(len(layout.lines))
-                if unit.rule is not None:
-                    layout.lines.append(Line(number, 0, 0, True))
-                    continue
-                inner = measure - cell_len(unit.prefix[0])
-                if unit.boxed:
-                    inner -= 4
-                for i, (start, end) in enumerate(wrap_offsets(unit.text.plain, inner)):
-                    layout.lines.append(Line(number, start, end, i == 0))
-            self._layout = layout
+            self._layout = lay_out(self._ensure_units(), width)
             self._strips.clear()
         return self._layout
 
@@ -537,30 +306,9 @@ class ArticleView(DirectScrollView, can_focus=True):
 
     # -- find helpers -----------------------------------------------------
 
-    def _line_at(self, unit: int, offset: int) -> int:
-        """The layout line showing character `offset` of `unit`."""
-        layout = self._ensure_layout()
-        if not 0 <= unit < len(layout.first_line):
-            return 0
-        number = layout.first_line[unit]
-        lines = layout.lines
-        while (
-            number + 1 < len(lines)
-            and lines[number + 1].unit == unit
-            and lines[number + 1].start <= offset
-        ):
-            number += 1
-        return number
-
     def _first_visible_match(self) -> int:
         """The first match at or below the top of the view (so typing does not jump back)."""
-        layout = self._ensure_layout()
-        top = self.scroll_offset.y
-        if top >= len(layout.lines):
-            return 0
-        line = layout.lines[top]
-        index = bisect_left(self._matches, (line.unit, line.start, 0))
-        return index if index < len(self._matches) else 0
+        return first_match_from(self._ensure_layout(), self._matches, self.scroll_offset.y)
 
     def _find_changed(self) -> None:
         self._find_generation += 1
@@ -618,7 +366,7 @@ class ArticleView(DirectScrollView, can_focus=True):
     def _render_layout_line(self, line: Line, width: int) -> Strip:
         units = self._ensure_units()
         unit = units[line.unit]
-        margin, measure = self._geometry(width)
+        margin, measure = geometry(width)
         base = self.base_style
         out = Text(end="", no_wrap=True)
         out.append(" " * margin)
@@ -633,15 +381,10 @@ class ArticleView(DirectScrollView, can_focus=True):
                 out.append("╰" + "─" * max(0, measure - 2) + "╯", self._style("box-border"))
             return self._strip(out, width, base)
         content = unit.text[line.start : line.end]
-        for index in self._by_unit.get(line.unit, ()):
-            match = self._matches[index]
-            if match.end <= line.start or match.start >= line.end:
-                continue
-            style = "match-current" if index == self.current_match else "match"
-            content.stylize(
-                self._style(style),
-                max(0, match.start - line.start),
-                min(line.end, match.end) - line.start,
+        indices = self._by_unit.get(line.unit)
+        if indices:
+            highlight_matches(
+                content, line, indices, self._matches, self.current_match, self._style
             )
         content.rstrip()
         prefix = unit.prefix[0] if line.first else unit.prefix[1]
