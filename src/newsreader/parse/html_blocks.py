@@ -55,6 +55,10 @@ _PHOTO_BY = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…”\"]\s+")
 _SPEAKER_LINE = re.compile(r"^\s*[—–―-]{1,2}\s*(\S.{0,100})$", re.S)
+_SIMPLE_PARAGRAPHS = re.compile(r"[ \t\n]*(?:<p>[^<&]*</p>[ \t\n]*)+")
+_PARAGRAPH_TEXT = re.compile(r"<p>([^<&]*)</p>")
+_SIMPLE_MAX_CHARS = 100_000
+"""Longer fragments always go through lxml, the path every odd case was tested on."""
 
 
 def html_to_blocks(html: str) -> tuple[list[str], list[Block]]:
@@ -69,6 +73,9 @@ def html_to_blocks(html: str) -> tuple[list[str], list[Block]]:
         return [], []
     if "<" not in html:
         return [], text_to_blocks(html)
+    simple = _simple_paragraphs(html)
+    if simple is not None:
+        return [], simple
     root = parse_fragment(html)
     if root is None:
         return [], text_to_blocks(_strip_tags(html))
@@ -76,6 +83,48 @@ def html_to_blocks(html: str) -> tuple[list[str], list[Block]]:
         return convert(root)
     except ValueError:  # lxml refusing a string: degrade to the text, as promised
         return [], text_to_blocks(_strip_tags(html))
+
+
+def html_to_blocks_and_links(
+    html: str, base: str | None
+) -> tuple[list[str], list[Block], list[tuple[str, str]]]:
+    """`html_to_blocks(html)` and `links_in_html(html, base)` from one parse of the fragment.
+
+    Why: an entry with links was parsed by lxml twice, once for its blocks and
+    once for its links. The links are read first, since converting edits the tree.
+    """
+    from newsreader.parse.links import links_in_tree
+
+    if "<a" not in html and "<A" not in html:
+        return (*html_to_blocks(html), [])  # no links: what links_in_html answers
+    root = parse_fragment(html)
+    if root is None:
+        return [], text_to_blocks(_strip_tags(html)), []
+    links = links_in_tree(root, base)
+    try:
+        key_points, blocks = convert(root)
+    except ValueError:  # as in html_to_blocks
+        return [], text_to_blocks(_strip_tags(html)), links
+    return key_points, blocks, links
+
+
+def _simple_paragraphs(html: str) -> list[Block] | None:
+    """The blocks of a fragment that is only bare `<p>` paragraphs of plain text, else None.
+
+    Why: many feeds wrap every entry in nothing but `<p>…</p>`, and building an
+    lxml tree for each entry was most of what converting it cost. For such a
+    fragment the tree walk yields exactly one paragraph per non-empty `<p>`,
+    its text with whitespace collapsed: no entity or tag can change the text
+    (`&` and `<` are refused), and printable text needs no cleaning (tab and
+    newline aside, which collapsing removes). Anything else returns None and
+    takes the full path.
+    """
+    if len(html) > _SIMPLE_MAX_CHARS or not _SIMPLE_PARAGRAPHS.fullmatch(html):
+        return None
+    if not html.replace("\n", "").replace("\t", "").isprintable():
+        return None
+    paragraphs = (squash(text) for text in _PARAGRAPH_TEXT.findall(html))
+    return [Block(BlockKind.PARAGRAPH, line) for line in paragraphs if line]
 
 
 def text_to_blocks(text: str) -> list[Block]:
@@ -307,8 +356,8 @@ def blockquote_block(element: Any) -> Block | None:
         if speaker is None:
             speaker = _clean_speaker(text_of(cite))
         remove_keep_tail(cite)
-    parts = [squash(text_of(child)) for child in element if tag_name(child) == "p"]
-    text = "\n".join(part for part in parts if part) or squash(text_of(element))
+    parts = [part for part in _quote_paragraphs(element) if part]
+    text = "\n".join(parts)
     if not text:
         return None
     match = _SPEAKER_LINE.match(parts[-1]) if len(parts) > 1 else None
@@ -316,6 +365,24 @@ def blockquote_block(element: Any) -> Block | None:
         speaker = _clean_speaker(match.group(1))
         text = "\n".join(parts[:-1])
     return Block(BlockKind.QUOTE, text, speaker=speaker or None)
+
+
+def _quote_paragraphs(element: Any) -> list[str]:
+    """The paragraphs of a blockquote: each block child (`p`, `pre`, a list) one, and the
+    inline text between them (a sentence after a `<pre>`, text not in a `<p>`) its own."""
+    parts: list[str] = []
+    run: list[str] = [element.text or ""]
+    for child in element:
+        tag = tag_name(child)
+        if tag is not None and tag not in INLINE_TAGS:
+            parts.append(squash("".join(run)))
+            parts.append(squash(text_of(child)))
+            run = []
+        elif tag is not None:
+            run.append(inline_text(child))
+        run.append(child.tail or "")
+    parts.append(squash("".join(run)))
+    return parts
 
 
 def _attach_speaker_lines(blocks: list[Block]) -> list[Block]:

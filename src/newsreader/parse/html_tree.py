@@ -23,9 +23,10 @@ here is iterative (`iter`, `itertext`), so hostile nesting cannot recurse.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
-from newsreader.sanitize import clean_text
+from newsreader.sanitize import clean_text, has_unsafe
 
 DROP_TAGS = frozenset({
     "script", "style", "nav", "aside", "noscript", "template", "iframe", "object", "embed",
@@ -42,6 +43,8 @@ INLINE_TAGS = frozenset({
 """Elements whose text flows into the surrounding paragraph (`hi`, `ref`: trafilatura's)."""
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
+"""`clean_text` turns these into newlines; `has_unsafe` does not count them."""
 
 
 def prepare_markup(html: str) -> str:
@@ -96,7 +99,18 @@ def flatten_math(root: Any) -> None:
 
 
 def _clean_tree(root: Any) -> None:
-    """Step 2 of the boundary: every text, tail and attribute value of `root`, cleaned once."""
+    """Step 2 of the boundary: every text, tail and attribute value of `root`, cleaned once.
+
+    Most pages hold nothing to clean, and one serialisation of the tree (in C) says
+    so: libxml2 writes a control character either as it is or as a character
+    reference (`&#13;`, `&#xFFFD;`), while `&` in text comes out as `&amp;`, so a page
+    whose markup shows neither is clean. Only one that fails is cleaned node by node.
+    """
+    import lxml.etree
+
+    markup = lxml.etree.tostring(root, encoding=str, method="html")
+    if "&#" not in markup and not has_unsafe(markup) and not _LINE_SEPARATORS.search(markup):
+        return
     for element in root.iter():
         text, tail = element.text, element.tail
         if text and (cleaned := clean_text(text)) is not text:  # clean input comes back as is
@@ -111,6 +125,11 @@ def _clean_tree(root: Any) -> None:
 def squash(text: str) -> str:
     """Whitespace runs as one space: all the cleaning text from a clean tree still needs."""
     return " ".join(text.split())
+
+
+def text_key(text: str, words: int = 12) -> str:
+    """The first `words` words of `text`, lower-cased, punctuation aside: to compare texts."""
+    return " ".join(re.findall(r"\w+", text.lower())[:words])
 
 
 def tag_name(element: Any) -> str | None:
@@ -148,10 +167,21 @@ def is_hidden(element: Any) -> bool:
     if (attrib.get("aria-hidden") or "").strip().lower() == "true":
         return True
     style = attrib.get("style")
-    if style and _HIDDEN_STYLE.search(style):
+    if style and _hidden_style(style):
         return True
     classes = attrib.get("class")
-    return bool(classes and _SCREEN_READER_ONLY.search(classes))
+    return bool(classes and _screen_reader_only(classes))
+
+
+@lru_cache(maxsize=4096)
+def _hidden_style(style: str) -> bool:
+    return _HIDDEN_STYLE.search(style) is not None
+
+
+@lru_cache(maxsize=4096)
+def _screen_reader_only(classes: str) -> bool:
+    """Cached: pages repeat a few class strings on thousands of elements."""
+    return _SCREEN_READER_ONLY.search(classes) is not None
 
 
 def drop_hidden(root: Any) -> None:
