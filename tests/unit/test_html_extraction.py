@@ -25,8 +25,8 @@ PAGES = Path(__file__).parent / "pages"
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "readability-dev"
 
-REAL_MEAN_F1_FLOOR = 0.95
-"""A little under the figure reached (0.961): a drop below it is a regression, not noise."""
+REAL_MEAN_F1_FLOOR = 0.96
+"""A little under the figure reached (0.970): a drop below it is a regression, not noise."""
 
 
 def page(name: str, url: str | None = None) -> Article:
