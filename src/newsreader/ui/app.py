@@ -34,6 +34,7 @@ from newsreader.store import Library
 from newsreader.ui.compat import load_screen_css, start_installed_screen
 from newsreader.ui.keys import KEYS, bindings
 from newsreader.ui.screens.list_screen import ListScreen
+from newsreader.ui.sync_ui import STARTUP_DELAY, SyncController
 
 if TYPE_CHECKING:
     from newsreader.services.refresh import FeedOutcome
@@ -114,6 +115,8 @@ class NewsreaderApp(App[None]):
         self._refresh_done = (0, 0)
         self.config_path = config_path
         self.config = config if config is not None else load_config(config_path)
+        self.syncer = SyncController(self)
+        """`S`, and `r` and the timer with sync on: a background sync (`ui/sync_ui.py`)."""
         self._startup_warnings = list(self.config.warnings)
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
@@ -131,6 +134,8 @@ class NewsreaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.config.refresh_minutes > 0:
             self.set_interval(self.config.refresh_minutes * 60, self._refresh_on_timer)
+        if self.config.sync is not None:  # catch up with other devices, after the first paint
+            self.set_timer(STARTUP_DELAY, partial(self.syncer.start, quiet=True))
         self._data_version = self.library.data_version()
         self.set_interval(OUTSIDE_POLL, self.check_outside_changes)
 
@@ -236,11 +241,33 @@ class NewsreaderApp(App[None]):
 
     # -- refreshing subscriptions ---------------------------------------------
 
+    def action_sync(self) -> None:
+        """`S` / "Sync now": push local changes and pull the server's, in the background."""
+        self.syncer.start()
+
+    def sync_note(self) -> str:
+        """`offline — 12 changes waiting` after a failed sync, else ""."""
+        return self.syncer.note()
+
     def start_refresh(self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False) -> None:
         """`r`: refresh every subscription (or only `feed_ids`) in the background.
 
+        With sync on, refreshing means syncing (the server fetches the feeds),
+        then fetching the feeds kept local only.
+        """
+        if self.syncer.configured:
+            self.syncer.start(quiet=quiet, then_refresh=True, feed_ids=feed_ids)
+            return
+        self.start_direct_refresh(feed_ids, quiet=quiet)
+
+    def start_direct_refresh(
+        self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False
+    ) -> None:
+        """Fetch every subscription (or only `feed_ids`) here, in the background.
+
         A second request meanwhile is a no-op. `quiet` (the timer's refresh)
-        says nothing when there is nothing to refresh.
+        says nothing when there is nothing to refresh. Feeds the sync server
+        fetches are left to it.
         """
         if self.refreshing:
             if not quiet:
@@ -256,6 +283,9 @@ class NewsreaderApp(App[None]):
         if feed_ids:
             wanted = set(feed_ids)
             feeds = [feed for feed in feeds if feed.id in wanted]
+        if self.syncer.configured:
+            server_fetches = self.library.synced_feed_ids()
+            feeds = [feed for feed in feeds if feed.id not in server_fetches]
         if not feeds:
             if not quiet:
                 self.notify(NO_FEEDS_HINT, severity="warning", markup=False, timeout=8)
@@ -328,7 +358,7 @@ class NewsreaderApp(App[None]):
         reader = self.get_screen(READER)
         show = getattr(reader, "show_refresh", None)
         if show is not None and reader.is_mounted:
-            show(None if total is None else f"Refreshing {done}/{total}")
+            show(self.sync_note() or None if total is None else f"Refreshing {done}/{total}")
 
     @on(RefreshFinished)
     def _refresh_finished(self, message: RefreshFinished) -> None:

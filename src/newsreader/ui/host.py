@@ -23,6 +23,9 @@ class Host(Protocol):
     def start_refresh(self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False) -> None:
         """Refresh every subscription (or `feed_ids`) in the background; progress in the bars."""
 
+    def sync_note(self) -> str:
+        """`offline — 12 changes waiting` after a failed sync (for the status bar), else ""."""
+
     def open_reader(self, stored: StoredArticle) -> None:
         """Show `stored` in the reader screen."""
 

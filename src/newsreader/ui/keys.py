@@ -64,6 +64,9 @@ KEYS: tuple[KeySpec, ...] = (
         palette=True,
         footer="Quit",
     ),
+    KeySpec(
+        "S", "sync", "Sync now with the feed server ([sync] in config.toml)", "app", palette=True
+    ),
     # -- list -------------------------------------------------------------
     KeySpec("j,down", "cursor_down", "Next article", "list-nav", "j / ↓"),
     KeySpec("k,up", "cursor_up", "Previous article", "list-nav", "k / ↑"),

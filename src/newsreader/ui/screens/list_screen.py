@@ -315,7 +315,12 @@ class ListScreen(ListMarking, Screen[None]):
         scope = self.scope
         label = "" if scope.kind == "all" else f"{scope.kind.title()}: {scope.label}"
         self.filter_bar.show_filters(
-            self.filter, self._counts, position, scope=label, failing=bool(scope.error)
+            self.filter,
+            self._counts,
+            position,
+            scope=label,
+            failing=bool(scope.error),
+            note=self.host.sync_note(),
         )
 
     def _scope_counts(self) -> dict[str, int]:

@@ -37,8 +37,12 @@ class FilterBar(Static):
         *,
         scope: str = "",
         failing: bool = False,
+        note: str = "",
     ) -> None:
-        """`scope` ("Feed: Harbour Gazette") leads when the sidebar narrowed the list."""
+        """`scope` ("Feed: Harbour Gazette") leads when the sidebar narrowed the list.
+
+        `note` ("offline — 12 changes waiting") ends the bar, marked like an error.
+        """
         text = Text(no_wrap=True, overflow="ellipsis")
         if scope:
             text.append(f" {scope} ", self.get_component_rich_style("filter-bar--scope"))
@@ -53,6 +57,9 @@ class FilterBar(Static):
         if position:
             text.append("   ")
             text.append(position, self.get_component_rich_style("filter-bar--position"))
+        if note:
+            text.append("   ")
+            text.append(f" {note} ", self.get_component_rich_style("filter-bar--error"))
         self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
 
     def show_search(self, query: str, hits: int | None) -> None:
@@ -127,6 +134,15 @@ class RefreshBar(Horizontal):
     def step(self, done: int, total: int, title: str) -> None:
         self._progress.update(total=max(1, total), progress=done)
         self._label(f"Refreshing {done}/{total}" + (f" · {title}" if title else ""))
+
+    def show_progress(self, label: str, done: int = 0, total: int | None = None) -> None:
+        """Another background job's progress (a sync): `label`, and the bar when `total` is known.
+
+        Without a total the bar pulses (Textual's indeterminate progress).
+        """
+        self.add_class("-visible")
+        self._progress.update(total=max(1, total) if total else None, progress=done)
+        self._label(label)
 
     def stop(self) -> None:
         self.remove_class("-visible")
