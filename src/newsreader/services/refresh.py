@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -210,6 +211,7 @@ async def refresh_async(
     `workers` processes parse the bodies (default: every core from the main
     thread, else in-process); this coroutine's thread stores every result.
     """
+    import_httpx()
     from newsreader.fetch import FetchRequest, fetch_many
 
     synced = library.synced_feed_ids()  # with sync on, the server fetches these (#16)
@@ -278,9 +280,52 @@ def _parse_job(body: bytes, name: str, url: str | None, feed_title: str) -> Pars
 def _store_unchanged(
     library: Library, unchanged: list[tuple[Feed, Any]], done: Callable[[FeedOutcome], None]
 ) -> None:
-    """Record the 304s once the bodies are stored, so they never wait in front of a parse."""
+    """Record the 304s once the bodies are stored, so they never wait in front of a parse.
+
+    They change nothing but each feed's fetch status, so all of them are one
+    transaction (`record_not_modified`) rather than one each.
+    """
+    if not unchanged:
+        return
+    error: str | None = None
+    try:
+        library.record_not_modified(
+            (feed.id, getattr(result, "etag", None), getattr(result, "last_modified", None))
+            for feed, result in unchanged
+        )
+    except NewsreaderError as exc:  # the library itself failed (disk full, read-only)
+        error = f"not modified; status not saved: {exc}"
     for feed, result in unchanged:
-        done(store_fetch_result(library, feed, result))
+        elapsed = getattr(result, "elapsed", 0.0)
+        done(
+            FeedOutcome(
+                feed.id, feed.url, feed.title, not_modified=True, error=error, elapsed=elapsed
+            )
+        )
+
+
+def import_httpx() -> None:
+    """Import httpx (and httpcore, which it loads lazily) without what it loads for nothing.
+
+    Why: httpcore imports trio when it is installed, to run under trio's event
+    loop (ours is asyncio), and httpx imports click, pygments and rich for its
+    own command-line client. Together they were most of the CPU that importing
+    the HTTP stack cost every refresh and `add`. Both libraries treat those
+    packages as optional and catch their absence, so they are marked absent
+    while httpx loads and importable again afterwards.
+    """
+    if "httpcore" in sys.modules:
+        return
+    blocked = [name for name in ("trio", "click") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import httpcore  # noqa: F401
+        import httpx  # noqa: F401
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
 
 def refresh(

@@ -180,3 +180,19 @@ class FeedsMixin(Database):
                     ),
                 )
         return results
+
+    def record_not_modified(self, fetches: Iterable[tuple[int, str | None, str | None]]) -> None:
+        """Store that feeds answered 304, as (feed id, etag, last_modified), in one transaction.
+
+        What `record_fetch` stores for a feed with no entries and no error, for
+        many feeds at once: most of a refresh is feeds that did not change, and
+        a transaction each cost more than the update itself.
+        """
+        now = utc_now()
+        with self._write() as db:
+            db.executemany(
+                "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL,"
+                " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)"
+                " WHERE id = ?",
+                [(now, now, etag, modified, feed_id) for feed_id, etag, modified in fetches],
+            )
