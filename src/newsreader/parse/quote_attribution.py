@@ -1,0 +1,186 @@
+"""Who a quotation is attributed to, as the text writes it (`Gerasimov`, `she`, `the mayor`).
+
+Looks right after the closing mark, then right before the opening one, then at
+the paragraph before (a quotation introduced by `Doe put it this way:` or one
+continuing the previous paragraph's). Full names and pronouns are settled later
+by `quote_referents`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsreader.model.article import Block, BlockKind
+from newsreader.parse.quote_marks import MARKS, BlockInfo, Span, first_char, pair_marks
+from newsreader.parse.quote_patterns import (
+    ABBREVIATIONS,
+    DESCRIPTOR_RE,
+    ENDS_ATTRIBUTED,
+    HEAD_ACCORDING,
+    HEAD_VERB,
+    HEAD_WHO,
+    HEAD_WINDOW,
+    PRONOUN_RE,
+    SAME_SPEAKER_GAP,
+    SENTENCE_START,
+    SUBJECT_STOP,
+    TAIL_ACCORDING,
+    TAIL_SUBJECT_VERB,
+    TAIL_VERB,
+)
+from newsreader.parse.speakers import trim_name
+
+
+def analyse(text: str) -> BlockInfo:
+    """Pair the quote marks of one block and read any attribution beside each quotation."""
+    info = BlockInfo(text, pair_marks(text))
+    previous: Span | None = None
+    for span in info.spans:
+        _attribute(text, span)
+        if not span.kind and previous is not None and previous.kind and previous.adjacent:
+            between = text[previous.close_at + 1 : span.open_at]
+            if len(between) <= SAME_SPEAKER_GAP and _tail_speaker(between) is not None:
+                # `"A," she said. "B."`: the second part is the same person's
+                span.who, span.kind, span.adjacent = previous.who, previous.kind, True
+        previous = span
+    return info
+
+
+def _attribute(text: str, span: Span) -> None:
+    """Look right after the closing mark, then right before the opening one, for a speaker."""
+    if span.closed:
+        tail = text[span.close_at + 1 : span.close_at + 200]
+        who = _tail_speaker(tail)
+        if who is not None:
+            span.who, span.kind = _classify(who[0])
+            span.adjacent = who[1]
+            return
+    head = text[max(0, span.open_at - HEAD_WINDOW) : span.open_at]
+    who_head = _head_speaker(head)
+    if who_head is not None:
+        span.who, span.kind = _classify(who_head)
+        span.adjacent = head.rstrip().endswith((":", ","))
+
+
+def _tail_speaker(tail: str) -> tuple[str, bool] | None:
+    """(subject, adjacent) of the attribution after a closing mark, if there is one."""
+    verb = TAIL_VERB.match(tail)
+    if verb is not None:
+        who = subject_after(tail[verb.end() :])
+        if who is not None:
+            return who, True
+    for pattern in (TAIL_SUBJECT_VERB, TAIL_ACCORDING):
+        match = pattern.match(tail)
+        if match and _accept_who(match.group("who")):
+            who = match.group("who")
+            clause = "," in who or len(who.split()) > 6 or _CLAUSE_WORDS.search(who + " ")
+            return who, not clause
+    return None
+
+
+_CLAUSE_WORDS = re.compile(r"\b(?:in|that|this|is|was|the|to|of|and|with)\s")
+
+
+def subject_after(text: str) -> str | None:
+    """Who follows an inverted verb (`said White House press secretary Josh Earnest on
+    Monday`): the words up to a comma, a sentence end or a preposition, and the name
+    at their end (roles in front are cut by `trim_name`)."""
+    words: list[str] = []
+    raws = text.split()[:10]
+    for index, raw in enumerate(raws):
+        bare = raw.rstrip(",;:!?)")
+        lower = bare.lower()
+        if not words and lower in ("the", "a", "an", "one"):
+            return _descriptor_after(text)
+        if lower in SUBJECT_STOP or MARKS.search(raw):
+            break
+        named = any(word[:1].isupper() for word in words)
+        following = raws[index + 1] if index + 1 < len(raws) else ""
+        if named and bare.islower() and len(bare) <= 3 and not following[:1].isupper():
+            break  # `Tite ao programa`: a short function word ends the name
+        words.append(bare)
+        if bare != raw:
+            break
+        if bare.endswith(".") and len(bare) > 2 and lower.rstrip(".") not in ABBREVIATIONS:
+            break  # the sentence ends
+    if words and PRONOUN_RE.fullmatch(words[0]):
+        return words[0]
+    name = trim_name(words)
+    return " ".join(name) if name else None
+
+
+def _descriptor_after(text: str) -> str | None:
+    match = DESCRIPTOR_RE.match(text.strip())
+    return " ".join(match.group().split()) if match else None
+
+
+def _head_speaker(head: str) -> str | None:
+    """Who is named before an opening mark: `X said: "`, `According to X, "` or a
+    sentence that names its subject and ends in a colon (`Doe put it plainly: "`)."""
+    verb = HEAD_VERB.search(head)
+    match = HEAD_WHO.search(head, max(0, verb.start() - 120), verb.start()) if verb else None
+    if match is None:
+        match = HEAD_ACCORDING.search(head)
+    if match and _accept_who(match.group("who")):
+        return match.group("who")
+    if head.rstrip().endswith(":"):
+        start = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+        sentence = head[start + 2 if start >= 0 else 0 :].lstrip()
+        subject = SENTENCE_START.match(sentence)
+        if subject is not None and len(trim_name(subject.group("who").split())) >= 2:
+            return subject.group("who")
+    return None
+
+
+def _accept_who(who: str) -> bool:
+    """A subject is usable when it is a pronoun, holds a real name, or is a description
+    (`the spokesperson`); a bare acronym or sentence word (`UN`, `Meanwhile`) is not."""
+    if PRONOUN_RE.fullmatch(who) or trim_name(who.split()):
+        return True
+    return DESCRIPTOR_RE.fullmatch(who) is not None
+
+
+def _classify(who: str) -> tuple[str, str]:
+    """(subject, kind): a pronoun to resolve later, a person's name, or a description."""
+    if PRONOUN_RE.fullmatch(who):
+        return who.lower(), "pronoun"
+    if trim_name(who.split()):
+        return who, "name"
+    return " ".join(who.split()), "descriptor"
+
+
+def from_previous_paragraph(blocks: list[Block], infos: list[BlockInfo | None]) -> None:
+    """A paragraph that is one unattributed quotation takes its speaker from the paragraph
+    before: the one that introduces it (`Doe put it this way:`) or the one whose
+    attributed quotation it carries on (`"…," Doe said.` then `"…"`)."""
+    before: BlockInfo | None = None
+    for block, info in zip(blocks, infos, strict=True):
+        if info is not None and info.spans and _whole_paragraph(info):
+            span = info.spans[0]
+            if not span.kind and before is not None:
+                _inherit(span, before)
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE):
+            before = info if info is not None else BlockInfo(block.text)
+        else:
+            before = None
+
+
+def _whole_paragraph(info: BlockInfo) -> bool:
+    first = info.spans[0]
+    stripped = info.text.rstrip()
+    return first.open_at == first_char(info.text) and first.close_at >= len(stripped) - 2
+
+
+def _inherit(span: Span, before: BlockInfo) -> None:
+    text = before.text.rstrip()
+    if text.endswith(":"):
+        who = _head_speaker(text)
+        if who is not None and _accept_who(who):
+            span.who, span.kind = _classify(who)
+            span.adjacent = True
+        return
+    last = before.spans[-1] if before.spans else None
+    if last is None or last.kind not in ("name", "pronoun") or not last.closed:
+        return
+    if len(text) - last.close_at <= ENDS_ATTRIBUTED and last.adjacent:
+        span.who, span.kind, span.adjacent = last.who, last.kind, True

@@ -1,0 +1,164 @@
+"""The shapes of attribution, as regular expressions: speech verbs, speakers, descriptions.
+
+`"…," Gerasimov said`, `"…," said Jane Doe`, `Haley told the council: "…"`, `"…",
+according to RIA`, and the English, Portuguese, Spanish, French, German, Czech
+and Italian verbs of reported speech they use. Every pattern is anchored or
+bounded, so a search is linear in the text it reads. `quote_attribution` and
+`quote_referents` read text with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsreader.parse.speakers import NAME_TOKEN, PARTICLE, UPPER
+
+
+def _verb_forms(stems: str) -> list[str]:
+    """The -s and past forms of regular speech verbs (`instruct` → instructs, instructed).
+
+    Not the base form: `would respond to a strike` is not speech; the few base forms
+    that follow an auxiliary as speech (`would say`) are listed by hand.
+    """
+    forms: list[str] = []
+    for stem in stems.split():
+        if stem.endswith("e"):
+            forms += [stem + "s", stem + "d"]
+        elif stem.endswith("y") and stem[-2:-1] not in "aeiou":
+            forms += [stem[:-1] + "ies", stem[:-1] + "ied"]
+        elif stem.endswith(("sh", "ch", "ss", "x")):
+            forms += [stem + "es", stem + "ed"]
+        else:
+            forms += [stem + "s", stem + "ed"]
+    return forms
+
+
+_REGULAR = (
+    "add ask explain warn note continue state argue insist reply declare claim recall admit "
+    "urge tweet post remark recount acknowledge concede announce caution suggest observe stress "
+    "emphasise emphasize joke laugh shout predict promise vow counter respond agree confirm "
+    "conclude instruct demand testify wonder muse complain boast lament reflect exclaim whisper "
+    "answer protest object advise reiterate maintain contend assure elaborate summarise "
+    "summarize comment text email message blog opine scoff sigh plead order report disclose "
+    "reveal mention recommend repeat yell scream murmur mutter interject counsel reason "
+    "concur retort affirm assert allege point explain cry"
+)
+_IRREGULAR = (
+    "said says say told tells tell wrote writes write written spoke speaks put puts add ask "
+    "explain warn insist argue recall "
+    "quipped quips snapped snaps begged begs admitted committed chimed chimes went goes "
+    "summed sums pointed"
+)
+_ENGLISH_VERBS = sorted(set(_verb_forms(_REGULAR)) | set(_IRREGULAR.split()), key=len)[::-1]
+_FOREIGN_VERBS = (
+    # pt / es / fr / de / cs / it: the common verbs of reported speech, past and present
+    "disse afirmou falou acrescentou declarou explicou contou completou ressaltou destacou "
+    "dijo afirmó señaló explicó añadió agregó declaró aseguró indicó sostuvo resumió "
+    "déclare déclaré affirme affirmé explique expliqué ajoute ajouté souligne souligné estime "
+    "sagte sagt erklärte erklärt betonte betont meinte meint fügte schrieb schreibt "
+    "řekl řekla uvedl uvedla píše napsal napsala dodal dodala tvrdí hodnotí zdůrazňuje "
+    "zdůraznil přidává přirovnává míní říká prohlásil prohlásila vysvětlil vysvětlila "
+    "dichiarato spiegato aggiunto"
+)
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression for many words, shared prefixes factored out (`sa(?:id|ys)`):
+    a flat alternation of hundreds of verbs made every attribution search several times
+    slower."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: _Trie) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + render(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return render(trie)
+
+
+_VERBS = (
+    _trie_pattern(sorted({*_ENGLISH_VERBS, *_FOREIGN_VERBS.split()} - {"summed", "sums"}))
+    + r"|summed\s+up|sums\s+up|went\s+on|goes\s+on|pointed\s+out|chimed\s+in|put\s+it"
+)
+_ADVERB = (
+    r"(?:also|later|then|once|previously|recently|again|simply|had|has|have|would|will|did|"
+    r"does|could|might|was|is|[a-z]+ly)"
+)
+_AUX = rf"(?:{_ADVERB}\s+){{0,2}}"
+_NAME = rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPPER}]))){{0,5}}"
+_PRONOUN = r"(?:he|she|they|He|She|They)"
+_DESCRIPTOR = r"(?:[Tt]he|[Aa]n?|[Oo]ne)\s+[a-z0-9][\w'’\-]*(?:\s+[a-z][\w'’\-]*){0,3}"
+_ROLE_WORDS = r"(?:(?:[\w’'\-]+|[A-Z]\.(?:[A-Z]\.)*),?\s+){0,6}?"
+"""Words before the name: a role (`chief forecaster`, `Seoul resident`, `Pakistan-based
+developer`) or the rest of the clause the quotation ends in (`" in that law, Azzouz said`)."""
+_WHO = rf"(?P<who>{_PRONOUN}|{_DESCRIPTOR}|{_ROLE_WORDS}(?:{PARTICLE}\s+)?{_NAME})"
+"""A pronoun, a description (`the spokesperson`), or a name after some words."""
+
+TAIL_SUBJECT_VERB = re.compile(
+    rf"\s*,?\s*{_WHO}(?:,[^,\"“”\n]{{1,80}},)?\s+{_AUX}(?:{_VERBS})(?![\w’'])"
+)
+"""`"…," Gerasimov said` / `"…," he said` / `"…" Haley told …` / `"…," Doe, the mayor, said`."""
+
+TAIL_VERB = re.compile(rf"\s*,?\s*(?:(?:a|ha|hat|has|had)\s+)?(?:{_VERBS})(?![\w’'])")
+"""The inversion `"…," said Jane Doe.` (the subject is read by `subject_after`)."""
+
+TAIL_ACCORDING = re.compile(rf"\s*,?\s*according\s+to\s+{_WHO}")
+"""`"…", according to RIA.`"""
+
+HEAD_WINDOW = 200
+HEAD_VERB = re.compile(
+    rf"(?<![\w’'])(?:{_VERBS})(?:\s+[^\"“”:;.!?\n]{{1,50}}?\s*[:,]|\s*[:,]?)\s*$"
+)
+"""The end of `X said: "`, `X said, "`, `X told reporters on Monday: "`, `X said "`."""
+
+HEAD_WHO = re.compile(rf"(?<![\w’'])(?P<who>{_PRONOUN}|{_DESCRIPTOR}|{_NAME}),?\s+{_AUX}$")
+"""Who stands right before that verb (searched only once the verb is found: cheap)."""
+
+HEAD_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_WHO}\s*,\s*$")
+
+_LEAD_IN = r"(?:[A-Z][a-z]+(?:\s+[A-Za-z]+){0,2},\s+)"
+"""`Earlier Saturday, `, `On Monday, `: a short opening phrase before the subject."""
+SENTENCE_START = re.compile(
+    rf"(?:^|(?<=[.!?…”\"]\s))(?:{_LEAD_IN})?(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?\s+"
+    rf"(?:{_ADVERB}\s+)?[a-z]"
+)
+"""A sentence whose subject is a name (`Yoon apologized …`): who a later `he` is about."""
+
+SPEECH_EVENT = re.compile(
+    rf"(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?,?\s+{_AUX}(?:{_VERBS})\b"
+)
+"""Anyone named as speaking, quoted or not: the referent for a later "he said"."""
+
+INVERTED_EVENT = re.compile(
+    rf"(?<![\w’'])(?:said|says)\s+(?P<who>{_NAME})(?=\s*(?:[,;:]|\.(?:\s|$)|$))"
+)
+"""`…, says Jane Doe` outside any quotation: remembered for a later pronoun."""
+
+_ABBREVIATION_WORDS = "mr mrs ms dr sen rep gov gen lt col sgt capt prof st jr sr rev adm maj"
+ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_SUBJECT_STOP_WORDS = (
+    "on in at who which that after before during when to for of from with while as and but "
+    "because since about than"
+)
+SUBJECT_STOP = frozenset(_SUBJECT_STOP_WORDS.split())
+PRONOUN_RE = re.compile(_PRONOUN)
+DESCRIPTOR_RE = re.compile(_DESCRIPTOR)
+HAS_VERB = re.compile(rf"\b(?:{_VERBS})\b")
+MIN_CLAUSE_WORDS = 6
+MIN_SHORT_QUOTE_WORDS = 3
+SAME_SPEAKER_GAP = 300
+ENDS_ATTRIBUTED = 80
+QUOTE_BLOCK_RATIO = 0.55

@@ -1,0 +1,170 @@
+"""Who an attribution means: full names, pronouns by salience and gender, descriptions.
+
+Walks the article in reading order remembering who was last named as speaking
+or as a sentence's subject; `he` / `she` go to the most recent of them whose
+gender, as the article shows it (`speakers.learn_genders`), fits. Also decides
+which attributed quotations are pull quotes rather than scare quotes.
+"""
+
+from __future__ import annotations
+
+from newsreader.model.article import Block
+from newsreader.parse.quote_marks import BlockInfo, Span
+from newsreader.parse.quote_patterns import (
+    HAS_VERB,
+    INVERTED_EVENT,
+    MIN_CLAUSE_WORDS,
+    MIN_SHORT_QUOTE_WORDS,
+    QUOTE_BLOCK_RATIO,
+    SENTENCE_START,
+    SPEECH_EVENT,
+)
+from newsreader.parse.speakers import NameIndex, learn_genders, trim_name
+
+
+def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: NameIndex) -> None:
+    """Give each attributed quotation its full speaker name and decide if it is a pull quote.
+
+    Walks the article in reading order, remembering who was last named as
+    speaking or as a sentence's subject, quoted or not. A pronoun goes to the
+    most recent of them whose gender (as the article shows it) fits, not simply
+    to the last person quoted.
+    """
+    spans = [span for info in infos if info for span in info.spans]
+    for span in spans:
+        if span.kind == "name":
+            span.speaker = names.resolve(span.who)
+    pronouns = any(span.kind == "pronoun" for span in spans)
+    # Who was mentioned when matters only to a pronoun or to a name the index could
+    # not make whole (`Lee` with two Lees): most articles need neither.
+    needs_referent = pronouns or any(
+        span.kind == "name" and span.speaker and " " not in span.speaker for span in spans
+    )
+    if pronouns:
+        names.genders = learn_genders((block.text for block in blocks), names)
+    wanted = _blocks_needing_mentions(infos) if needs_referent else set()
+    recent: list[str] = []  # people in order of mention, most recent last
+    for number, (block, info) in enumerate(zip(blocks, infos, strict=True)):
+        events = _mentions(block.text, names) if number in wanted else []
+        if info is None:
+            _remember(recent, events)
+            continue
+        cursor = 0
+        attributed = sum(span.close_at - span.open_at + 1 for span in info.spans if span.kind)
+        mostly_quoted = attributed >= QUOTE_BLOCK_RATIO * len(info.text.strip())
+        for span in info.spans:
+            while cursor < len(events) and events[cursor][0] < span.open_at:
+                recent.append(_salient(events[cursor][1], recent) or events[cursor][1])
+                cursor += 1
+            if span.kind == "name":
+                span.speaker = _salient(span.speaker, recent)
+                if span.speaker and needs_referent:
+                    recent.append(span.speaker)
+            elif span.kind == "pronoun":
+                span.speaker = _referent(span.who or "", recent, names)
+            elif span.kind == "descriptor":
+                span.speaker = span.who
+            if span.kind:
+                span.pull = (
+                    span.pull
+                    or _is_clause(info.text, span)
+                    or (mostly_quoted and _words(info.text, span) >= MIN_SHORT_QUOTE_WORDS)
+                )
+        _remember(recent, events[cursor:])
+
+
+_REMEMBERED = 40
+_LOOKBACK = 6
+
+
+def _blocks_needing_mentions(infos: list[BlockInfo | None]) -> set[int]:
+    """The blocks whose mentions can matter: the few before each quotation whose speaker
+    depends on who was talked about (a pronoun, a name the index could not make whole).
+    Salience is local, and reading every block of a long article for names is the
+    costliest part of the pass."""
+    wanted: set[int] = set()
+    for number, info in enumerate(infos):
+        if info is None:
+            continue
+        if any(
+            span.kind == "pronoun"
+            or (span.kind == "name" and span.speaker and " " not in span.speaker)
+            for span in info.spans
+        ):
+            wanted.update(range(max(0, number - _LOOKBACK), number + 1))
+    return wanted
+
+
+def _remember(recent: list[str], events: list[tuple[int, str]]) -> None:
+    for _, person in events:
+        recent.append(_salient(person, recent) or person)
+    del recent[:-_REMEMBERED]
+
+
+def _salient(name: str | None, recent: list[str]) -> str | None:
+    """A name the index could not expand (`Lee` with two Lees in the article) is the
+    person of that name mentioned most recently."""
+    if not name or " " in name:
+        return name
+    for person in reversed(recent):
+        if name in person.split():
+            return person
+    return name
+
+
+def _referent(pronoun: str, recent: list[str], names: NameIndex) -> str | None:
+    """The latest person mentioned whose gender fits `he` / `she` (`they`: the latest)."""
+    wanted = {"he": "m", "she": "f"}.get(pronoun)
+    for person in reversed(recent):
+        gender = names.gender(person)
+        if wanted is None or gender is None or gender == wanted:
+            return person
+    return None
+
+
+def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
+    """Where each person is named as speaking or as a sentence's subject (offset, full name).
+
+    These are the people a later "he said" can be about.
+    """
+    found: dict[int, str] = {}
+    if HAS_VERB.search(text):
+        for match in SPEECH_EVENT.finditer(text):
+            tokens = trim_name(match.group("who").split())
+            if not tokens and match.group("appos"):
+                tokens = trim_name(match.group("appos").split())  # `the UN, Nikki Hailey, said`
+            if tokens:
+                found[match.start()] = " ".join(tokens)
+        for match in INVERTED_EVENT.finditer(text):
+            who = match.group("who")
+            tokens = trim_name(who.split())
+            if tokens and not who.endswith(("'s", "’s")):  # `said Yoon’s order` names no speaker
+                found[match.start()] = " ".join(tokens)
+    subjects: set[int] = set()
+    for match in SENTENCE_START.finditer(text):
+        tokens = trim_name(match.group("who").split())
+        if tokens and match.start() not in found:
+            found[match.start()] = " ".join(tokens)
+            subjects.add(match.start())
+    events: list[tuple[int, str]] = []
+    for offset in sorted(found):
+        person = names.resolve(found[offset])
+        if person and (offset not in subjects or " " in person):
+            events.append((offset, person))  # a lone capitalised word opening a sentence
+    return events  # (`Opposition lawmakers said`) is a person only if named in full
+
+
+def _words(text: str, span: Span) -> int:
+    return len(text[span.open_at + 1 : span.close_at].split())
+
+
+def _is_clause(text: str, span: Span) -> bool:
+    """A statement rather than a scare-quoted phrase: long enough, a finished sentence, or
+    a short one the writer attributes right beside it (`"We won," said Ana Ruiz`)."""
+    inner = text[span.open_at + 1 : span.close_at].strip()
+    words = len(inner.split())
+    if not span.closed:
+        return words >= 3
+    if words >= MIN_CLAUSE_WORDS or inner[-1:] in (".", "!", "?", "…"):
+        return True
+    return span.adjacent and words >= MIN_SHORT_QUOTE_WORDS and inner[-1:] in (",", "!", "?")
