@@ -48,15 +48,19 @@ SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
 def cells(text: str) -> list[list[Cell]]:
-    """`capture-pane -e` output as (char, fg, bg, bold, reverse) per cell; fg only where seen."""
+    """`capture-pane -e` output as (char, fg, bg, bold, reverse) per cell; fg only where seen.
+
+    tmux writes each style change from the previous cell on, across line ends, so the
+    state carries from one line to the next.
+    """
     screen = []
+    fg: object = None
+    bg: object = None
+    bold = reverse = False
     for raw in text.split("\n"):
-        fg: object = None
-        bg: object = None
-        bold = reverse = False
         line: list[Cell] = []
         pos = 0
-        for match in SGR.finditer(raw + "\x1b[m"):
+        for match in SGR.finditer(raw):
             for char in raw[pos : match.start()]:
                 line.append((char, fg if char != " " else None, bg, bold, reverse))
             pos = match.end()
@@ -88,6 +92,8 @@ def cells(text: str) -> list[list[Cell]]:
                     else:
                         bg = value
                 i += 1
+        for char in raw[pos:]:
+            line.append((char, fg if char != " " else None, bg, bold, reverse))
         # tmux drops trailing default-coloured blanks: compare up to the last drawn cell
         while line and line[-1][0] == " " and line[-1][2] is None:
             line.pop()
@@ -121,25 +127,81 @@ def scrolled_library(data: Path) -> tuple[Path, int]:
     return path, len(rows)
 
 
+def feeds_library(data: Path, *, scope: dict[str, object] | None = None, many: int = 0) -> Path:
+    """Subscriptions for the sidebar: a folder of two feeds, a failed feed, a title too long
+    for the sidebar, unread counts; `many` more feeds make the sidebar scroll; `scope` is the
+    sidebar entry the list was narrowed to when last closed."""
+    path = data / "library.sqlite3"
+    library = Library(path)
+    library.add_feed("http://feeds.example/harbour", title="Harbour Gazette", tags=["News"])
+    library.add_feed("http://feeds.example/quay", title="Quay Weekly", tags=["News"])
+    library.add_feed("http://feeds.example/long", title="Loose Feed with a title far too long")
+    library.add_feed("http://feeds.example/broken", title="Broken Feed")
+    for n in range(many):
+        library.add_feed(f"http://feeds.example/{n}", title=f"Extra feed {n:02d}")
+    ids = {feed.title: feed.id for feed in library.feeds()}
+    library.record_fetch(ids["Harbour Gazette"], articles=[filler_article(n) for n in range(50)])
+    library.record_fetch(
+        ids["Loose Feed with a title far too long"],
+        articles=[filler_article(n) for n in range(50, 70)],
+    )
+    library.record_fetch(ids["Broken Feed"], error="HTTP 500")
+    rows = library.page(limit=100)
+    library.set_read([row.id for row in rows[::3]])
+    library.set_bookmarked([row.id for row in rows[::5]])
+    library.set_state("ui.last_article", rows[45].id)
+    if scope is not None:
+        value = scope.get("feed")
+        library.set_state(
+            "ui.feed_scope", {"feed": ids[value]} if isinstance(value, str) else scope
+        )
+    library.close()
+    return path
+
+
+SCREENS = {
+    "list": (lambda data: scrolled_library(data)[0], 120, "51/70"),
+    "sidebar": (lambda data: feeds_library(data), 120, "46/70"),
+    "folder": (lambda data: feeds_library(data, scope={"folder": "News"}), 120, "26/50"),
+    "feed": (
+        lambda data: feeds_library(data, scope={"feed": "Loose Feed with a title far too long"}),
+        120,
+        "1/20",
+    ),
+    "sidebar scrolls": (lambda data: feeds_library(data, many=60), 120, "46/70"),
+    "narrowed, no sidebar": (
+        lambda data: feeds_library(data, scope={"folder": "News"}),
+        90,
+        "26/50",
+    ),
+    "sidebar at 100 columns": (lambda data: feeds_library(data), 100, "46/70"),
+}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("colorterm", ["truecolor", ""])
-def test_prepaint_is_the_screen_textual_draws(tmp_path: Path, tmux: Tmux, colorterm: str) -> None:
-    """Cell by cell, characters and colours (24-bit and 256), with the list scrolled."""
+def test_prepaint_is_the_screen_textual_draws(
+    tmp_path: Path, tmux: Tmux, colorterm: str, screen: str
+) -> None:
+    """Cell by cell, characters and colours (24-bit and 256), with the list scrolled; with
+    the feeds sidebar (folders, counts, a failed feed, its scrollbar) and narrowed lists."""
+    build, width, position = SCREENS[screen]
     tmux.env["COLORTERM"] = colorterm
-    path, _ = scrolled_library(tmp_path / "data")
+    path = build(tmp_path / "data")
     config = tmp_path / "config" / "config.toml"
     # A second session keeps the server up between the two runs (a server
     # exiting while the next client connects fails the start).
     tmux.run("new-session", "-d", "-s", "keepalive", "sleep 600")
-    _start_hold(tmux, path, config)
-    tmux.wait_for(lambda s: "/70" in s, "the pre-painted screen")
+    _start_hold(tmux, path, config, width=width)
+    tmux.wait_for(lambda s: position in s or "normal path" in s, "the pre-painted screen")
     before = capture(tmux)
     tmux.run("kill-session", "-t", tmux.session)
 
-    tmux.start(["newsreader", "--data-dir", str(path.parent)])
-    tmux.wait_for(lambda s: "/70" in s, "the list")
+    tmux.start(["newsreader", "--data-dir", str(path.parent)], width=width)
+    tmux.wait_for(lambda s: position in s, "the list")
     time.sleep(1.0)  # the reader is prepared at 0.4 s; the list must not change for it
     after = capture(tmux)
-    assert "51/70" in before
+    assert position in before
     assert cells(before) == cells(after)
 
 
@@ -332,3 +394,19 @@ def test_256_colours_are_richs() -> None:
         for rgb in (look.fg, look.bg):
             rich = Color.from_rgb(*rgb).downgrade(ColorSystem.EIGHT_BIT)
             assert pp.eight_bit(rgb) == rich.number, rgb
+
+
+@pytest.mark.parametrize(
+    ("scope", "many"),
+    [({"feed": "Broken Feed"}, 0), ({"feed": "Extra feed 59"}, 60)],
+    ids=["failed feed", "entry below the sidebar's first screen"],
+)
+def test_scopes_it_cannot_reproduce_take_the_normal_path(
+    tmp_path: Path, scope: dict[str, object], many: int
+) -> None:
+    """The sidebar's error line under a failed feed, and a sidebar scrolled to its entry."""
+    path = feeds_library(tmp_path / "data", scope=scope, many=many)
+    with Library(path) as library:
+        assert pp.plan(library, None, 120, 40) is None
+        library.set_state("ui.feed_scope", None)
+        assert pp.plan(library, None, 120, 40) is not None

@@ -14,13 +14,17 @@ mode Textual will use (no echo, not line by line), so they wait in the tty
 and reach the app intact; `PrePaint.restore` (and the driver, on exit and
 suspend) put back the modes the terminal had before.
 
+The feeds sidebar (subscriptions on a terminal 100 columns or wider) and a
+list narrowed to a feed or folder are drawn too: the sidebar's entries,
+counts, highlight and scrollbar, and the scope in the filter bar.
+
 Anything this cannot reproduce exactly takes the old path (Textual paints
 first), decided before a byte is written: not a terminal, `TERM=dumb`, a
 non-UTF-8 locale, `NO_COLOR` or fewer than 256 colours, a terminal too small
-for the full row layout, a theme other than the default, the feeds sidebar
-showing (subscriptions on a terminal 100 columns or wider) or a list narrowed
-to a feed or folder, an empty list, or text with control characters. Any
-exception here also falls back, after putting the terminal back.
+for the full row layout, a theme other than the default, a scope whose feed
+failed (the sidebar then shows the error under its list) or whose entry sits
+below the sidebar's first screen, an empty list, or text with control
+characters. Any exception here also falls back, after putting the terminal back.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newsreader.model.library import ArticleRow, Filter, ListQuery
+from newsreader.model.library import ArticleRow, Feed, Filter, ListQuery
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -39,13 +43,21 @@ if TYPE_CHECKING:
     from newsreader.store import Library
 
 # The list screen's layout and state keys, mirrored from `ui/screens/list_screen.py`,
-# `ui/widgets/article_list.py` and the stylesheet (imported, they would load Textual);
+# `ui/widgets/article_list.py`, `ui/widgets/feed_sidebar.py` and the stylesheet
+# (imported, they would load Textual);
 # tests/e2e/test_prepaint.py compares the two screens cell by cell.
 FILTER_STATE = "ui.filter"
 FEED_SCOPE_STATE = "ui.feed_scope"
 LAST_ARTICLE_STATE = "ui.last_article"
-FILTERS = (("all", "All"), ("unread", "Unread"), ("bookmarked", "Bookmarked"))
+FILTERS: tuple[tuple[Filter, str], ...] = (
+    ("all", "All"),
+    ("unread", "Unread"),
+    ("bookmarked", "Bookmarked"),
+)
 SIDEBAR_MIN_WIDTH = 100
+SIDEBAR_WIDTH = 30
+"""`FeedSidebar { width: 30 }`, its last column the `border-right: vkey` line."""
+SIDEBAR_BORDER = "▕"
 SCROLLBAR_WIDTH = 2
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
@@ -85,6 +97,8 @@ FOREGROUND: RGB = (0xE0, 0xE0, 0xE0)
 MUTED: RGB = (0xA5, 0xA5, 0xA5)
 THUMB: RGB = (0x00, 0x30, 0x54)
 TRACK: RGB = (0x00, 0x00, 0x00)
+HIGHLIGHT: RGB = (0x15, 0x38, 0x54)
+"""The sidebar's highlighted entry while the list has the focus (`block-cursor-blurred`)."""
 
 LOOKS: dict[str, Look] = {
     "base": Look(FOREGROUND, SURFACE),
@@ -104,7 +118,16 @@ LOOKS: dict[str, Look] = {
     "thumb": Look(THUMB, SURFACE, reverse=True),
     "thumb-top": Look(THUMB, TRACK),
     "thumb-bottom": Look(THUMB, TRACK, reverse=True),
+    "bar-scope": Look((0x56, 0x84, 0xA5), (0x0C, 0x21, 0x30), bold=True),
+    "side": Look(FOREGROUND, SURFACE),
+    "side-active": Look((0xFF, 0xC4, 0x73), SURFACE, bold=True),
+    "side-folder": Look((0x56, 0x84, 0xA5), SURFACE, bold=True),
+    "side-count": Look((0xFF, 0xFF, 0xFF), SURFACE),
+    "side-error": Look((0xD1, 0x7E, 0x92), SURFACE, bold=True),
+    "side-border": Look((0x45, 0x50, 0x5A), SURFACE),
 }
+for _name in ("side", "side-active", "side-folder", "side-count", "side-error"):
+    LOOKS[f"{_name}-hl"] = LOOKS[_name]._replace(bg=HIGHLIGHT)
 """`textual-dark` as the list screen's CSS resolves it (tests check it against Textual)."""
 
 Line = list[tuple[str, str]]
@@ -210,9 +233,12 @@ def scrollbar(size: int, virtual: int, position: int) -> list[tuple[str, str]]:
     return glyphs
 
 
-def filter_line(active: str, counts: dict[str, int], position: str) -> Line:
-    """`FilterBar.show_filters` without a scope."""
+def filter_line(active: str, counts: dict[str, int], position: str, scope: str = "") -> Line:
+    """`FilterBar.show_filters` (`scope`: "Folder: News", for a list narrowed by the sidebar)."""
     line: Line = []
+    if scope:
+        line.append((f" {scope} ", "bar-scope"))
+        line.append((" ", "bar"))
     for i, (name, label) in enumerate(FILTERS):
         if i:
             line.append((" · ", "bar-inactive"))
@@ -246,6 +272,129 @@ def pad(line: Line, width: int, look: str) -> Line | None:
     if used > width:
         return None
     return [*line, (" " * (width - used), look)] if used < width else line
+
+
+class Scope(NamedTuple):
+    """`feed_sidebar.FeedScope`, the parts the first screen shows."""
+
+    kind: str  # "all", "folder" or "feed"
+    key: str
+    """`FeedScope.option_id`: which sidebar entry it is."""
+    label: str
+    feed_id: int | None = None
+    feed_ids: tuple[int, ...] | None = None
+    error: bool = False
+
+
+EVERYTHING = Scope("all", "all", "All articles")
+
+
+def feed_label(feed: Feed) -> str:
+    return feed.title or feed.url
+
+
+def folder_of(feed: Feed) -> str | None:
+    """`feed_sidebar.folder_of`: a feed's first tag."""
+    return feed.tags[0] if feed.tags and feed.tags[0].strip() else None
+
+
+def feed_entry(feed: Feed) -> Scope:
+    return Scope("feed", f"feed:{feed.id}", feed_label(feed), feed.id, error=bool(feed.last_error))
+
+
+def folder_entry(name: str, feeds: list[Feed]) -> Scope:
+    members = [feed for feed in feeds if folder_of(feed) == name]
+    return Scope(
+        "folder",
+        f"folder:{name}",
+        name,
+        feed_ids=tuple(feed.id for feed in members),
+        error=any(feed.last_error for feed in members),
+    )
+
+
+def resolve(value: object, feeds: list[Feed]) -> Scope:
+    """`feed_sidebar.resolve_scope`: the stored scope checked against today's feeds."""
+    if not isinstance(value, dict):
+        return EVERYTHING
+    feed_id = value.get("feed")
+    if isinstance(feed_id, int):
+        return next((feed_entry(f) for f in feeds if f.id == feed_id), EVERYTHING)
+    folder = value.get("folder")
+    if isinstance(folder, str) and any(folder_of(feed) == folder for feed in feeds):
+        return folder_entry(folder, feeds)
+    return EVERYTHING
+
+
+class Entry(NamedTuple):
+    scope: Scope
+    depth: int
+    unread: int
+
+
+def entries(feeds: list[Feed], all_unread: int) -> list[Entry]:
+    """`feed_sidebar.sidebar_entries`: All articles, folders A→Z with their feeds, the rest."""
+    found = [Entry(EVERYTHING, 0, all_unread)]
+    folders: dict[str, list[Feed]] = {}
+    loose: list[Feed] = []
+    for feed in feeds:
+        name = folder_of(feed)
+        if name is None:
+            loose.append(feed)
+        else:
+            folders.setdefault(name, []).append(feed)
+    for name in sorted(folders, key=lambda n: (n.casefold(), n)):
+        members = folders[name]
+        found.append(Entry(folder_entry(name, feeds), 0, sum(feed.unread for feed in members)))
+        found.extend(Entry(feed_entry(feed), 1, feed.unread) for feed in members)
+    found.extend(Entry(feed_entry(feed), 0, feed.unread) for feed in loose)
+    return found
+
+
+def entry_line(entry: Entry, width: int, active: bool) -> Line | None:
+    """`FeedSidebar._prompt` as `OptionList` draws it; None when it would not fit."""
+    scope = entry.scope
+    if not safe(scope.label):
+        return None
+    hl = "-hl" if active else ""  # the active entry is the highlighted one at start
+    count = f"({entry.unread})" if scope.kind == "folder" else str(entry.unread or "")
+    mark = "! " if scope.kind == "feed" and scope.error else ""
+    room = max(3, width - 2 * entry.depth - len(mark) - len(count) - 1)
+    title = "side-active" if active else "side-folder" if scope.kind == "folder" else "side"
+    line: Line = []
+    if entry.depth:
+        line.append(("  " * entry.depth, f"side{hl}"))
+    if mark:
+        line.append((mark, f"side-error{hl}"))
+    line.append((fit(scope.label, room), f"{title}{hl}"))
+    line.append((" ", f"side{hl}"))
+    if count:
+        line.append((count, f"side-count{hl}"))
+    return pad(line, width, f"side{hl}")
+
+
+def sidebar(rows: list[Entry], active: Scope, height: int) -> list[Line] | None:
+    """The sidebar's `height` lines, border included; None when not reproducible."""
+    keys = [entry.scope.key for entry in rows]
+    highlighted = keys.index(active.key) if active.key in keys else 0
+    if highlighted >= height:
+        return None  # the sidebar would scroll to its entry
+    scrolls = len(rows) > height
+    width = SIDEBAR_WIDTH - 1 - (1 if scrolls else 0)
+    bar = scrollbar(height, len(rows), 0) if scrolls else []
+    lines: list[Line] = []
+    for y in range(height):
+        if y < len(rows):
+            line = entry_line(rows[y], width, y == highlighted)
+            if line is None:
+                return None
+        else:
+            line = [(" " * width, "side")]
+        if scrolls:
+            line.append(bar[y])
+        line.append((SIDEBAR_BORDER, "side-border"))
+        lines.append(line)
+    return lines
 
 
 class Plan(NamedTuple):
@@ -288,20 +437,35 @@ def plan(library: Library, config_path: Path | None, width: int, height: int) ->
         config = load_config(config_path)
         if config.theme != DEFAULT_THEME or config.warnings:
             return None
-    if library.get_state(FEED_SCOPE_STATE) not in (None, {}):
-        return None  # a feed or folder, resolved against the sidebar's feeds
-    if width >= SIDEBAR_MIN_WIDTH and library.feeds():
-        return None  # the sidebar shows
+    stored_scope = library.get_state(FEED_SCOPE_STATE)
+    wide = width >= SIDEBAR_MIN_WIDTH
+    feeds = library.feeds() if wide or stored_scope not in (None, {}) else []
+    scope = resolve(stored_scope, feeds)
+    if scope.error:
+        return None  # the bar's failure mark, and the sidebar's error line under its list
     stored = library.get_state(FILTER_STATE, "all")
     active: Filter = "all"
     if stored in ("unread", "bookmarked"):
         active = stored
-    query = ListQuery(filter=active)
+    query = ListQuery(filter=active, feed_id=scope.feed_id, feed_ids=scope.feed_ids)
     counts = library.counts()
+    side: list[Line] = []
+    rows_height = height - 2
+    if wide and feeds:
+        found = sidebar(entries(feeds, counts["unread"]), scope, rows_height)
+        if found is None:
+            return None
+        side = found
+    if scope.kind != "all":
+        counts = {
+            name: library.count(
+                ListQuery(filter=name, feed_id=scope.feed_id, feed_ids=scope.feed_ids)
+            )
+            for name, _ in FILTERS
+        }
     count = counts[active]
     if not count:
         return None
-    rows_height = height - 2
     last = library.get_state(LAST_ARTICLE_STATE)
     cursor = 0
     top = 0
@@ -316,10 +480,13 @@ def plan(library: Library, config_path: Path | None, width: int, height: int) ->
         if top
         else library.page(query, limit=rows_height)
     )
-    list_width = width - SCROLLBAR_WIDTH
+    list_width = width - SCROLLBAR_WIDTH - (SIDEBAR_WIDTH if side else 0)
     bar = scrollbar(rows_height, count, top)
     lines: list[Line] = []
-    head = pad(filter_line(active, counts, f"{cursor + 1}/{count}"), width, "bar")
+    label = "" if scope.kind == "all" else f"{scope.kind.title()}: {scope.label}"
+    if not safe(label):
+        return None
+    head = pad(filter_line(active, counts, f"{cursor + 1}/{count}", label), width, "bar")
     if head is None:
         return None
     lines.append(head)
@@ -332,7 +499,7 @@ def plan(library: Library, config_path: Path | None, width: int, height: int) ->
             line = row_line(row, list_width, top + y == cursor)
         else:
             line = [(" " * list_width, "base")]
-        lines.append([*line, (glyph * SCROLLBAR_WIDTH, look)])
+        lines.append([*(side[y] if side else ()), *line, (glyph * SCROLLBAR_WIDTH, look)])
     foot = pad(hints_line(width), width, "hint")
     if foot is None:
         return None
