@@ -21,6 +21,10 @@ class StoreError(NewsreaderError):
     """The library database could not be opened or written."""
 
 
+class LibraryBusyError(StoreError):
+    """Another process holds the library's write lock and the caller asked not to wait."""
+
+
 class CorruptLibraryError(StoreError):
     """The file at the library path is not a (readable) newsreader library; it is never touched."""
 

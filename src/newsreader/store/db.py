@@ -7,7 +7,11 @@ Why these choices:
   at any moment leaves the last committed transaction intact.
 * Every write is one explicit `BEGIN IMMEDIATE` transaction (`Database._write`),
   so a write either lands whole or not at all and never deadlocks upgrading a
-  read lock.
+  read lock. While another process holds the write lock, a write waits for it
+  (up to the busy timeout) with this object's own lock released, so reads on
+  other threads (the UI's) go on meanwhile; inside `Database.without_waiting`
+  it raises `LibraryBusyError` at once instead, for callers that would rather
+  hand the write to a thread than wait.
 * Rows come back as `sqlite3.Row`, read by column name, so a query can gain or
   reorder columns without silently shifting values. The one exception is the
   list's hot path, which asks `Database._read_plain` for bare tuples (see
@@ -44,6 +48,7 @@ import sqlite3
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -51,7 +56,7 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import quote
 
-from newsreader.errors import CorruptLibraryError, StoreError
+from newsreader.errors import CorruptLibraryError, LibraryBusyError, StoreError
 from newsreader.store.schema import migrate
 
 BUSY_TIMEOUT_MS = 5000
@@ -64,6 +69,12 @@ LOW_SPACE_BYTES = 1 << 20
 """Free space below this (for this user) is what a failing open calls "disk full"."""
 
 READ_ONLY = "library is read-only (no permission to write it or its folder)"
+
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+"""Primary SQLite result codes meaning "another connection holds the lock"."""
+
+_BUSY_PAUSE_MAX = 0.05
+"""Longest sleep between tries for a held write lock (SQLite's own handler tops out near it)."""
 
 _FALLBACK_ERRORS = ("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN")
 """SQLite errors of a normal open that a read-only open may get past (full disk, shm)."""
@@ -193,6 +204,8 @@ class Database:
         """
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._local = threading.local()
+        """Per thread: `wait` False inside `without_waiting`."""
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no library here")
         existed = self.path.exists()
@@ -359,24 +372,75 @@ class Database:
     # -- transactions -----------------------------------------------------
 
     @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes on this thread inside the block raise `LibraryBusyError` where they would wait.
+
+        Why: the UI writes at once when the library is free and hands the
+        write to its writer thread when it is not (another process or thread
+        writing), so a held lock never stops the UI thread.
+        """
+        self._local.wait = False
+        try:
+            yield
+        finally:
+            self._local.wait = True
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: all of it lands or none of it does."""
         if self.read_only:
             raise StoreError(f"{self.path}: {self.read_only_reason}")
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
+        self._begin_immediate()
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
                 raise StoreError(f"{self.path}: {describe_error(exc)}") from None
+            raise
+        finally:
+            self._lock.release()
+
+    def _begin_immediate(self) -> None:
+        """Take this object's lock and start the write transaction; the lock stays held.
+
+        A write lock held by another connection is waited for here (up to
+        `BUSY_TIMEOUT_MS`, read when the write starts) by retrying with
+        SQLite's busy timeout at 0, releasing this object's lock between
+        tries: SQLite's own busy wait would keep it, and with it every read
+        of every other thread, for the whole wait.
+        """
+        wait = getattr(self._local, "wait", True)
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.001
+        while True:
+            if not self._lock.acquire(blocking=wait):
+                raise LibraryBusyError(f"{self.path}: library is busy in this process")
             try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException as exc:
-                if self._db.in_transaction:
+                self._db.execute("PRAGMA busy_timeout = 0")
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                finally:
+                    self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                return
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:  # begun, but the busy timeout was not restored
                     self._db.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
+                self._lock.release()
+                busy = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _BUSY_CODES
+                if not busy:
                     raise StoreError(f"{self.path}: {describe_error(exc)}") from None
+                if not wait:
+                    raise LibraryBusyError(f"{self.path}: {describe_error(exc)}") from None
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"{self.path}: {describe_error(exc)}") from None
+            except BaseException:
+                self._lock.release()
                 raise
+            time.sleep(pause)
+            pause = min(pause * 2, _BUSY_PAUSE_MAX)
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Rows of one query, read by column name; SQLite errors become `StoreError`.

@@ -35,6 +35,7 @@ from newsreader.ui.compat import load_screen_css, start_installed_screen
 from newsreader.ui.keys import KEYS, bindings
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.sync_ui import STARTUP_DELAY, SyncController
+from newsreader.ui.writes import Writes
 
 if TYPE_CHECKING:
     from newsreader.services.refresh import FeedOutcome
@@ -110,6 +111,8 @@ class NewsreaderApp(App[None]):
     ) -> None:
         super().__init__()
         self.library = library
+        self.writes = Writes(library, self)
+        """Every write the screens make goes through it (`ui/writes.py`)."""
         self.refreshing = False
         self._refresh_seen = 0
         self._refresh_done = (0, 0)
@@ -178,8 +181,31 @@ class NewsreaderApp(App[None]):
         gc.enable()
 
     def on_unmount(self) -> None:
+        self.writes.close()  # queued writes land before the CLI closes the library
         gc.unfreeze()
         gc.enable()
+
+    def show_stored_state(self, article_id: int) -> None:
+        """Show an article's read and bookmark state as the store holds it (a write failed).
+
+        The list's row, its counts, and the reader when it shows the article.
+        """
+        try:
+            read = self.library.is_read(article_id)
+            bookmarked = self.library.is_bookmarked(article_id)
+        except NewsreaderError as exc:
+            self.writes.read_failed(exc)
+            return
+        screen = self.list_screen()
+        if screen is not None and screen.is_mounted:
+            screen.article_list.update_row(article_id, read=read, bookmarked=bookmarked)
+            screen.recount()
+        if self.is_screen_installed(READER):
+            from newsreader.ui.screens.reader_screen import ReaderScreen
+
+            reader = self.get_screen(READER)
+            if isinstance(reader, ReaderScreen) and reader.stored.id == article_id:
+                reader.outside_changes()
 
     # -- screens ------------------------------------------------------------
 

@@ -15,10 +15,17 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from newsreader.model.library import StoredArticle
+    from newsreader.ui.writes import Writes
 
 
 class Host(Protocol):
     """The app-wide services a screen may ask for."""
+
+    writes: Writes
+    """Every store write a screen makes, and the failures it shows (`ui/writes.py`)."""
+
+    def show_stored_state(self, article_id: int) -> None:
+        """Show an article's read and bookmark state as stored, wherever it is shown."""
 
     def start_refresh(self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False) -> None:
         """Refresh every subscription (or `feed_ids`) in the background; progress in the bars."""

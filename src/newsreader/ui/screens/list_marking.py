@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
-from newsreader.errors import NewsreaderError
 from newsreader.model.library import ListQuery
 
 if TYPE_CHECKING:
     from newsreader.store import Library
+    from newsreader.store.bulk import BulkResult
+    from newsreader.ui.host import Host
     from newsreader.ui.widgets.article_list import ArticleList
     from newsreader.ui.widgets.feed_sidebar import FeedScope
 
@@ -25,6 +26,7 @@ class _MarkingScreen(Protocol):
     """What the mixin uses of `ListScreen`, named here so neither module imports the other."""
 
     library: Library
+    host: Host
     article_list: ArticleList
     scope: FeedScope
 
@@ -77,22 +79,29 @@ class ListMarking:
         if marked is None:
             screen.notify("Nothing to undo", timeout=2)
             return
-        try:
-            result = screen.library.set_read_many(marked.ids, False)
-        except NewsreaderError as exc:
-            screen.notify(str(exc), severity="error", markup=False)
-            return
-        self.last_marked = None
-        self._show_change()
-        screen.notify(f"Marked {_plural(len(result.changed))} unread again", timeout=3)
+
+        def undone(result: BulkResult) -> None:
+            if self.last_marked is marked:
+                self.last_marked = None
+            self._show_change()
+            screen.notify(f"Marked {_plural(len(result.changed))} unread again", timeout=3)
+
+        screen.host.writes.write(
+            lambda: screen.library.set_read_many(marked.ids, False),
+            what="Not marked unread",
+            key="mark-read",
+            done=undone,
+        )
 
     def _mark(self, run: Callable[[], list[int]], label: str) -> None:
+        """Run the mark through the UI's writes (a busy library: when it is free)."""
         screen = cast("_MarkingScreen", self)
-        try:
-            changed = run()
-        except NewsreaderError as exc:
-            screen.notify(str(exc), severity="error", markup=False)
-            return
+        screen.host.writes.write(
+            run, what="Not marked read", key="mark-read", done=lambda ids: self._marked(ids, label)
+        )
+
+    def _marked(self, changed: list[int], label: str) -> None:
+        screen = cast("_MarkingScreen", self)
         if not changed:
             screen.notify(f"Nothing to mark: no unread articles in {label}", timeout=3)
             return

@@ -33,6 +33,7 @@ from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, reso
 from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import FILTER_LABELS, FilterBar, RefreshBar
 from newsreader.ui.widgets.typeahead import follow_current_screen, forward_typeahead
+from newsreader.ui.writes import GuardedRows
 
 if TYPE_CHECKING:
     from newsreader.services.refresh import FeedOutcome
@@ -116,7 +117,7 @@ class ListScreen(ListMarking, Screen[None]):
             if self._sidebar_wanted(self.app.size.width):
                 yield FeedSidebar(id="sidebar")
             yield ArticleList(
-                self.library,
+                GuardedRows(self.library, self.host.writes.read_failed),
                 on_highlight=self._highlighted,
                 on_open=self.open_article,
                 id="article-list",
@@ -323,6 +324,13 @@ class ListScreen(ListMarking, Screen[None]):
             note=self.host.sync_note(),
         )
 
+    def recount(self) -> None:
+        """Counts and the sidebar from the store again (a write landed or failed)."""
+        try:
+            self.update_status()
+        except NewsreaderError as exc:
+            self.host.writes.read_failed(exc)
+
     def _scope_counts(self) -> dict[str, int]:
         if self.scope.kind == "all":
             return self.library.counts()
@@ -405,10 +413,7 @@ class ListScreen(ListMarking, Screen[None]):
         if self.article_list.searching:
             self.action_clear_search()
         self.scope = scope
-        try:
-            self.library.set_state(FEED_SCOPE_STATE, scope.to_state())
-        except NewsreaderError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        self.host.writes.save_setting(FEED_SCOPE_STATE, scope.to_state())
         current = self.article_list.current
         self.article_list.reload(self.list_query(), keep=current.id if current else None)
         self.update_status()
@@ -446,24 +451,26 @@ class ListScreen(ListMarking, Screen[None]):
     # -- opening ----------------------------------------------------------
 
     def open_article(self, article_id: int) -> None:
-        """Mark read (committed before the reader even shows) and open the reader.
+        """Mark read (committed before the reader shows unless the library is busy) and open it.
 
         A library that cannot be written (read-only media, a full disk) still
         opens the article: the user is told it stays unread.
         """
-        marked = True
-        try:
-            self.library.set_read([article_id], True)
-            self.library.set_state(LAST_ARTICLE_STATE, article_id)
-        except NewsreaderError as exc:
-            marked = False
-            self.notify(f"Not marked read: {exc}", severity="warning", markup=False)
+        writes = self.host.writes
+        marked = writes.write(
+            lambda: self.library.set_read([article_id], True),
+            what="Not marked read",
+            key=("read", article_id),
+            failed=lambda: self.host.show_stored_state(article_id),
+        )
+        writes.save_setting(LAST_ARTICLE_STATE, article_id)
         try:
             stored = self.library.get(article_id)
         except NewsreaderError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         if marked:
+            stored.read = True  # a write queued behind a busy library has not landed yet
             self.article_list.update_row(article_id, read=True)
         self.host.open_reader(stored)
 
@@ -479,13 +486,15 @@ class ListScreen(ListMarking, Screen[None]):
         if row is None:
             return
         value = not row.bookmarked
-        try:
-            self.library.set_bookmarked([row.id], value)
-        except NewsreaderError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
         self.article_list.update_row(row.id, bookmarked=value)
-        self.update_status()
+        article_id = row.id
+        self.host.writes.write(
+            lambda: self.library.set_bookmarked([article_id], value),
+            what="Bookmark not saved" if value else "Bookmark not removed",
+            key=("bookmark", article_id),
+            done=lambda _: self.recount(),
+            failed=lambda: self.host.show_stored_state(article_id),
+        )
 
     def action_toggle_read(self) -> None:
         """Flip the read state the row shows (see `action_toggle_bookmark`)."""
@@ -493,20 +502,22 @@ class ListScreen(ListMarking, Screen[None]):
         if row is None:
             return
         value = not row.read
-        try:
-            self.library.set_read([row.id], value)
-        except NewsreaderError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
         self.article_list.update_row(row.id, read=value)
-        self.update_status()
+        article_id = row.id
+        self.host.writes.write(
+            lambda: self.library.set_read([article_id], value),
+            what="Not marked read" if value else "Not marked unread",
+            key=("read", article_id),
+            done=lambda _: self.recount(),
+            failed=lambda: self.host.show_stored_state(article_id),
+        )
 
     def action_cycle_filter(self) -> None:
         if self.article_list.searching:
             self.action_clear_search()
         index = FILTER_CYCLE.index(self.filter) if self.filter in FILTER_CYCLE else 0
         self.filter = FILTER_CYCLE[(index + 1) % len(FILTER_CYCLE)]
-        self.library.set_state(FILTER_STATE, self.filter)
+        self.host.writes.save_setting(FILTER_STATE, self.filter)
         current = self.article_list.current
         self.article_list.reload(self.list_query(), keep=current.id if current else None)
         self.update_status()
@@ -557,7 +568,10 @@ class ListScreen(ListMarking, Screen[None]):
         self._search_query = ""
         listing = self.article_list
         listing.show_hits(None)
-        last = self.library.get_state(LAST_ARTICLE_STATE)
+        try:
+            last = self.host.writes.setting(LAST_ARTICLE_STATE)
+        except NewsreaderError:
+            last = None  # the list starts at its top instead
         listing.reload(keep=last if isinstance(last, int) else None)
         listing.focus()
         self.update_status()

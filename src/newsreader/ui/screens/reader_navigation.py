@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from newsreader.model.library import StoredArticle
+    from newsreader.ui.host import Host
     from newsreader.ui.widgets.article_view import ArticleView
 
 
@@ -37,6 +38,7 @@ class _NavigatingReader(Protocol):
     """What the mixin uses of `ReaderScreen`, named here so neither imports the other."""
 
     library: Library
+    host: Host
     stored: StoredArticle
     view: ArticleView
 
@@ -135,13 +137,22 @@ class ReaderNavigation:
                 message = "This is the last article" if step > 0 else "This is the first article"
             screen.notify(message, timeout=2)
             return
+        article_id = row.id
+        writes = screen.host.writes
+        marked = writes.write(
+            lambda: library.set_read([article_id], True),
+            what="Not marked read",
+            key=("read", article_id),
+            failed=lambda: screen.host.show_stored_state(article_id),
+        )
+        writes.save_setting(LAST_ARTICLE_STATE, article_id)
         try:
-            library.set_read([row.id], True)
-            library.set_state(LAST_ARTICLE_STATE, row.id)
-            stored = library.get(row.id)
+            stored = library.get(article_id)
         except NewsreaderError as exc:
             screen.notify(str(exc), severity="error", markup=False)
             return
         listing.move_to(target)
-        listing.update_row(row.id, read=True)
+        if marked:
+            stored.read = True  # a write queued behind a busy library has not landed yet
+            listing.update_row(article_id, read=True)
         screen.load(stored)

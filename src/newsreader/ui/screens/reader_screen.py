@@ -222,10 +222,14 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
     def action_toggle_bookmark(self) -> None:
         """Flip the bookmark the header shows (another process may have changed the stored one)."""
         value = not self.stored.bookmarked
-        try:
-            self.library.set_bookmarked([self.stored.id], value)
-        except NewsreaderError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        article_id = self.stored.id
+        saved = self.host.writes.write(
+            lambda: self.library.set_bookmarked([article_id], value),
+            what="Bookmark not saved" if value else "Bookmark not removed",
+            key=("bookmark", article_id),
+            failed=lambda: self.host.show_stored_state(article_id),
+        )
+        if not saved:
             return
         self.stored.bookmarked = value
         self._update_bar()
@@ -234,10 +238,14 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
     def action_toggle_read(self) -> None:
         """Flip the read state the header shows (see `action_toggle_bookmark`)."""
         value = not self.stored.read
-        try:
-            self.library.set_read([self.stored.id], value)
-        except NewsreaderError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        article_id = self.stored.id
+        saved = self.host.writes.write(
+            lambda: self.library.set_read([article_id], value),
+            what="Not marked read" if value else "Not marked unread",
+            key=("read", article_id),
+            failed=lambda: self.host.show_stored_state(article_id),
+        )
+        if not saved:
             return
         self.stored.read = value
         self._update_bar()
