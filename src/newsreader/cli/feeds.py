@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from newsreader.cli.context import open_library
 from newsreader.cli.output import (
@@ -24,17 +25,27 @@ from newsreader.cli.output import (
     print_line,
 )
 from newsreader.config import Config
-from newsreader.errors import NotFoundError
+from newsreader.errors import NewsreaderError, NotFoundError
 from newsreader.services.refresh import FeedOutcome, refresh
 from newsreader.store import Feed, Library
 
+if TYPE_CHECKING:
+    from newsreader.services.subscribe import Subscribed
+
 
 def cmd_add(args: argparse.Namespace) -> int:
-    """Subscribe after one successful fetch and parse, so typos fail now, not at refresh."""
+    """Subscribe after one successful fetch and parse, so typos fail now, not at refresh.
+
+    Several URLs are fetched concurrently in this one process: a line each
+    (failures on stderr), a JSON list with `--json`, exit 1 if any failed.
+    """
+    urls: list[str] = args.url if isinstance(args.url, list) else [args.url]
+    if len(urls) > 1:
+        return _add_many(args, urls)
     from newsreader.services.subscribe import subscribe
 
     with open_library(args) as library:
-        done = subscribe(library, args.url, title=args.title, tags=args.tag)
+        done = subscribe(library, urls[0], title=args.title, tags=args.tag)
         feed, outcome = done.feed, done.outcome
         if getattr(args, "local", False):
             library.set_feed_local_only(feed.id)
@@ -42,11 +53,47 @@ def cmd_add(args: argparse.Namespace) -> int:
             document = _feed_document(library.feed(feed.id), library.local_only_feed_ids())
             print_json({"feed": document, "created": done.created, **outcome.to_dict()})
         else:
-            verb = "subscribed to" if done.created else "already subscribed to"
-            name = feed.title or feed.url
-            local = ", kept local (never synced)" if getattr(args, "local", False) else ""
-            print_line(f"{verb} {name} (ID {feed.id}){local}: {outcome.new} new articles")
+            print_line(_added_line(done, local=getattr(args, "local", False)))
     return EXIT_OK
+
+
+def _add_many(args: argparse.Namespace, urls: list[str]) -> int:
+    from newsreader.services.subscribe import NotSubscribed, Subscribed, subscribe_many
+
+    if args.title:
+        raise NewsreaderError("--title names one feed: give it with a single URL")
+    local = bool(getattr(args, "local", False))
+    with open_library(args) as library:
+        results = subscribe_many(library, urls, tags=args.tag)
+        for done in results:
+            if local and isinstance(done, Subscribed):
+                library.set_feed_local_only(done.feed.id)
+        if args.json:
+            local_ids = library.local_only_feed_ids()
+            documents: list[dict[str, object]] = []
+            for done in results:
+                if isinstance(done, NotSubscribed):
+                    documents.append({"url": done.url, "feed": None, "error": done.error})
+                    continue
+                document = _feed_document(library.feed(done.feed.id), local_ids)
+                documents.append(
+                    {"feed": document, "created": done.created, **done.outcome.to_dict()}
+                )
+            print_json(documents)
+        else:
+            for done in results:
+                if isinstance(done, NotSubscribed):
+                    error(done.error)
+                else:
+                    print_line(_added_line(done, local=local))
+    return EXIT_ERROR if any(isinstance(done, NotSubscribed) for done in results) else EXIT_OK
+
+
+def _added_line(done: Subscribed, *, local: bool) -> str:
+    feed, outcome = done.feed, done.outcome
+    verb = "subscribed to" if done.created else "already subscribed to"
+    kept = ", kept local (never synced)" if local else ""
+    return f"{verb} {feed.title or feed.url} (ID {feed.id}){kept}: {outcome.new} new articles"
 
 
 def _feed_document(feed: Feed, local_only: set[int]) -> dict[str, object]:

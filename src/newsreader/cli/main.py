@@ -117,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("paths", "show where data and config live")
 
-    cmd = command("add", "subscribe to a feed (fetched once to check it)")
-    cmd.add_argument("url", metavar="URL")
+    cmd = command("add", "subscribe to feeds (each fetched once to check it)")
+    cmd.add_argument("url", nargs="+", metavar="URL")
     cmd.add_argument("--title", metavar="T")
     cmd.add_argument("--tag", action="append", default=[], metavar="TAG")
     cmd.add_argument(
