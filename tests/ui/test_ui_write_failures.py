@@ -9,6 +9,8 @@ died of when the test's `run_test` block ends).
 
 from __future__ import annotations
 
+import os
+import shlex
 import sqlite3
 import threading
 import time
@@ -26,7 +28,7 @@ from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from real_media import immutable, make_library
-from support import build_library, wait_until
+from support import Tmux, build_library, wait_until
 
 SIZE = (100, 30)
 BUSY_MS = 3000
@@ -202,26 +204,33 @@ async def test_read_only_library_f_b_m_notify_and_keep_the_app(tmp_path: Path) -
             assert app.is_running
 
 
+def corrupt_pages(path: Path, pages: list[int]) -> None:
+    """Garbage (an invalid b-tree page type) over whole pages of the file."""
+    with sqlite3.connect(path) as db:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    with path.open("r+b") as file:
+        for page in pages:
+            file.seek((page - 1) * size)
+            file.write(b"\xff" * size)
+
+
+def pages_of(path: Path, name: str, *, leaves: bool = False) -> list[int]:
+    """The pages of one table or index, in key order (SQLite's `dbstat`)."""
+    kind = " AND pagetype = 'leaf'" if leaves else ""
+    with sqlite3.connect(path) as db:
+        query = f"SELECT pageno FROM dbstat WHERE name = ?{kind} ORDER BY path"
+        return [page for (page,) in db.execute(query, (name,))]
+
+
 def corrupt_list_pages(path: Path, keep_first: int, keep_last: int) -> None:
     """Garbage over the date-order list index's leaf pages, but the first and last few.
 
     Those hold the newest and the oldest rows, so the list opens and its ends page
     in; paging into the middle reads a page SQLite calls malformed.
     """
-    with sqlite3.connect(path) as db:
-        size = db.execute("PRAGMA page_size").fetchone()[0]
-        leaves = [
-            page
-            for (page,) in db.execute(
-                "SELECT pageno FROM dbstat WHERE name = 'articles_list_by_date'"
-                " AND pagetype = 'leaf' ORDER BY path"
-            )
-        ]
+    leaves = pages_of(path, "articles_list_by_date", leaves=True)
     assert len(leaves) > keep_first + keep_last + 10, len(leaves)
-    with path.open("r+b") as file:
-        for page in leaves[keep_first:-keep_last]:
-            file.seek((page - 1) * size)
-            file.write(b"\xff" * size)
+    corrupt_pages(path, leaves[keep_first:-keep_last])
 
 
 async def test_paging_into_a_corrupt_region_notifies_and_keeps_the_app(tmp_path: Path) -> None:
@@ -250,3 +259,25 @@ async def test_paging_into_a_corrupt_region_notifies_and_keeps_the_app(tmp_path:
             await pilot.press("g")
             assert listing.current is not None and listing.cursor == 0
             assert app.is_running
+
+
+def test_an_app_that_cannot_go_on_exits_non_zero(tmp_path: Path) -> None:
+    """The installed command, in tmux: a library whose counts cannot be read at all
+    ends the reader with Textual's traceback, and the exit status says it failed."""
+    data = tmp_path / "data"
+    path = data / "library.sqlite3"
+    make_library(path, count=8)
+    corrupt_pages(path, pages_of(path, "counters"))
+    env = dict(os.environ)
+    env["NEWSREADER_CONFIG_DIR"] = str(tmp_path / "config")
+    env["TERM"] = "xterm-256color"
+    env.pop("TMUX", None)
+    tmux = Tmux(env)
+    try:
+        command = f"newsreader --data-dir {shlex.quote(str(data))}; echo exit status $?; sleep 30"
+        tmux.start(["sh", "-c", command])
+        screen = tmux.wait_for(lambda s: "exit status" in s, "newsreader to end")
+        assert "exit status 1" in screen, screen
+        assert "malformed" in screen, screen
+    finally:
+        tmux.kill()

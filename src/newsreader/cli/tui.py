@@ -26,7 +26,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
             library.set_state("samples.offered", True)
         from newsreader.ui.launch import run  # turns the collector off for start-up
 
-        run(library, config_path=config_path(config_dir()))
+        status = run(library, config_path=config_path(config_dir()))
     finally:
         library.close()
-    return EXIT_OK
+    return status or EXIT_OK

@@ -26,8 +26,12 @@ if TYPE_CHECKING:
     from newsreader.store import Library
 
 
-def run(library: Library, *, config_path: Path) -> None:
-    """Run the UI until the user quits (called by the CLI with an open library)."""
+def run(library: Library, *, config_path: Path) -> int:
+    """Run the UI until the user quits (called by the CLI with an open library).
+
+    Returns the exit status: Textual's, non-zero when the app ended on an
+    error (it prints the traceback itself and returns instead of raising).
+    """
     gc.disable()
     from newsreader.ui.prepaint import prepaint
 
@@ -49,6 +53,7 @@ def run(library: Library, *, config_path: Path) -> None:
 
             app.settle_memory = settle_and_show  # type: ignore[method-assign]
         app.run()
+        return app.return_code or 0
     finally:
         if painted is not None:
             with contextlib.suppress(Exception):  # the terminal is gone: nothing to put back
