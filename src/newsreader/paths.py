@@ -56,9 +56,3 @@ def samples_dir() -> Path:
         return packaged
     checkout = Path(__file__).resolve().parents[2] / "data"
     return checkout
-
-
-def ensure_dir(path: Path) -> Path:
-    """Create `path` (and parents) if needed, private to the user, and return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path

@@ -170,7 +170,7 @@ def test_reading_stops_one_byte_past_the_cap_whatever_the_size_said(tmp_path: Pa
     """A file may grow between `stat` and the read, or report no size at all, as /proc
     files do (size 0, content on read): the read still stops at the cap + 1."""
     from newsreader.errors import ParseError
-    from newsreader.services.importer import read_capped
+    from newsreader.services.import_files import read_capped
 
     status = Path("/proc/self/status")
     assert status.stat().st_size == 0 and len(status.read_bytes()) > 200
@@ -319,7 +319,7 @@ def test_sigterm_of_import_stops_cleanly(
 WATCHED_CHILD = textwrap.dedent(
     """
     import multiprocessing, sys, time
-    from newsreader.services.importer import watch_parent
+    from newsreader.services.import_pool import watch_parent
 
     def child(parent):
         watch_parent(parent, interval=0.05)

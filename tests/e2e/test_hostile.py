@@ -229,10 +229,11 @@ results = {}
 for name in sys.argv[2:]:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    result = importer.import_file(library, Path(name))
+    report = importer.import_paths(library, [name], workers=1)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    results[name] = {"elapsed": elapsed, "grew_kb": after - before, "error": result.error}
+    error = "; ".join(report.failed) or None
+    results[name] = {"elapsed": elapsed, "grew_kb": after - before, "error": error}
 print(json.dumps(results))
 """
 

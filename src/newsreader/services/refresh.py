@@ -180,12 +180,12 @@ class _Parsers:
 
             # Loaded before the fork, so workers share it instead of importing their own.
             import newsreader.parse.feed  # noqa: F401
-            from newsreader.services.importer import _start_worker
+            from newsreader.services.import_pool import start_worker
 
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("fork"),
-                initializer=_start_worker,
+                initializer=start_worker,
                 initargs=(os.getpid(),),
             )
         return self.pool
