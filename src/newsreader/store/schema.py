@@ -32,6 +32,7 @@ class Migratable(Protocol):
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
+
 # Each entry upgrades the schema by one version; `PRAGMA user_version` says how
 # many have run. Never edit a released entry: append a new one.
 MIGRATIONS: tuple[str, ...] = (
