@@ -18,7 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCORER = REPO_ROOT / "benchmarks" / "quotes_accuracy.py"
 CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "readability-dev"
 
-FLOORS = {"precision": 0.97, "recall": 0.85, "speaker": 0.9}
+FLOORS = {"precision": 0.97, "recall": 0.92, "speaker": 0.92}
+"""The targets of issue #13; reached 1.00 / 0.97 / 1.00 on the 38 gold quotations."""
 
 
 def _scorer() -> ModuleType:

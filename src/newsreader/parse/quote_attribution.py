@@ -14,6 +14,8 @@ from newsreader.model.article import Block, BlockKind
 from newsreader.parse.quote_marks import MARKS, BlockInfo, Span, first_char, pair_marks
 from newsreader.parse.quote_patterns import (
     ABBREVIATIONS,
+    ARTICLES,
+    CONTINUING,
     DESCRIPTOR_RE,
     ENDS_ATTRIBUTED,
     HEAD_ACCORDING,
@@ -25,6 +27,7 @@ from newsreader.parse.quote_patterns import (
     SENTENCE_START,
     SUBJECT_STOP,
     TAIL_ACCORDING,
+    TAIL_GESTURE,
     TAIL_SUBJECT_VERB,
     TAIL_VERB,
 )
@@ -51,9 +54,12 @@ def _attribute(text: str, span: Span) -> None:
     if span.closed:
         tail = text[span.close_at + 1 : span.close_at + 200]
         who = _tail_speaker(tail)
+        if who is None and (text[span.close_at - 1 : span.close_at] == "," or tail[:1] == ","):
+            who = _gesture_speaker(tail.lstrip(","))
         if who is not None:
             span.who, span.kind = _classify(who[0])
             span.adjacent = who[1]
+            span.continues = CONTINUING.search(tail, 0, _CONTINUING_WINDOW) is not None
             return
     head = text[max(0, span.open_at - HEAD_WINDOW) : span.open_at]
     who_head = _head_speaker(head)
@@ -78,20 +84,40 @@ def _tail_speaker(tail: str) -> tuple[str, bool] | None:
     return None
 
 
+_CONTINUING_WINDOW = 60
+
+
+def _gesture_speaker(tail: str) -> tuple[str, bool] | None:
+    """`"…," shakes his head Lineker.`: after a quotation closed with a comma, a name that
+    ends the sentence a few words on is its speaker, whatever the verb."""
+    match = TAIL_GESTURE.match(tail)
+    if match is None or not trim_name(match.group("who").split()):
+        return None
+    return match.group("who"), True
+
+
 _CLAUSE_WORDS = re.compile(r"\b(?:in|that|this|is|was|the|to|of|and|with)\s")
 
 
 def subject_after(text: str) -> str | None:
     """Who follows an inverted verb (`said White House press secretary Josh Earnest on
     Monday`): the words up to a comma, a sentence end or a preposition, and the name
-    at their end (roles in front are cut by `trim_name`)."""
+    at their end (roles in front are cut by `trim_name`). Two names joined by `and`
+    are both the speaker (`said Smith and Jones.`); a few lower-case words ending the
+    sentence describe the speaker (`tvrdí mladá superstar.`, in a language without
+    articles)."""
     words: list[str] = []
     raws = text.split()[:10]
+    ended = False
     for index, raw in enumerate(raws):
         bare = raw.rstrip(",;:!?)")
         lower = bare.lower()
-        if not words and lower in ("the", "a", "an", "one"):
+        if not words and lower in ARTICLES:
             return _descriptor_after(text)
+        if lower in _AND and words and words[-1][:1].isupper():
+            joint = _joint_name(words, raws[index + 1 :])
+            if joint is not None:
+                return joint
         if lower in SUBJECT_STOP or MARKS.search(raw):
             break
         named = any(word[:1].isupper() for word in words)
@@ -100,13 +126,44 @@ def subject_after(text: str) -> str | None:
             break  # `Tite ao programa`: a short function word ends the name
         words.append(bare)
         if bare != raw:
+            ended = raw[len(bare) : len(bare) + 1] in ("!", "?")
             break
         if bare.endswith(".") and len(bare) > 2 and lower.rstrip(".") not in ABBREVIATIONS:
+            ended = True
             break  # the sentence ends
     if words and PRONOUN_RE.fullmatch(words[0]):
         return words[0]
     name = trim_name(words)
-    return " ".join(name) if name else None
+    if name:
+        return " ".join(name)
+    if ended and len(words) <= _MAX_BARE_DESCRIPTION and all(w.islower() for w in words):
+        return " ".join(words).rstrip(".")
+    return None
+
+
+_AND = frozenset({"and", "a", "y", "e", "und", "et", "&"})
+"""`and` in the languages whose verbs are listed (Czech `a`, Spanish `y`, Portuguese `e`)."""
+_MAX_BARE_DESCRIPTION = 4
+
+
+def _joint_name(first: list[str], rest: list[str]) -> str | None:
+    """`Claret and Hugh.` after an inverted verb: both names, when the second one ends
+    the sentence (`said Smith and then left` names one speaker)."""
+    left = trim_name(first)
+    second: list[str] = []
+    for raw in rest[:4]:
+        bare = raw.rstrip(",;:!?).")
+        if not bare[:1].isupper():
+            return None
+        second.append(bare)
+        if bare != raw:
+            break
+    else:
+        return None
+    right = trim_name(second)
+    if not left or not right or left[-1] != first[-1].strip(",;:()[]"):
+        return None
+    return f"{' '.join(left)} and {' '.join(right)}"
 
 
 def _descriptor_after(text: str) -> str | None:

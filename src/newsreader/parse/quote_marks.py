@@ -34,6 +34,7 @@ class Span:
     pull: bool = False
     adjacent: bool = False  # the attribution touches the quotation: `"…," X said`
     continued: bool = False  # a later paragraph of a quotation spanning several
+    continues: bool = False  # attributed with `added`, `went on`: someone already speaking
 
 
 @dataclass(slots=True)

@@ -97,10 +97,25 @@ _ADVERB = (
     r"(?:also|later|then|once|previously|recently|again|simply|had|has|have|would|will|did|"
     r"does|could|might|was|is|[a-z]+ly)"
 )
-_AUX = rf"(?:{_ADVERB}\s+){{0,2}}"
+_CLITIC = r"(?:nos|nous|me|te|se|le|la|lo|les|las|los|lhe|lhes|mi|ti|ci|vi|si|sich|mu|jí)"
+"""Object pronouns between a Romance (or German, Czech) subject and its verb (`nos la resumió`)."""
+_AUX = rf"(?:{_ADVERB}\s+){{0,2}}(?:{_CLITIC}\s+){{0,2}}"
 _NAME = rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPPER}]))){{0,5}}"
 _PRONOUN = r"(?:he|she|they|He|She|They)"
-_DESCRIPTOR = r"(?:[Tt]he|[Aa]n?|[Oo]ne)\s+[a-z0-9][\w'’\-]*(?:\s+[a-z][\w'’\-]*){0,3}"
+_ARTICLE_WORDS = (
+    "the a an one o os el la los las un una uno le les une der die das ein eine il lo gli"
+)
+ARTICLES = frozenset(_ARTICLE_WORDS.split())
+"""Articles that open a description of a speaker (`the commander`, `o comandante`,
+`la ministra`, `une source`), in the languages whose speech verbs are listed."""
+_DEFINITE_WORDS = "the o os a el la los las le les der die das il lo gli"
+DEFINITE = frozenset(_DEFINITE_WORDS.split())
+"""Of those, the ones that point back at someone already in the story."""
+_ARTICLE = "(?:" + "|".join(sorted(ARTICLES | {a.title() for a in ARTICLES}, key=len)[::-1]) + ")"
+_DESCRIPTOR = rf"{_ARTICLE}\s+[a-z0-9][\w'’\-]*(?:\s+[a-z][\w'’\-]*){{0,3}}"
+_SHORTEST_DESCRIPTOR = _DESCRIPTOR + "?"  # the last quantifier, `{0,3}`, made lazy
+"""Before a verb, the fewest words that leave the rest to the verb's pronouns and adverbs
+(`la ministra nos lo explicó`: the description is `la ministra`)."""
 _ROLE_WORDS = r"(?:(?:[\w’'\-]+|[A-Z]\.(?:[A-Z]\.)*),?\s+){0,6}?"
 """Words before the name: a role (`chief forecaster`, `Seoul resident`, `Pakistan-based
 developer`) or the rest of the clause the quotation ends in (`" in that law, Azzouz said`)."""
@@ -115,6 +130,18 @@ TAIL_SUBJECT_VERB = re.compile(
 TAIL_VERB = re.compile(rf"\s*,?\s*(?:(?:a|ha|hat|has|had)\s+)?(?:{_VERBS})(?![\w’'])")
 """The inversion `"…," said Jane Doe.` (the subject is read by `subject_after`)."""
 
+CONTINUING = re.compile(
+    r"(?:added|adds|continued|continues|went\s+on|goes\s+on|acrescentou|completou|añadió|"
+    r"agregó|ajouté|ajoute|fügte|dodal|dodala|přidává|aggiunto)(?![\w’'])"
+)
+"""Verbs that say the speaker goes on speaking (`the coach added`): someone already quoted."""
+
+TAIL_GESTURE = re.compile(
+    rf"\s*(?:[^\W\d_A-Z{UPPER}][\w’'\-]*\s+){{1,3}}(?P<who>{_NAME})\s*[.!?](?=\s|$)"
+)
+"""`"…," shakes his head Lineker.`: a few lower-case words, then a name ending the sentence,
+after a quotation closed with a comma (any verb, in any language, attributes it)."""
+
 TAIL_ACCORDING = re.compile(rf"\s*,?\s*according\s+to\s+{_WHO}")
 """`"…", according to RIA.`"""
 
@@ -124,7 +151,7 @@ HEAD_VERB = re.compile(
 )
 """The end of `X said: "`, `X said, "`, `X told reporters on Monday: "`, `X said "`."""
 
-HEAD_WHO = re.compile(rf"(?<![\w’'])(?P<who>{_PRONOUN}|{_DESCRIPTOR}|{_NAME}),?\s+{_AUX}$")
+HEAD_WHO = re.compile(rf"(?<![\w’'])(?P<who>{_PRONOUN}|{_SHORTEST_DESCRIPTOR}|{_NAME}),?\s+{_AUX}$")
 """Who stands right before that verb (searched only once the verb is found: cheap)."""
 
 HEAD_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_WHO}\s*,\s*$")

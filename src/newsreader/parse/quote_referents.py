@@ -11,6 +11,7 @@ from __future__ import annotations
 from newsreader.model.article import Block
 from newsreader.parse.quote_marks import BlockInfo, Span
 from newsreader.parse.quote_patterns import (
+    DEFINITE,
     HAS_VERB,
     INVERTED_EVENT,
     MIN_CLAUSE_WORDS,
@@ -33,7 +34,7 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
     spans = [span for info in infos if info for span in info.spans]
     for span in spans:
         if span.kind == "name":
-            span.speaker = names.resolve(span.who)
+            span.speaker = _resolve_name(span.who or "", names)
     pronouns = any(span.kind == "pronoun" for span in spans)
     # Who was mentioned when matters only to a pronoun or to a name the index could
     # not make whole (`Lee` with two Lees): most articles need neither.
@@ -44,6 +45,8 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
         names.genders = learn_genders((block.text for block in blocks), names)
     wanted = _blocks_needing_mentions(infos) if needs_referent else set()
     recent: list[str] = []  # people in order of mention, most recent last
+    last_quoted: tuple[int, str] | None = None  # (block, name) of the latest named speaker
+    quoted: set[str] = set()  # everyone quoted by name so far
     for number, (block, info) in enumerate(zip(blocks, infos, strict=True)):
         events = _mentions(block.text, names) if number in wanted else []
         if info is None:
@@ -60,10 +63,13 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
                 span.speaker = _salient(span.speaker, recent)
                 if span.speaker and needs_referent:
                     recent.append(span.speaker)
+                if span.speaker:
+                    last_quoted = (number, span.speaker)
+                    quoted.add(span.speaker)
             elif span.kind == "pronoun":
                 span.speaker = _referent(span.who or "", recent, names)
             elif span.kind == "descriptor":
-                span.speaker = span.who
+                span.speaker = _described(span, number, last_quoted, len(quoted) == 1)
             if span.kind:
                 span.pull = (
                     span.pull
@@ -71,6 +77,34 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
                     or (mostly_quoted and _words(info.text, span) >= MIN_SHORT_QUOTE_WORDS)
                 )
         _remember(recent, events[cursor:])
+
+
+def _resolve_name(who: str, names: NameIndex) -> str | None:
+    """The fullest name for an attribution; two people (`Smith and Jones`) each in full."""
+    parts = who.split(" and ")
+    if len(parts) == 2:
+        left, right = trim_name(parts[0].split()), trim_name(parts[1].split())
+        if left and right and left[-1] == parts[0].split()[-1]:
+            return f"{names.resolve(' '.join(left))} and {names.resolve(' '.join(right))}"
+    return names.resolve(who)
+
+
+_CONTINUED_WITHIN = 2
+"""Blocks back that `the coach added` may point to the person last quoted by name."""
+
+
+def _described(
+    span: Span, number: int, last_quoted: tuple[int, str] | None, only_one: bool
+) -> str | None:
+    """A description is the speaker as written (`una fuente de los servicios`), except that
+    `…, the coach added` / `acrescentou o comandante` goes on with the person last quoted
+    by name: when that was a block or two ago, or when nobody else has been quoted."""
+    who = span.who or ""
+    definite = who.split()[0].lower() in DEFINITE if who.split() else False
+    near = last_quoted is not None and number - last_quoted[0] <= _CONTINUED_WITHIN
+    if span.continues and definite and last_quoted is not None and (near or only_one):
+        return last_quoted[1]
+    return who or None
 
 
 _REMEMBERED = 40

@@ -84,6 +84,8 @@ def trim_name(tokens: list[str]) -> list[str]:
         name.append(token)
     while name and not name[-1][0].isupper():
         name.pop()  # a particle cannot start a name
+    while len(name) > 2 and len(name[-1]) == 1:
+        name.pop()  # `S Declanem Ricem`: a one-letter word opening a sentence, not an initial
     name.reverse()
     if not name or len(name[-1].rstrip(".")) < 2:
         return []
@@ -143,12 +145,12 @@ class NameIndex:
             self._names = self._build()
         surname = tokens[-1].lower()
         known: list[str] = []
-        for size in (len(surname) - 1, len(surname), len(surname) + 1):
+        for size in range(len(surname) - 1, len(surname) + _LONGEST_ENDING + 1):
             known += self._near.get((surname[:1], size), ())
         found: list[tuple[tuple[int, int, int], tuple[str, ...]]] = []
         for other in known:
             exact = other == surname
-            if not exact and not _close(other, surname):
+            if not exact and not _close(other, surname) and _shared_stem({other, surname}) is None:
                 continue
             for candidate, count in self._names[other].items():
                 if _contains(candidate, tokens[:-1]):
@@ -164,7 +166,9 @@ class NameIndex:
         found.sort(reverse=True)
         best = found[0][1]
         if any(not _nested(candidate, best) for _, candidate in found[1:]):
-            return " ".join(tokens)  # two different people could be meant: say only what is sure
+            merged = _inflected_forms([candidate for _, candidate in found], tokens)
+            # two different people could be meant: say only what is sure
+            return merged if merged is not None else " ".join(tokens)
         return " ".join(best)
 
     def gender(self, name: str) -> str | None:
@@ -178,6 +182,47 @@ def _nested(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     if short[-1].lower() != full[-1].lower():
         return [t.lower() for t in short] == [t.lower() for t in full[: len(short)]]
     return _contains(full, list(short[:-1]))
+
+
+_ENDINGS = frozenset(
+    ["", "a", "e", "u", "y", "i", "o", "é", "á", "em", "om", "ou", "ovi", "ům", "ech", "ách",
+     "ami", "ho", "mu"]
+)  # fmt: skip
+"""Case endings a name takes in Czech and its neighbours (`Declan` → Declana, Declanem)."""
+_LONGEST_ENDING = 3
+_MIN_STEM = 3
+
+
+def _inflected_forms(candidates: list[tuple[str, ...]], mention: list[str]) -> str | None:
+    """One person written in several grammatical cases (`Declana Rice`, `Declanem Ricem`):
+    the name with each word as the mention writes it, or else as the stem the forms share
+    (`Declan Rice`). None when the forms are not all one name's inflections."""
+    size = min(len(candidate) for candidate in candidates)
+    if size < 2:
+        return None
+    aligned = [candidate[-size:] for candidate in candidates]  # `Podle Jana Nováka`: a
+    words: list[str] = []  # capitalised sentence word in front is not part of the name
+    for position in range(size):
+        forms = {candidate[position] for candidate in aligned}
+        offset = position - size + len(mention)
+        said = mention[offset] if 0 <= offset < len(mention) else None
+        stem = _shared_stem(forms)
+        if stem is None:
+            return None
+        words.append(said if said in forms or (said and said.startswith(stem)) else stem)
+    return " ".join(words)
+
+
+def _shared_stem(forms: set[str]) -> str | None:
+    """The longest stem every form is, plus one of `_ENDINGS`; None if there is none."""
+    if len(forms) == 1:
+        return next(iter(forms))
+    shortest = min(forms, key=len)
+    for cut in range(len(shortest), _MIN_STEM - 1, -1):
+        stem = shortest[:cut]
+        if all(form.startswith(stem) and form[cut:] in _ENDINGS for form in forms):
+            return stem
+    return None
 
 
 _HIS = re.compile(r"\b(?:he|him|his|himself|Mr\.?)\b", re.I)
