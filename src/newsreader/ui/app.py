@@ -32,6 +32,7 @@ from newsreader.errors import NewsreaderError
 from newsreader.model.library import Feed, StoredArticle
 from newsreader.store import Library
 from newsreader.ui.compat import load_screen_css, start_installed_screen
+from newsreader.ui.host import READER
 from newsreader.ui.keys import KEYS, bindings
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.sync_ui import STARTUP_DELAY, SyncController
@@ -40,7 +41,6 @@ from newsreader.ui.writes import Writes
 if TYPE_CHECKING:
     from newsreader.services.refresh import FeedOutcome
 
-READER = "reader"
 """Name of the installed (reused) reader screen."""
 PALETTE_BUILTINS = frozenset({"Theme", "Quit"})
 """Textual's own palette commands that work here (see `get_system_commands`)."""

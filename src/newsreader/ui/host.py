@@ -14,8 +14,18 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
+    from newsreader.config import Config
     from newsreader.model.library import StoredArticle
+    from newsreader.store import Library
+    from newsreader.ui.widgets.status_bar import RefreshBar
     from newsreader.ui.writes import Writes
+
+
+READER = "reader"
+"""The name the reader screen is installed under (one instance, reused for every article)."""
 
 
 class Host(Protocol):
@@ -41,3 +51,49 @@ class Host(Protocol):
 
     def settle_memory(self) -> None:
         """Freeze what start-up built out of the garbage collector's reach."""
+
+
+class SyncedList(Protocol):
+    """What the background sync updates on the list screen."""
+
+    @property
+    def refresh_bar(self) -> RefreshBar: ...
+
+    @property
+    def is_mounted(self) -> bool: ...
+
+    def update_status(self, *, recount: bool = True) -> None: ...
+
+    def outside_changes(self) -> None: ...
+
+
+class SyncHost(Protocol):
+    """What the background sync (`ui/sync_ui.py`) uses of the app: named here, not imported,
+    so the app can own its sync controller without the two modules importing each other."""
+
+    config: Config
+    library: Library
+    refreshing: bool
+
+    @property
+    def is_running(self) -> bool: ...
+
+    def list_screen(self) -> SyncedList | None: ...
+
+    def start_direct_refresh(
+        self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False
+    ) -> None: ...
+
+    def is_screen_installed(self, screen: Screen[object] | str) -> bool: ...
+
+    def get_screen(self, screen: str) -> Screen[object]: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...

@@ -24,10 +24,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import NewsreaderError
+from newsreader.ui.host import READER
 
 if TYPE_CHECKING:
     from newsreader.services.sync import SyncReport
-    from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.host import SyncHost
     from newsreader.ui.screens.reader_screen import ReaderScreen
 
 STARTUP_DELAY = 1.0
@@ -67,7 +68,7 @@ def sync_summary(report: SyncReport) -> str:
 class SyncController:
     """The app's sync: one at a time, in the background, its state in the status bars."""
 
-    def __init__(self, app: NewsreaderApp) -> None:
+    def __init__(self, app: SyncHost) -> None:
         self.app = app
         self.running = False
         self.failed = False
@@ -214,8 +215,6 @@ class SyncController:
 
     def _reader(self) -> ReaderScreen | None:
         """The reader screen when it is built and mounted (it may be off the stack)."""
-        from newsreader.ui.app import READER
-
         if not self.app.is_screen_installed(READER):
             return None
         from newsreader.ui.screens.reader_screen import ReaderScreen
