@@ -26,6 +26,11 @@ Keys:
   rules, never through a shell; its first output line is the password). The
   password itself is never stored here: without ``password_command``, it is
   read from ``NEWSREADER_SYNC_PASSWORD``.
+* ``[keys]`` (table, default none): remapped keys, action name → a key or a
+  list of keys (``bookmark = "B"``, ``next_article = ["J", "ctrl+n"]``); a
+  name applies in every screen that has it, ``reader.bookmark`` (a sub-table)
+  only there. Only the shape is checked here; the names and keys are checked
+  by ``newsreader.ui.keys``, which knows the bindings.
 
 A file that is not valid TOML, an unknown key or a value of the wrong type
 never stops the app: the offending part falls back to its default and a
@@ -72,6 +77,8 @@ class Config:
     enclosure_command: tuple[str, ...] = DEFAULT_ENCLOSURE_COMMAND
     brief: bool = DEFAULT_BRIEF
     sync: SyncSettings | None = None
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """`[keys]`: action name (or `scope.name`) -> keys, as written; see `ui.keys`."""
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
 
@@ -140,7 +147,37 @@ def load_config(path: Path | None) -> Config:
                 )
         elif key == "sync":
             config.sync = _sync_settings(value, path, config.warnings)
+        elif key == "keys":
+            config.keys = _key_settings(value, path, config.warnings)
     return config
+
+
+def _key_settings(value: object, path: Path, warnings: list[str]) -> dict[str, tuple[str, ...]]:
+    """The `[keys]` table flattened to name -> keys (`[keys.reader]` gives `reader.name`)."""
+    if not isinstance(value, dict):
+        warnings.append(f"{path}: [keys] must be a table of action = key; using the default keys")
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    entries = list(value.items())
+    while entries:
+        name, keys = entries.pop(0)
+        if isinstance(keys, dict) and "." not in name:  # [keys.reader]: that screen only
+            entries.extend((f"{name}.{inner}", inner_keys) for inner, inner_keys in keys.items())
+            continue
+        if isinstance(keys, str):
+            keys = [keys]
+        if (
+            isinstance(keys, list)
+            and 0 < len(keys) <= 16
+            and all(isinstance(key, str) and 0 < len(key) <= 40 for key in keys)
+        ):
+            found[name] = tuple(keys)
+        else:
+            warnings.append(
+                f"{path}: [keys] {name} must be a key or a list of keys like"
+                ' ["J", "ctrl+n"]; keeping the default'
+            )
+    return found
 
 
 def _sync_settings(value: object, path: Path, warnings: list[str]) -> SyncSettings | None:
@@ -205,6 +242,11 @@ def dumps_config(config: Config) -> str:
         text += f"url = {_toml_string(sync.url)}\nusername = {_toml_string(sync.username)}\n"
         if sync.password_command:
             text += f"password_command = {_toml_string(sync.password_command)}\n"
+    if config.keys:
+        text += "\n[keys]\n"
+        for name, keys in config.keys.items():
+            dotted = ".".join(_toml_string(part) for part in name.split("."))
+            text += f"{dotted} = [{', '.join(_toml_string(key) for key in keys)}]\n"
     return text
 
 
