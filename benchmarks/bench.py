@@ -23,6 +23,7 @@ import contextlib
 import http.server
 import itertools
 import json
+import math
 import os
 import shutil
 import statistics
@@ -103,6 +104,22 @@ def tmux(*args: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=False).stdout
 
 
+def newsreader_command() -> str | None:
+    """The installed `newsreader` script, not a version manager's shim in front of it.
+
+    Why: a pyenv shim is a shell script running `pyenv exec`, which adds its own
+    start-up to every launch (tens of milliseconds, more on a loaded host) that a
+    user installing newsreader with pip or pipx never pays, while the bare app and
+    newsboat are launched directly. The script beside this Python is the one installed.
+    """
+    found = shutil.which("newsreader")
+    if found and "/shims/" in found:
+        script = Path(sys.executable).parent / "newsreader"
+        if script.exists():
+            return str(script)
+    return found
+
+
 def spawn_in_terminal(session: str, command: str, env: dict[str, str]) -> None:
     """Run `command` as the only process of a new 120x40 tmux session."""
     tmux_command = ["tmux", "-L", TMUX_SOCKET, "new-session", "-d", "-s", session]
@@ -164,7 +181,7 @@ def bench_first_paint(sizes: list[int], runs: int) -> dict[str, Any]:
     size, so the machine's load at that moment weighs on all of them alike;
     the ratio reported is the median of the rounds' own ratios.
     """
-    newsreader = shutil.which("newsreader")
+    newsreader = newsreader_command()
     if not shutil.which("tmux") or not newsreader:
         return {"skipped": "needs tmux and the installed newsreader command"}
     env, config = _terminal_env()
@@ -272,7 +289,7 @@ def key_cpu_in_terminal(
 
 
 def bench_keys(sizes: list[int], presses: int) -> dict[str, Any]:
-    newsreader = shutil.which("newsreader")
+    newsreader = newsreader_command()
     if not shutil.which("tmux") or not newsreader:
         return {"skipped": "needs tmux and the installed newsreader command"}
     env, config = _terminal_env()
@@ -352,8 +369,11 @@ def open_cpu_in_terminal(words: int, launches: int, reopens: int) -> dict[str, f
         long.published = datetime(2020, 1, 2, tzinfo=UTC)  # the row above the short one
         long_id = library.add_article(long).id
     env, config = _terminal_env()
-    newsreader = shutil.which("newsreader")
+    newsreader = newsreader_command()
     firsts, others, later = [], [], []
+    firsts_wall: list[float] = []
+    others_wall: list[float] = []
+    later_wall: list[float] = []
     try:
         for launch in range(2 * launches):
             other = launch % 2 == 1
@@ -369,10 +389,13 @@ def open_cpu_in_terminal(words: int, launches: int, reopens: int) -> dict[str, f
                     time.sleep(0.3)
                 for press in range(1 + (reopens if launch == 0 else 0)):
                     before = process_cpu(pid)
+                    start = time.perf_counter()
                     tmux("send-keys", "-t", session, "Enter")
-                    time.sleep(0.5)
+                    wall = shown_after(session, "‹", start, 2.0)
+                    time.sleep(max(0.0, 0.5 - (time.perf_counter() - start)))
                     spent = process_cpu(pid) - before
                     (later if press else others if other else firsts).append(spent)
+                    (later_wall if press else others_wall if other else firsts_wall).append(wall)
                     tmux("send-keys", "-t", session, "Escape")
                     time.sleep(0.4)
             finally:
@@ -385,6 +408,9 @@ def open_cpu_in_terminal(words: int, launches: int, reopens: int) -> dict[str, f
         "first_open_mean_ms": round(statistics.mean(firsts) * 1000, 1),
         "first_open_other_article_ms": round(statistics.median(others) * 1000, 1),
         "later_open_mean_ms": round(statistics.mean(later) * 1000, 1),
+        "first_open_wall_ms": round(statistics.median(firsts_wall) * 1000, 1),
+        "first_open_other_article_wall_ms": round(statistics.median(others_wall) * 1000, 1),
+        "later_open_wall_ms": round(statistics.median(later_wall) * 1000, 1),
     }
 
 
@@ -429,7 +455,8 @@ def bench_open_terminal(words: list[int]) -> dict[str, Any]:
     results: dict[str, Any] = {
         "method": f"tmux 120x40, the installed command; {CPU_SOURCE} for one Enter:"
         " first open = 8 fresh launches (median and mean) on the article under the cursor,"
-        " 8 more moving to it first (other article), later = 12 reopens",
+        " 8 more moving to it first (other article), later = 12 reopens; *_wall_ms: wall from"
+        " send-keys Enter until the reader is on screen (capture-pane polled)",
     }
     try:
         for n in words:
@@ -630,6 +657,56 @@ def bench_opml(outlines: int) -> dict[str, Any]:
     }
 
 
+def shown_after(session: str, marker: str, start: float, timeout: float = 5.0) -> float:
+    """Seconds from `start` until `marker` is on the screen (capture-pane polled back to back,
+    so the resolution is one capture, a few ms); NaN after `timeout`."""
+    while time.perf_counter() - start < timeout:
+        if marker in tmux("capture-pane", "-p", "-t", session):
+            return time.perf_counter() - start
+    return float("nan")
+
+
+def enter_wall(
+    command: str,
+    env: dict[str, str],
+    *,
+    ready: str,
+    first: list[tuple[str, str]],
+    shown: str,
+    back: str,
+    opens: int,
+) -> list[float]:
+    """Wall seconds from pressing Enter on an article until `shown` is on screen.
+
+    One launch of `command` in tmux: wait for `ready`, press each of `first`'s
+    keys and wait for its marker (newsboat: into the first feed), rest on the
+    list 1 s (as a user reads it), then `opens` times: Enter (timed), `back`,
+    and Down to the next article. The first figure is the first open after launch.
+    """
+    session = f"enter{next(_sessions)}"
+    spawn_in_terminal(session, command, env)
+    times: list[float] = []
+    try:
+        if math.isnan(shown_after(session, ready, time.perf_counter(), 30.0)):
+            raise RuntimeError(f"{command!r} never showed {ready!r}")
+        for key, marker in first:
+            tmux("send-keys", "-t", session, key)
+            shown_after(session, marker, time.perf_counter())
+        time.sleep(1.0)
+        for _ in range(opens):
+            start = time.perf_counter()
+            tmux("send-keys", "-t", session, "Enter")
+            times.append(shown_after(session, shown, start))
+            time.sleep(0.3)
+            tmux("send-keys", "-t", session, back)
+            time.sleep(0.4)
+            tmux("send-keys", "-t", session, "Down")
+            time.sleep(0.4)
+    finally:
+        tmux("kill-session", "-t", session)
+    return times
+
+
 NEWSBOAT_HELP = "newsboat is not installed: `apt-get install newsboat` (Debian/Ubuntu)"
 
 
@@ -657,7 +734,7 @@ def bench_newsboat(feeds: int, items: int, runs: int) -> dict[str, Any]:
     the median of each round's own ratio.
     """
     newsboat = shutil.which("newsboat")
-    newsreader = shutil.which("newsreader")
+    newsreader = newsreader_command()
     if not newsboat:
         return {"skipped": NEWSBOAT_HELP}
     if not newsreader or not shutil.which("tmux"):
@@ -730,7 +807,35 @@ def bench_newsboat(feeds: int, items: int, runs: int) -> dict[str, Any]:
             "newsreader_peak_mb": round(max(p for _, p in paint_ours) / 1024, 1),
             "newsboat_peak_mb": round(max(p for _, p in paint_theirs) / 1024, 1),
         }
-        results["enter_on_article"] = "not measured yet (#15)"
+        ours_enter: list[float] = []
+        theirs_enter: list[float] = []
+        for _ in range(runs):
+            theirs_enter += enter_wall(
+                boat_cmd,
+                env,
+                ready="Feed 1",
+                first=[("Enter", "Articles in feed")],
+                shown="Link: ",
+                back="q",
+                opens=3,
+            )
+            ours_enter += enter_wall(
+                f"{newsreader} --data-dir {tmp / 'data-0'}",
+                env,
+                ready="Feed 1",
+                first=[],
+                shown="‹",
+                back="Escape",
+                opens=3,
+            )
+        results["enter_on_article"] = {
+            "method": "tmux 120x40, wall from send-keys Enter until the article is on screen"
+            " (capture-pane polled), after 1 s on the list; 3 opens per launch, launches in turns",
+            "newsreader_ms": round(statistics.median(ours_enter) * 1000, 1),
+            "newsreader_first_ms": round(statistics.median(ours_enter[::3]) * 1000, 1),
+            "newsboat_ms": round(statistics.median(theirs_enter) * 1000, 1),
+            "ratio": round(statistics.median(ours_enter) / statistics.median(theirs_enter), 2),
+        }
     finally:
         tmux("kill-server")
         server.shutdown()
