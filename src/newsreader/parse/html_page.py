@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from newsreader.errors import ParseError
@@ -199,8 +200,7 @@ def _marked_key_points(scope: Any) -> list[str]:
     on a contents list or a menu gives nothing.
     """
     for element in scope.iter("ul", "ol", "div", "section"):
-        classes = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not _KEY_POINT_CLASS.search(classes):
+        if not (_key_point_class(element.get("class")) or _key_point_class(element.get("id"))):
             continue
         lists = [element] if tag_name(element) in ("ul", "ol") else list(element.iter("ul", "ol"))
         for candidate in lists:
@@ -209,6 +209,9 @@ def _marked_key_points(scope: Any) -> list[str]:
                 return items
     for label in scope.iter(*_LABEL_TAGS):
         if len(label) > 2:  # a label is a line of text, not a wrapper (and text_of is costly)
+            continue
+        raw = label.text_content()  # one C call: most elements fail these cheap tests
+        if len(raw) > _MAX_LABEL_RAW or not _LABEL_HINT.search(raw):
             continue
         text = squash(text_of(label))
         if not text or len(text) > _MAX_LABEL_CHARS or not _KEY_POINT_LABEL.match(text):
@@ -219,6 +222,18 @@ def _marked_key_points(scope: Any) -> list[str]:
             if items and looks_like_key_points(items):
                 return items
     return []
+
+
+_MAX_LABEL_RAW = 4 * _MAX_LABEL_CHARS
+"""Characters of a label element with its markup's whitespace, at most."""
+_LABEL_HINT = re.compile(r"highlight|key|takeaway|summary|brief|tl;?\s*dr|glance|need|short", re.I)
+"""A word every summary label holds: a quick test before the exact one."""
+
+
+@lru_cache(maxsize=4096)
+def _key_point_class(names: str | None) -> bool:
+    """Whether a class or id names a summary (cached: pages repeat their classes)."""
+    return bool(names) and _KEY_POINT_CLASS.search(names or "") is not None
 
 
 def _list_after(label: Any) -> Any | None:
