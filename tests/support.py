@@ -20,7 +20,9 @@ from newsreader.store import Library
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
+    from newsreader.ui.widgets.article_list import ArticleList
     from newsreader.ui.widgets.article_view import ArticleView
+    from newsreader.ui.widgets.feed_sidebar import FeedSidebar
 
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 HOSTILE_TITLE = "[@click=app.quit]hi[/]"
@@ -241,6 +243,20 @@ def document_text(view: ArticleView) -> str:
     layout = view._ensure_layout()
     units = view._ensure_units()
     return "\n".join(units[line.unit].text.plain[line.start : line.end] for line in layout.lines)
+
+
+def list_lines(listing: ArticleList) -> list[str]:
+    """The article list's rows on screen as plain text."""
+    height = listing.scrollable_content_region.height
+    return ["".join(segment.text for segment in listing.render_line(y)) for y in range(height)]
+
+
+def sidebar_labels(sidebar: FeedSidebar) -> list[str]:
+    """Every sidebar entry as plain text, the padding before the counts squeezed."""
+    return [
+        "  " * entry.depth + " ".join(sidebar._prompt(entry).plain.split())
+        for entry in sidebar.entries
+    ]
 
 
 # -- a private tmux server -----------------------------------------------------------------

@@ -31,7 +31,7 @@ import pytest
 
 from newsreader.sanitize import has_unsafe
 from newsreader.urls import is_safe_web_url
-from support import Tmux, visible_text, wait_for_list_search
+from support import Tmux, list_lines, visible_text, wait_for_list_search
 
 HOSTILE_DIR = Path(__file__).parents[1] / "hostile"
 CORPUS = sorted(p for p in HOSTILE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -403,7 +403,7 @@ async def test_markup_in_titles_is_shown_literally_and_clicks_run_nothing(
         listing.move_to(index)
         await pilot.pause()
         row_y = index - int(listing.scroll_offset.y)
-        assert title in listing.render_lines_debug()[row_y]
+        assert title in list_lines(listing)[row_y]
         for x in (2, 12, 20, 30):
             await pilot.click(ArticleList, offset=(x, row_y))
             await pilot.pause()

@@ -28,7 +28,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_sidebar import FeedList, FeedSidebar
 from newsreader.ui.widgets.status_bar import FilterBar, RefreshBar
-from support import BASE, document_text, wait_until
+from support import BASE, document_text, list_lines, sidebar_labels, wait_until
 
 pytestmark = pytest.mark.anyio
 WIDE = (120, 30)
@@ -142,13 +142,13 @@ async def test_r_refreshes_in_background_with_progress_and_a_summary(
         assert not bar.running
         assert app.is_running
         assert lst.row_count == 3 and lst.current is not None and lst.current.id == old
-        titles = "\n".join(lst.render_lines_debug())
+        titles = "\n".join(list_lines(lst))
         assert "Dredging starts in the north basin" in titles
         summary = [m for m in messages(app) if m.startswith("Refreshed 2 feeds")]
         assert summary and summary[-1].startswith("Refreshed 2 feeds: 2 new, 1 failed (see feeds)")
         assert "Valley Post: HTTP 500" in summary[-1]
         sidebar = app.screen.query_one(FeedSidebar)
-        assert sidebar.entry_labels()[1:] == ["News (2)", "  Harbour Gazette 2", "  ! Valley Post"]
+        assert sidebar_labels(sidebar)[1:] == ["News (2)", "  Harbour Gazette 2", "  ! Valley Post"]
     requests = [request.path for request, _ in server.log]
     assert requests.count("/broken.xml") == 1, "the second r did not start another refresh"
     library.close()
@@ -214,7 +214,7 @@ async def test_sidebar_lists_folders_and_feeds_and_filters_the_list(tmp_path: Pa
         assert isinstance(screen, ListScreen)
         sidebar = screen.query_one(FeedSidebar)
         assert sidebar.display, "subscriptions and 120 columns: shown by default"
-        assert sidebar.entry_labels() == [
+        assert sidebar_labels(sidebar) == [
             "All articles 6",
             "News (5)",
             "  Harbour Gazette 3",
@@ -236,8 +236,8 @@ async def test_sidebar_lists_folders_and_feeds_and_filters_the_list(tmp_path: Pa
         await pilot.press("tab")
         assert lst.has_focus
         await pilot.press("m")  # mark read: the sidebar's counts follow
-        assert "  Harbour Gazette 2" in sidebar.entry_labels()
-        assert sidebar.entry_labels()[1] == "News (4)"
+        assert "  Harbour Gazette 2" in sidebar_labels(sidebar)
+        assert sidebar_labels(sidebar)[1] == "News (4)"
         await pilot.press("tab", "k", "enter")  # the News folder
         assert lst.row_count == 5
         bar = shown(screen.query_one(FilterBar))
@@ -271,7 +271,7 @@ async def test_sidebar_hidden_at_80_columns_and_s_toggles_it(tmp_path: Path) -> 
         await pilot.press("s")
         sidebar = app.screen.query_one(FeedSidebar)
         assert sidebar.display
-        assert sidebar.entry_labels()[-1] == "Quay Weekly 1"
+        assert sidebar_labels(sidebar)[-1] == "Quay Weekly 1"
         await pilot.press("s")
         assert not sidebar.display
         assert listing(app).has_focus
@@ -286,7 +286,7 @@ async def test_sidebar_hidden_at_80_columns_and_s_toggles_it(tmp_path: Path) -> 
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         assert sidebar_shown(app), "widening the terminal opens it"
-        assert app.screen.query_one(FeedSidebar).entry_labels()[-1] == "Quay Weekly 1"
+        assert sidebar_labels(app.screen.query_one(FeedSidebar))[-1] == "Quay Weekly 1"
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not sidebar_shown(app)
@@ -297,7 +297,7 @@ async def test_sidebar_hidden_at_80_columns_and_s_toggles_it(tmp_path: Path) -> 
         await pilot.press("tab")  # the first show of the sidebar, by tab: filled and focused
         assert sidebar_shown(app)
         assert app.screen.query_one(FeedList).has_focus
-        assert app.screen.query_one(FeedSidebar).entry_labels()[0] == "All articles 6"
+        assert sidebar_labels(app.screen.query_one(FeedSidebar))[0] == "All articles 6"
         await pilot.press("j", "enter")
         assert listing(app).row_count == 5, "the News folder"
     library.close()

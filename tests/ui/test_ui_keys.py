@@ -28,6 +28,7 @@ from support import (
     article_id,
     build_library,
     document_text,
+    list_lines,
     visible_text,
     wait_for_list_search,
     wait_until,
@@ -266,7 +267,7 @@ async def test_list_search_shows_hits_and_escape_clears(library: Library) -> Non
         assert lst.row_count == 1
         assert lst.current is not None and lst.current.title == FEATURE_TITLE
         assert "Search" in shown(app.screen.query_one(FilterBar))
-        lines = "\n".join(lst.render_lines_debug())
+        lines = "\n".join(list_lines(lst))
         assert "salvaged" in lines.split("\n")[1], "snippet on the line under the title"
         await pilot.press("escape")
         assert not lst.searching
@@ -365,12 +366,12 @@ async def test_b_and_m_in_list_and_reader_persist(db_path: Path, library: Librar
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("b")
         assert listing(app).current.bookmarked
-        assert "★" in listing(app).render_lines_debug()[0]
+        assert "★" in list_lines(listing(app))[0]
         check = reopen(db_path)
         assert check.is_bookmarked(feature)
         await pilot.press("m")
         assert check.is_read(feature)
-        assert "●" not in listing(app).render_lines_debug()[0]
+        assert "●" not in list_lines(listing(app))[0]
         await pilot.press("m")
         assert not check.is_read(feature)
         await pilot.press("enter")  # opening marks read
@@ -551,7 +552,7 @@ def filter_query(name: str):
 async def test_markup_title_shown_literally_and_click_does_not_quit(library: Library) -> None:
     app = NewsreaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
-        lines = listing(app).render_lines_debug()
+        lines = list_lines(listing(app))
         assert HOSTILE_TITLE in lines[1]
         assert "\x1b" not in "".join(lines)
         await pilot.click(ArticleList, offset=(8, 1))
@@ -599,7 +600,7 @@ async def test_empty_library_shows_a_hint(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "b", "m", "j", "G", "f")
         assert isinstance(app.screen, ListScreen)
-        assert "No articles here" in "\n".join(listing(app).render_lines_debug())
+        assert "No articles here" in "\n".join(list_lines(listing(app)))
     library.close()
 
 

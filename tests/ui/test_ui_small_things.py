@@ -20,8 +20,9 @@ from newsreader.store import Library
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.list_screen import FEED_SCOPE_STATE, ListScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
-from newsreader.ui.widgets.article_list import ArticleList, empty_list_message, fit_snippet
-from support import build_library, wait_for_list_search, wait_until
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.article_rows import empty_list_message, fit_snippet
+from support import build_library, list_lines, wait_for_list_search, wait_until
 
 SIZE = (100, 30)
 pytestmark = pytest.mark.anyio
@@ -39,7 +40,7 @@ def listing(app: NewsreaderApp) -> ArticleList:
 
 
 def list_text(app: NewsreaderApp) -> str:
-    return "\n".join(listing(app).render_lines_debug())
+    return "\n".join(list_lines(listing(app)))
 
 
 def reader(app: NewsreaderApp) -> ReaderScreen:
@@ -156,7 +157,7 @@ async def test_source_column_lines_up_with_and_without_a_date(tmp_path: Path) ->
         for width in (80, 100, 140):
             async with app.run_test(size=(width, 24)) as pilot:
                 await pilot.pause()
-                lines = listing(app).render_lines_debug()
+                lines = list_lines(listing(app))
                 dated = next(line for line in lines if "Dated Source" in line)
                 undated = next(line for line in lines if "Undated Source" in line)
                 assert dated.index("Dated Source") == undated.index("Undated Source"), width
@@ -208,7 +209,7 @@ async def test_snippet_at_80_columns_keeps_the_matched_word(tmp_path: Path) -> N
             await pilot.press("slash", *"breakwater")
             await wait_for_list_search(pilot, "breakwater")
             await wait_until(pilot, lambda: "Council notes" in list_text(app), "the hit")
-            snippet = next(line for line in listing(app).render_lines_debug() if "…" in line)
+            snippet = next(line for line in list_lines(listing(app)) if "…" in line)
             assert "breakwater" in snippet
             assert len(snippet.rstrip()) <= 80
     finally:

@@ -11,8 +11,9 @@ import pytest
 from newsreader.model.library import ArticleRow, ListQuery
 from newsreader.store import Library
 from newsreader.ui.app import NewsreaderApp
-from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
-from support import tiny_articles
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.row_pages import PAGE_SIZE
+from support import list_lines, tiny_articles
 
 BIG = 100_000
 pytestmark = pytest.mark.anyio
@@ -86,7 +87,7 @@ async def test_end_of_big_library_is_a_bounded_fetch(big_library: CountingLibrar
         assert lst.cursor == BIG - 1
         assert lst.current is not None and lst.current.title == "Item 0"
         assert big_library.rows_fetched <= 4 * PAGE_SIZE
-        assert "Item 0" in "\n".join(lst.render_lines_debug())
+        assert "Item 0" in "\n".join(list_lines(lst))
         # Walking up from the end pages backwards by keyset.
         for _ in range(6):
             await pilot.press("pageup")

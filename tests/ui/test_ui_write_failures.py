@@ -26,7 +26,8 @@ from newsreader.model.library import ListQuery
 from newsreader.store import Library
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.list_screen import ListScreen
-from newsreader.ui.widgets.article_list import PAGE_SIZE, ArticleList
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.row_pages import PAGE_SIZE
 from real_media import immutable, make_library
 from support import Tmux, build_library, wait_until
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from newsreader.store import Library
 
 # The list screen's layout and state keys, mirrored from `ui/screens/list_screen.py`,
-# `ui/widgets/article_list.py`, `ui/widgets/feed_sidebar.py` and the stylesheet
+# `ui/widgets/article_rows.py`, `ui/widgets/feed_sidebar.py` and the stylesheet
 # (imported, they would load Textual);
 # tests/e2e/test_prepaint.py compares the two screens cell by cell.
 FILTER_STATE = "ui.filter"
@@ -175,7 +175,7 @@ def cells(text: str) -> int:
 
 
 def fit(text: str, width: int) -> str:
-    """`article_list._fit`: `text` padded or cut (with an ellipsis) to `width` cells."""
+    """`article_rows.fit_cells`: `text` padded or cut (with an ellipsis) to `width` cells."""
     length = cells(text)
     if length <= width:
         return text + " " * (width - length)

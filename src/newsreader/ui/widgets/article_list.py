@@ -1,33 +1,22 @@
 """The article list: a virtual list that renders only the rows on screen.
 
 Why not `ListView`/`OptionList`/`DataTable`: they hold a widget or an option per
-row and take seconds at 100k rows. This is a `ScrollView` whose virtual height
-is the row count (`Library.count`) and whose `render_line(y)` asks a small page
-cache for the one row it paints (the toolong `log_lines.py` model):
-
-* rows come from the store in pages of `PAGE_SIZE`, keyed by page number, at
-  most `MAX_PAGES` kept (LRU);
-* a page next to a cached one is fetched by keyset (`page(after=last_key)` or
-  `page(after=first_key, reverse=True)`), the last page by `page(reverse=True)`,
-  and only a far jump with no neighbour (scrollbar drag) uses OFFSET `seek`;
-* rendered rows are kept in an LRU keyed by (index, width), dropped when a row
-  changes, on resize and on theme change.
+row and become unusably slow at 100k rows. This is a `ScrollView` whose virtual
+height is the row count and whose `render_line(y)` asks a small page cache
+(`row_pages`) for the one row it paints (the toolong `log_lines.py` model).
+Rendered rows are kept in an LRU keyed by (index, width), dropped when a row
+changes, on resize and on theme change; how a row looks is `article_rows`.
 
 In search mode the list shows a fixed list of `SearchHit`s instead, two lines
 per hit (title row, then the snippet with the matched words highlighted).
-
-The rows come from a `RowSource` (the four calls above), which `Library`
-satisfies: the widget never imports the store.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -36,88 +25,22 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from newsreader.model.library import ArticleRow, ListQuery, SearchHit
-from newsreader.ui.keys import bindings
+from newsreader.ui.keys import bindings, is_key
+from newsreader.ui.widgets.article_rows import (
+    BOOKMARK_MARK,
+    DATE_WIDTH,
+    UNREAD_MARK,
+    empty_list_message,
+    fit_cells,
+    format_date,
+    light_row,
+    snippet_line,
+)
 from newsreader.ui.widgets.direct_paint import DirectScrollView
+from newsreader.ui.widgets.row_pages import RowPages, RowSource
 from newsreader.ui.widgets.typeahead import open_box_or_forward
 
-PAGE_SIZE = 100
-MAX_PAGES = 8
 MAX_LINES = 512
-
-UNREAD_MARK = "●"
-BOOKMARK_MARK = "★"
-DATE_WIDTH = len("2026-01-02")
-"""The date column's width, also on rows without a date, so the source column lines up."""
-
-
-class RowSource(Protocol):
-    """Where the list's rows come from: counts, keyset pages and positions (`Library`)."""
-
-    def count(self, query: ListQuery) -> int:
-        """How many rows `query` lists."""
-        ...
-
-    def index_of(self, query: ListQuery, article_id: int) -> int | None:
-        """Position of the article in the list, None when the list does not hold it."""
-        ...
-
-    def page(
-        self,
-        query: ListQuery,
-        *,
-        after: tuple[Any, int] | None = None,
-        limit: int = 100,
-        reverse: bool = False,
-    ) -> list[ArticleRow]:
-        """Rows after the keyset cursor `after` (with `reverse`, before it), in list order."""
-        ...
-
-    def seek(self, query: ListQuery, index: int, *, limit: int = 100) -> list[ArticleRow]:
-        """Rows from position `index` on (OFFSET: only for jumps with no cached neighbour)."""
-        ...
-
-
-def format_date(published: datetime | None) -> str:
-    """Fixed-width date for the list: the same text whatever the clock says."""
-    return published.strftime("%Y-%m-%d") if published else "—"
-
-
-def empty_list_message(query: ListQuery) -> str:
-    """What an empty list says: the way out that applies (a filter to change, or a refresh)."""
-    if query.filter != "all":
-        return f"No articles here are {query.filter}. Press f to change the filter."
-    if query.feed_ids is not None:
-        return "No articles in this folder yet. Press r to refresh."
-    if query.feed_id is not None or query.source is not None:
-        return "No articles in this feed yet. Press r to refresh."
-    return "No articles yet. Press r to refresh, or subscribe with: newsreader add URL"
-
-
-def fit_snippet(
-    snippet: str, highlights: Sequence[tuple[int, int]], width: int
-) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The snippet cut at the front so its first match is whole within `width` cells.
-
-    FTS5's snippet is a window of tokens that can run past the list's width
-    with the match near its end; cutting at the right then lost the word
-    that made it a hit. The cut falls on a word boundary and shows an ellipsis.
-    """
-    spans = tuple(highlights)
-    if not spans or cell_len(snippet[: spans[0][1]]) <= width - 1:
-        return snippet, spans
-    start, end = spans[0]
-    # A third of the line before the match, or all the room the rest leaves.
-    lead = (width - 2 - cell_len(snippet[start:end])) // 3
-    lead = max(0, lead, width - 2 - cell_len(snippet[start:]))
-    begin = start
-    while begin > 0 and cell_len(snippet[begin - 1 : start]) <= lead:
-        begin -= 1
-    space = snippet.find(" ", begin, start)
-    if begin > 0 and space >= 0:
-        begin = space + 1
-    shift = 1 - begin
-    kept = tuple((a + shift, b + shift) for a, b in spans if a >= begin)
-    return "…" + snippet[begin:], kept
 
 
 class ArticleList(DirectScrollView, can_focus=True):
@@ -126,7 +49,7 @@ class ArticleList(DirectScrollView, can_focus=True):
     BINDINGS = bindings("list-nav")
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "enter" and self.screen is self.app.screen:
+        if is_key(event.key, "list", "open") and self.screen is self.app.screen:
             # Here, not only through the binding: bindings run after the keys
             # typed next have been handled, and `enter /word` must find "word"
             # in the article, not search the library.
@@ -162,8 +85,7 @@ class ArticleList(DirectScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.library = library
-        self.query_ = query or ListQuery()
+        self._rows = RowPages(library, query or ListQuery())
         self.on_highlight = on_highlight
         """Called with the article under the cursor (None: empty list) whenever it moves.
 
@@ -181,8 +103,6 @@ class ArticleList(DirectScrollView, can_focus=True):
         self.cursor = 0
         self.empty_message = ""
         """What an empty search result says (the store list says `empty_list_message`)."""
-        self._count = 0
-        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self._lines: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
         self._hits: list[SearchHit] | None = None
         self._base_style: Style | None = None
@@ -194,8 +114,18 @@ class ArticleList(DirectScrollView, can_focus=True):
     # -- data -------------------------------------------------------------
 
     @property
+    def library(self) -> RowSource:
+        """Where the rows come from."""
+        return self._rows.source
+
+    @property
+    def query_(self) -> ListQuery:
+        """What the list shows (outside search mode)."""
+        return self._rows.query
+
+    @property
     def row_count(self) -> int:
-        return len(self._hits) if self._hits is not None else self._count
+        return len(self._hits) if self._hits is not None else self._rows.count
 
     @property
     def row_height(self) -> int:
@@ -213,12 +143,9 @@ class ArticleList(DirectScrollView, can_focus=True):
         With `anchor` (articles arriving during a refresh) the kept article
         also stays on the same screen row instead of being centred.
         """
-        if query is not None:
-            self.query_ = query
         old_cursor = self.cursor
         old_row = old_cursor * self.row_height - self.scroll_offset.y
-        self._count = self.library.count(self.query_)
-        self._pages.clear()
+        self._rows.recount(query)
         self._clear_lines()
         index = None
         if keep is not None and self._hits is None:
@@ -244,42 +171,11 @@ class ArticleList(DirectScrollView, can_focus=True):
             return None
         if self._hits is not None:
             return self._hits[index].row
-        number = index // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            page = self._fetch_page(number)
-        else:
-            self._pages.move_to_end(number)
-        offset = index - number * PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        return self._rows.row(index)
 
     @property
     def current(self) -> ArticleRow | None:
         return self.row_at(self.cursor)
-
-    def _fetch_page(self, number: int) -> list[ArticleRow]:
-        """One page by keyset from a cached neighbour, else from an end, else by seek."""
-        query = self.query_
-        start = number * PAGE_SIZE
-        want = min(PAGE_SIZE, max(0, self._count - start))
-        before = self._pages.get(number - 1)
-        after = self._pages.get(number + 1)
-        if number == 0:
-            rows = self.library.page(query, limit=want)
-        elif before and len(before) == PAGE_SIZE:
-            rows = self.library.page(query, after=before[-1].key_for(query.order), limit=want)
-        elif after:
-            rows = self.library.page(
-                query, after=after[0].key_for(query.order), limit=want, reverse=True
-            )
-        elif start + want >= self._count:
-            rows = self.library.page(query, limit=want, reverse=True)
-        else:
-            rows = self.library.seek(query, start, limit=want)
-        self._pages[number] = rows
-        while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
-        return rows
 
     def update_row(
         self, article_id: int, *, read: bool | None = None, bookmarked: bool | None = None
@@ -296,10 +192,7 @@ class ArticleList(DirectScrollView, can_focus=True):
             for i, hit in enumerate(self._hits):
                 if hit.row.id == article_id:
                     self._hits[i] = hit._replace(row=patched(hit.row))
-        for page in self._pages.values():
-            for i, row in enumerate(page):
-                if row.id == article_id:
-                    page[i] = patched(row)
+        self._rows.patch(article_id, patched)
         self._clear_lines()
         self.refresh()
 
@@ -458,7 +351,12 @@ class ArticleList(DirectScrollView, can_focus=True):
                 strip = self._row_strip(row, width)
             else:
                 assert self._hits is not None
-                text = self._snippet_text(self._hits[index], width)
+                text = snippet_line(
+                    self._hits[index],
+                    width,
+                    self.component_style("article-list--snippet"),
+                    self.component_style("article-list--match"),
+                )
                 strip = self.with_gutter(self._to_strip(text, width), width)
             self._lines[key] = strip
             while len(self._lines) > MAX_LINES:
@@ -469,24 +367,11 @@ class ArticleList(DirectScrollView, can_focus=True):
             name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
             cached = self._cursor_line
             if cached is None or cached[0] is not strip or cached[1] != name:
-                lit = self._highlight(strip, self.component_style(name, layer=True))
+                cursor = self.component_style(name, layer=True)
+                lit = light_row(strip, cursor, self.base_style, self._gutter)
                 cached = self._cursor_line = (strip, name, lit)
             strip = cached[2]
         return strip
-
-    def _highlight(self, strip: Strip, cursor: Style) -> Strip:
-        """The cursor row: the cursor's colours over every cell of the row but the gutter.
-
-        Not `Strip.apply_style`, under which each cell's own background wins:
-        the cursor then lit only the gaps between the row's parts.
-        """
-        segments = list(strip)
-        gutter = segments.pop() if segments and segments[-1] is self._gutter else None
-        base = self.base_style
-        lit = [Segment(text, (style or base) + cursor) for text, style, _ in segments]
-        if gutter is not None:
-            lit.append(gutter)
-        return Strip(lit, strip.cell_length)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -521,11 +406,11 @@ class ArticleList(DirectScrollView, can_focus=True):
         segments = [
             Segment(f" {UNREAD_MARK if not row.read else ' '} ", mark_style),
             Segment(f"{BOOKMARK_MARK if row.bookmarked else ' '} ", star_style),
-            Segment(_fit(row.title, title_width), title_style),
+            Segment(fit_cells(row.title, title_width), title_style),
         ]
         if source_width:
             source_style = self.component_style("article-list--source")
-            segments.append(Segment(f"  {_fit(row.source or '', source_width)}", source_style))
+            segments.append(Segment(f"  {fit_cells(row.source or '', source_width)}", source_style))
         if date_width:
             date_style = self.component_style("article-list--date")
             segments.append(Segment(f"  {date:<{DATE_WIDTH}}", date_style))
@@ -539,36 +424,3 @@ class ArticleList(DirectScrollView, can_focus=True):
             segments.append(gutter)
             width += len(gutter.text)
         return Strip(segments, width)
-
-    def _snippet_text(self, hit: SearchHit, width: int) -> Text:
-        """The hit's snippet under its title, matched words highlighted and never cut."""
-        snippet, highlights = fit_snippet(hit.snippet, hit.highlights, max(1, width - 5))
-        text = Text(
-            snippet,
-            style=self.component_style("article-list--snippet"),
-            no_wrap=True,
-            overflow="ellipsis",
-            end="",
-        )
-        match = self.component_style("article-list--match")
-        for start, end in highlights:
-            text.stylize(match, start, end)
-        text.truncate(max(1, width - 5), overflow="ellipsis")
-        out = Text("     ", end="")
-        out.append_text(text)
-        return out
-
-    def render_lines_debug(self) -> list[str]:
-        """The visible rows as plain text (tests and debugging)."""
-        return [
-            "".join(seg.text for seg in self.render_line(y) if isinstance(seg, Segment))
-            for y in range(self.scrollable_content_region.height)
-        ]
-
-
-def _fit(text: str, width: int) -> str:
-    """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
-    length = cell_len(text)
-    if length <= width:
-        return text + " " * (width - length)
-    return set_cell_size(text, max(0, width - 1)) + "…"

@@ -196,13 +196,6 @@ class FeedSidebar(Vertical):
             listing.highlighted = index
         self._show_status()
 
-    def entry_labels(self) -> list[str]:
-        """Every entry as plain text, the padding before the counts squeezed (tests)."""
-        return [
-            "  " * entry.depth + " ".join(self._prompt(entry).plain.split())
-            for entry in self.entries
-        ]
-
     def on_resize(self) -> None:
         if self.entries:
             for index, entry in enumerate(self.entries):
