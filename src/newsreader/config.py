@@ -97,7 +97,7 @@ def load_config(path: Path | None) -> Config:
     except OSError as exc:
         config.warnings.append(f"{path}: cannot read config ({exc.strerror}); using defaults")
         return config
-    import tomllib  # here, not at the top: most start-ups have no config file to read (4 ms)
+    import tomllib  # here, not at the top: most start-ups have no config file to read
 
     try:
         data = tomllib.loads(raw.decode("utf-8", "replace"))

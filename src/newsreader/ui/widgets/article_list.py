@@ -386,7 +386,7 @@ class ArticleList(DirectScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base).apply_style(base)
 
     def _row_strip(self, row: ArticleRow, width: int) -> Strip:
-        """The row as segments built directly: 4x cheaper than rendering a `Text`.
+        """The row as segments built directly: far cheaper than rendering a `Text`.
 
         Paging through a million rows renders a screenful per key press, so
         this is the hot path. Layout: ` ● ★ Title…   Source  2026-01-02`.

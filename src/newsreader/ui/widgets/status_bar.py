@@ -108,7 +108,7 @@ class RefreshBar(Horizontal):
 
     def __init__(self, *, id: str | None = None) -> None:
         # Imported here: the bar is built on the first refresh, and importing the
-        # progress bar module cost 2-3 ms of every start-up.
+        # progress bar module at the top would tax every start-up.
         from textual.widgets import ProgressBar
 
         super().__init__(id=id)
