@@ -33,7 +33,7 @@ from newsreader.model.library import Feed, StoredArticle
 from newsreader.store import Library
 from newsreader.ui.compat import load_screen_css, start_installed_screen
 from newsreader.ui.host import READER
-from newsreader.ui.keys import KEYS, bindings
+from newsreader.ui.keys import KEYS, apply_overrides, bindings, shown_keys, textual_keymap
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.sync_ui import STARTUP_DELAY, SyncController
 from newsreader.ui.writes import Writes
@@ -121,6 +121,12 @@ class NewsreaderApp(App[None]):
         self.syncer = SyncController(self)
         """`S`, and `r` and the timer with sync on: a background sync (`ui/sync_ui.py`)."""
         self._startup_warnings = list(self.config.warnings)
+        # Always: the overrides live in `ui.keys` for the process, and an app
+        # without a [keys] table must not inherit the last one's.
+        self._startup_warnings += apply_overrides(self.config.keys)
+        keymap = textual_keymap()
+        if keymap:
+            self.set_keymap(keymap)
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
@@ -448,10 +454,9 @@ class NewsreaderApp(App[None]):
                 target = screen
             else:
                 continue
-            keys = spec.help_keys or spec.keys
             yield SystemCommand(
                 spec.description,
-                f"key: {keys}",
+                f"key: {shown_keys(spec)}",
                 partial(self._run_palette_action, target, spec.action),
             )
 

@@ -1,4 +1,7 @@
-"""Every key, printed from `newsreader.ui.keys.KEYS` so help cannot drift from the bindings."""
+"""Every key, printed from `newsreader.ui.keys.KEYS` so help cannot drift from the bindings.
+
+The keys shown are the live ones: the user's `[keys]` from config.toml where set.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsreader.ui.keys import KEYS, SCOPE_TITLES, Scope, bindings
+from newsreader.ui.keys import KEYS, SCOPE_TITLES, Scope, bindings, shown_keys
 
 
 def help_table() -> Table:
@@ -28,7 +31,7 @@ def help_table() -> Table:
                 table.add_row("", "")
             seen_titles.append(title)
             table.add_row("", Text(title, style="bold underline"))
-        table.add_row(Text(spec.help_keys or spec.keys), Text(spec.description))
+        table.add_row(Text(shown_keys(spec)), Text(spec.description))
     table.add_row("", "")
     table.add_row(
         "",

@@ -26,7 +26,7 @@ from newsreader.errors import NewsreaderError
 from newsreader.model.library import Feed, Filter, ListQuery, SearchHit
 from newsreader.store import Library
 from newsreader.ui.host import Host
-from newsreader.ui.keys import Scope, bindings
+from newsreader.ui.keys import Scope, bindings, is_key
 from newsreader.ui.screens.list_marking import ListMarking
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
@@ -233,14 +233,14 @@ class ListScreen(ListMarking, Screen[None]):
         """
         if follow_current_screen(self, event):
             return
-        if event.key == "enter" and not isinstance(self.focused, (Input, OptionList)):
+        if is_key(event.key, "list", "open") and not isinstance(self.focused, (Input, OptionList)):
             # As `/`: an `enter` that reached the screen directly opens the
             # article now, before the keys typed after it are handled.
             event.stop()
             event.prevent_default()
             self.article_list.action_open()
             return
-        if event.key == "slash":
+        if is_key(event.key, "list", "search"):
             event.stop()
             event.prevent_default()
             self.action_search()

@@ -19,12 +19,18 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from newsreader.ui.keys import is_key
+
 
 def open_box_or_forward(widget: Widget, event: events.Key, open_box: Callable[[], None]) -> None:
     """`on_key` body for the list and the article view: `/` opens the box at once."""
     if follow_current_screen(widget, event):
         return
-    if event.key == "slash" and widget.screen.focused is widget:
+    if getattr(widget.screen, "KEY_SCOPE", None) == "list":
+        opens = is_key(event.key, "list", "search")  # the user's key for it, `/` by default
+    else:
+        opens = is_key(event.key, "reader", "find")
+    if opens and widget.screen.focused is widget:
         event.stop()
         event.prevent_default()
         open_box()
