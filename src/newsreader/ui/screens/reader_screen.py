@@ -22,7 +22,7 @@ from newsreader.store import Library
 from newsreader.ui.browser import BrowserError, open_in_browser
 from newsreader.ui.compat import css_generation, lay_out_screen, skip_restyle_on_resume
 from newsreader.ui.host import Host
-from newsreader.ui.keys import Scope, bindings
+from newsreader.ui.keys import Scope, bindings, is_key
 from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.screens.reader_links import ReaderLinksMixin
 from newsreader.ui.screens.reader_navigation import ReaderNavigation
@@ -151,7 +151,7 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
     def on_key(self, event: events.Key) -> None:
         """`/word` reaching the screen itself (sent on from the list right after `enter`,
         before the article view had the focus) opens the find bar and fills it."""
-        if event.key == "slash" and not self.find_open:
+        if is_key(event.key, "reader", "find") and not self.find_open:
             event.stop()
             event.prevent_default()
             self.action_find()
@@ -277,6 +277,30 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.notify("Opened in the browser", timeout=2)
+
+    def action_save_article(self) -> None:
+        """`w`: ask where (`~/<slug>.md` to start with), then write the article as Markdown."""
+        from newsreader.services.save_article import default_path
+        from newsreader.ui.screens.save_screen import SaveScreen
+
+        stored = self.stored
+        self.app.push_screen(
+            SaveScreen(str(default_path(stored))), lambda path: self._save_to(stored, path)
+        )
+
+    def _save_to(self, stored: StoredArticle, path: str | None) -> None:
+        from pathlib import Path
+
+        from newsreader.services.save_article import save_markdown
+
+        if path is None:
+            return
+        try:
+            written = save_markdown(stored, Path(path))
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=6)
+            return
+        self.notify(f"Saved to {written}", markup=False, timeout=4)
 
     def action_refresh_feeds(self) -> None:
         self.host.start_refresh()
