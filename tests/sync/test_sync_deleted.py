@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN, FeedServer, Miniflux, rss
+from conftest import ADMIN, TTRSS_ADMIN, FeedServer, Miniflux, Port80FeedServer, TinyTinyRSS, rss
 from newsreader.config import Config, SyncSettings
 from newsreader.services.sync import sync
 from newsreader.store import Library
@@ -122,3 +122,105 @@ def test_snapshot_still_applies_to_feeds_the_server_lists(
     miniflux.call("PUT", f"/v1/entries/{entry['id']}/bookmark")  # unstar on the server
     sync(library, config)
     assert bookmarked_titles(library) == set()
+
+
+def purge_entry(server: Miniflux, title: str) -> None:
+    """Delete one entry in Miniflux's database while its feed stays (what a purge does)."""
+    subprocess.run(
+        ["psql", server.env["DATABASE_URL"], "-v", "ON_ERROR_STOP=1", "-qc",
+         f"DELETE FROM entries WHERE title = '{title}'"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_entry_purged_on_server_keeps_its_bookmark_with_greader(
+    miniflux: Miniflux, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """The feed stays, one starred entry goes: absent from the starred list, yet not unstarred.
+
+    In the same sync an unstar made on the server still comes through, so the
+    check is per entry ("does the server still have it?"), not a blanket keep.
+    """
+    enable_greader(miniflux)
+    feed_server.feeds["/p.xml"] = rss(
+        "P", [("p1", "Purged one"), ("p2", "Unstarred there"), ("p3", "Still starred")]
+    )
+    subscribe_on_server(miniflux, feed_server.url("/p.xml"))
+    library = Library(tmp_path / "library.sqlite3")
+    config = config_for("greader", miniflux)
+    sync(library, config)
+    titles = ["Purged one", "Unstarred there", "Still starred"]
+    library.set_bookmarked([article_id(library, title) for title in titles], True)
+    sync(library, config)
+    starred = miniflux.call("GET", "/v1/entries", params={"starred": "true"})["entries"]
+    assert sorted(entry["title"] for entry in starred) == sorted(titles)
+
+    purge_entry(miniflux, "Purged one")
+    unstar = next(entry for entry in starred if entry["title"] == "Unstarred there")
+    miniflux.call("PUT", f"/v1/entries/{unstar['id']}/bookmark")  # unstar on the server
+    report = sync(library, config)
+
+    assert bookmarked_titles(library) == {"Purged one", "Still starred"}
+    assert report.star_changed == 1
+    assert set(titles) <= all_titles(library)
+    assert library.outbox_size() == 0
+    sync(library, config)  # and a later sync still leaves it alone
+    assert bookmarked_titles(library) == {"Purged one", "Still starred"}
+
+
+def test_a_bookmark_on_an_entry_purged_on_server_does_not_block_the_outbox(
+    miniflux: Miniflux, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """Starring an entry the server no longer has is done (nothing to star), not a failure."""
+    enable_greader(miniflux)
+    feed_server.feeds["/q.xml"] = rss("Q", [("q1", "Gone before the push"), ("q2", "Here")])
+    subscribe_on_server(miniflux, feed_server.url("/q.xml"))
+    library = Library(tmp_path / "library.sqlite3")
+    config = config_for("greader", miniflux)
+    sync(library, config)
+    purge_entry(miniflux, "Gone before the push")
+    library.set_bookmarked(
+        [article_id(library, "Gone before the push"), article_id(library, "Here")], True
+    )
+    sync(library, config)
+    assert library.outbox_size() == 0
+    starred = miniflux.call("GET", "/v1/entries", params={"starred": "true"})["entries"]
+    assert [entry["title"] for entry in starred] == ["Here"]
+    assert bookmarked_titles(library) == {"Gone before the push", "Here"}
+
+
+def test_entry_purged_on_ttrss_keeps_its_bookmark(
+    ttrss: TinyTinyRSS, port80_feed_server: Port80FeedServer, tmp_path: Path
+) -> None:
+    """Tiny Tiny RSS: the same check through `getArticle` (it answers only what it has)."""
+    port80_feed_server.feeds["/d/t.xml"] = rss(
+        "T", [("t1", "Purged one"), ("t2", "Unstarred there"), ("t3", "Still starred")]
+    )
+    answer = ttrss.call("subscribeToFeed", feed_url=port80_feed_server.url("/d/t.xml"))
+    ttrss.call("updateFeed", feed_id=int(answer["status"]["feed_id"]))
+    library = Library(tmp_path / "library.sqlite3")
+    user, password = TTRSS_ADMIN
+    config = Config(sync=SyncSettings("ttrss", ttrss.url, user, f"printf '%s\\n' {password}"))
+    sync(library, config)
+    titles = ["Purged one", "Unstarred there", "Still starred"]
+    library.set_bookmarked([article_id(library, title) for title in titles], True)
+    sync(library, config)
+    remote = {
+        str(row[1]): int(row[0])
+        for row in library._read(
+            "SELECT s.remote_id, a.title FROM sync_articles s JOIN articles a"
+            " ON a.id = s.article_id"
+        )
+    }
+    starred = ttrss.call("getHeadlines", feed_id=-1, view_mode="all_articles", limit=50)
+    assert sorted(row["title"] for row in starred) == sorted(titles)
+
+    ttrss.psql(f"DELETE FROM ttrss_user_entries WHERE ref_id = {remote['Purged one']}")
+    ttrss.call("updateArticle", article_ids=remote["Unstarred there"], mode=0, field=0)
+    report = sync(library, config)
+
+    assert bookmarked_titles(library) == {"Purged one", "Still starred"}
+    assert report.star_changed == 1
+    assert set(titles) <= all_titles(library)
+    sync(library, config)
+    assert bookmarked_titles(library) == {"Purged one", "Still starred"}

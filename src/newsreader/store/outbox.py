@@ -346,6 +346,24 @@ class OutboxMixin(Database):
                     )
         return result
 
+    def bookmarked_remote_ids(self, *, feeds: frozenset[str] | None = None) -> set[str]:
+        """Remote ids of the bookmarked synced articles a snapshot would apply to.
+
+        The sync core asks the server which of those it still has before it
+        lets a snapshot un-star them: an id missing from a starred list may be
+        an entry the server deleted, and that one keeps its bookmark here.
+        """
+        rows = self._read(
+            "SELECT a.remote_id FROM sync_articles a"
+            " JOIN bookmarks b ON b.article_id = a.article_id"
+            " JOIN articles r ON r.id = a.article_id"
+            " WHERE (? IS NULL OR a.remote_feed_id IN (SELECT value FROM json_each(?)))"
+            " AND NOT EXISTS (SELECT 1 FROM sync_feeds f"
+            "   WHERE f.feed_id = r.feed_id AND f.local_only)",
+            (None if feeds is None else 1, json.dumps(sorted(feeds or ()))),
+        )
+        return {str(row[0]) for row in rows}
+
     def remote_article_ids(self, remote_ids: Iterable[str]) -> dict[str, int]:
         """The local article of each remote id the library knows."""
         wanted = json.dumps(list(remote_ids))

@@ -327,11 +327,29 @@ def _pull(
         # Only the entries of feeds the server still lists: an entry that is
         # missing from a snapshot because the server deleted it (its feed
         # removed there) keeps its local copy, read state and bookmark.
-        result = library.apply_state_snapshot(
-            snapshot.unread, snapshot.starred, feeds=frozenset(titles)
-        )
+        feeds = frozenset(titles)
+        starred = _starred_or_gone(library, backend, snapshot.starred, feeds)
+        result = library.apply_state_snapshot(snapshot.unread, starred, feeds=feeds)
         report.read_changed += result.read_changed
         report.star_changed += result.star_changed
+
+
+def _starred_or_gone(
+    library: Library, backend: SyncBackend, starred: frozenset[str], feeds: frozenset[str]
+) -> frozenset[str]:
+    """The snapshot's starred ids plus the local bookmarks the server no longer has.
+
+    A starred list cannot tell "unstarred on another device" from "deleted or
+    purged on the server" (its feed still listed). The bookmarks missing from
+    it are asked about by id, and only those the server still has are
+    un-starred: a deleted entry keeps its bookmark here. With nothing
+    unstarred elsewhere this asks nothing.
+    """
+    missing = library.bookmarked_remote_ids(feeds=feeds) - starred
+    if not missing:
+        return starred
+    gone = missing - backend.existing_ids(sorted(missing))
+    return starred | gone
 
 
 def _pulled(entry: RemoteEntry, source: str) -> PulledEntry:

@@ -101,7 +101,8 @@ class StateSnapshot:
 
     A backend whose `pull` already carries each changed entry's state returns
     None from `state_snapshot` instead. An id the library knows that is absent
-    from `unread` is read; absent from `starred`, not starred.
+    from `unread` is read; absent from `starred`, not starred, unless
+    `existing_ids` says the server no longer has it (then its bookmark stays).
     """
 
     unread: frozenset[str]
@@ -157,6 +158,15 @@ class SyncBackend(Protocol):
         Asked before pushing local state changes, so a newer change made on
         another device wins over an older one waiting in the outbox. A backend
         that cannot tell returns {} (the local change then wins).
+        """
+        ...
+
+    def existing_ids(self, entry_ids: Sequence[str]) -> set[str]:
+        """The ids among `entry_ids` the server still has (deleted or purged ones left out).
+
+        Asked before a state snapshot un-stars anything: an id missing from a
+        starred list is either unstarred or gone, and a gone one keeps its
+        local bookmark.
         """
         ...
 

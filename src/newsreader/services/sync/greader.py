@@ -73,6 +73,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _Absent(Exception):
+    """A 400/404 to a read of items: Miniflux's answer when none of them is there any more."""
+
+
 def item_id(raw: str) -> int:
     """An item id as an integer, from its decimal short form or its hex long form."""
     text = raw.strip()
@@ -214,6 +218,7 @@ class GReaderBackend:
         data: list[tuple[str, str]] | None = None,
         resizable: bool = False,
         rejectable: bool = False,
+        absent_ok: bool = False,
     ) -> bytes:
         """A reader API call (logging in first); a POST carries the edit token.
 
@@ -222,6 +227,7 @@ class GReaderBackend:
         action a 400/404/422, or an error the application itself explains
         (Miniflux answers a feed it cannot fetch with a 500 and its
         `error_message`), is a `SyncRejectedError`: asking again cannot help.
+        For an `absent_ok` read a 400/404 is `_Absent`: the items asked are gone.
         """
         if self._auth is None:
             self.login()
@@ -250,6 +256,8 @@ class GReaderBackend:
                 continue
             if status in (401, 403):
                 raise SyncAuthError(f"{self._base}: the server refused the username or password")
+            if absent_ok and status in (400, 404):
+                raise _Absent
             if status >= 400:
                 message = f"{self._base}: {method} {path} failed: {_message(status, body)}"
                 if rejectable and (status in (400, 404, 422) or _explained(body)):
@@ -378,6 +386,11 @@ class GReaderBackend:
         """The API keeps no time of a state change, so it cannot say which side is newer."""
         return {}
 
+    def existing_ids(self, entry_ids: Sequence[str]) -> set[str]:
+        """`stream/items/contents` for those ids: the server answers only the items it has."""
+        ids = sorted({item_id(i) for i in entry_ids})
+        return {entry.id for entry in self._contents(ids)}
+
     def pull(self, cursor: str | None, page_size: int) -> Iterator[EntryPage]:
         position = _cursor(cursor)
         started = time.time()
@@ -459,31 +472,42 @@ class GReaderBackend:
         )
 
     def _contents(self, ids: Sequence[int]) -> list[RemoteEntry]:
-        """Entries of `ids` (ids the server no longer has are left out), halving when too large."""
+        """Entries of `ids`; ids the server no longer has are left out.
+
+        A request is split in halves when its answer is too large, and when
+        the server refuses it as naming no item it has (Miniflux answers 400
+        when none of the ids is there, and the others when some are), down to
+        single ids: a refused single id is gone, and the rest still arrive.
+        """
         entries: list[RemoteEntry] = []
-        step = WRITE_CHUNK
-        start = 0
-        while start < len(ids):
-            chunk = ids[start : start + step]
+        pending = [list(ids[i : i + WRITE_CHUNK]) for i in range(0, len(ids), WRITE_CHUNK)]
+        pending.reverse()
+        while pending:
+            chunk = pending.pop()
             try:
                 answer = self._json(
                     "POST",
                     "stream/items/contents",
                     data=[("i", long_item_id(i)) for i in chunk],
                     resizable=True,
+                    absent_ok=True,
                 )
             except _TooLarge:
-                if step == 1:
+                if len(chunk) == 1:
                     raise SyncError(
                         f"{self._base}: an entry is larger than the"
                         f" {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB cap"
                     ) from None
-                step = max(1, step // 2)
+            except _Absent:
+                if len(chunk) == 1:
+                    continue
+            else:
+                for raw in (answer or {}).get("items") or []:
+                    if isinstance(raw, dict) and (entry := _entry(raw)) is not None:
+                        entries.append(entry)
                 continue
-            for raw in (answer or {}).get("items") or []:
-                if isinstance(raw, dict) and (entry := _entry(raw)) is not None:
-                    entries.append(entry)
-            start += len(chunk)
+            half = len(chunk) // 2
+            pending += [chunk[half:], chunk[:half]]
         entries.sort(key=lambda entry: int(entry.id))
         return entries
 
@@ -495,20 +519,9 @@ class GReaderBackend:
             self._edit(ids, remove=tag)
             return
         # Add only where it is missing: Miniflux flips a tag that is already there.
-        missing: list[int] = []
-        for start in range(0, len(ids), WRITE_CHUNK):
-            chunk = ids[start : start + WRITE_CHUNK]
-            answer = self._json(
-                "POST", "stream/items/contents", data=[("i", long_item_id(i)) for i in chunk]
-            )
-            for raw in (answer or {}).get("items") or []:
-                if not isinstance(raw, dict):
-                    continue
-                if not _has_state(raw.get("categories") or [], state):
-                    try:
-                        missing.append(item_id(str(raw["id"])))
-                    except (KeyError, ValueError):
-                        continue
+        # Entries the server no longer has are left out, so they cannot block the outbox.
+        entries = self._contents(ids)
+        missing = [int(e.id) for e in entries if not (e.read if state == "read" else e.starred)]
         self._edit(missing, add=tag)
 
     def _edit(

@@ -218,6 +218,14 @@ class MinifluxBackend:
                     found[entry.id] = entry
         return found
 
+    def existing_ids(self, entry_ids: Sequence[str]) -> set[str]:
+        """Each id asked alone (`pull` carries state here, so the core never needs this)."""
+        return {
+            str(int(entry_id))
+            for entry_id in entry_ids
+            if self._call("GET", f"/v1/entries/{int(entry_id)}", ok_missing=True) is not None
+        }
+
     def pull(self, cursor: str | None, page_size: int) -> Iterator[EntryPage]:
         position = _cursor(cursor)
         if position.get("changed_after") is None:

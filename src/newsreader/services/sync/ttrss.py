@@ -278,6 +278,10 @@ class TTRSSBackend:
         """The API keeps no time of a state change, so it cannot say which side is newer."""
         return {}
 
+    def existing_ids(self, entry_ids: Sequence[str]) -> set[str]:
+        """`getArticle` for those ids: the server answers only the articles it has."""
+        return {entry.id for entry in self._articles(sorted({int(i) for i in entry_ids}))}
+
     def pull(self, cursor: str | None, page_size: int) -> Iterator[EntryPage]:
         stored = int(_cursor(cursor).get("max_id") or 0)
         page_size = max(1, page_size)
