@@ -31,6 +31,15 @@ Keys:
   name applies in every screen that has it, ``reader.bookmark`` (a sub-table)
   only there. Only the shape is checked here; the names and keys are checked
   by ``newsreader.ui.keys``, which knows the bindings.
+* ``[[filter]]`` (tables, default none): a killfile. ``feed`` (part of the
+  feed's URL or title), ``title``, ``author``, ``content`` (each a regex, or a
+  list of words) and ``words`` (words in the title or text); every key given
+  must match. ``action`` is ``"hide"`` (the default: never listed, counted or
+  found) or ``"read"``. A filter with an invalid regex is a warning naming it;
+  the others apply. See ``newsreader.model.filters``.
+* ``keep_articles`` / ``keep_days`` (integers, default 0 = keep everything):
+  retention, per feed, after each refresh and by ``newsreader prune``;
+  bookmarked articles are always kept.
 
 A file that is not valid TOML, an unknown key or a value of the wrong type
 never stops the app: the offending part falls back to its default and a
@@ -49,6 +58,9 @@ import os
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+from newsreader.model.filters import Rules, parse_filters
 
 DEFAULT_THEME = "textual-dark"
 DEFAULT_REFRESH_MINUTES = 30
@@ -56,6 +68,8 @@ MAX_REFRESH_MINUTES = 7 * 24 * 60
 DEFAULT_ENCLOSURE_COMMAND = ("mpv", "{url}")
 SYNC_SERVICES = ("miniflux", "greader", "ttrss")
 DEFAULT_BRIEF = True
+MAX_KEEP = 10_000_000
+"""Largest `keep_articles` / `keep_days` (SQLite's integers take more; a typo, not a plan)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +93,19 @@ class Config:
     sync: SyncSettings | None = None
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """`[keys]`: action name (or `scope.name`) -> keys, as written; see `ui.keys`."""
+    keep_articles: int = 0
+    keep_days: int = 0
+    filter: tuple[dict[str, Any], ...] = ()
+    """The `[[filter]]` tables as written (saved back as they are); `rules` compiles them."""
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    def rules(self) -> Rules:
+        """The filters (compiled; bad ones left out, as `load_config` warned) and retention."""
+        return Rules(
+            filters=parse_filters(list(self.filter), "config", []),
+            keep_articles=self.keep_articles,
+            keep_days=self.keep_days,
+        )
 
 
 _KNOWN = {f.name: f for f in fields(Config) if f.name != "warnings"}
@@ -149,6 +175,18 @@ def load_config(path: Path | None) -> Config:
             config.sync = _sync_settings(value, path, config.warnings)
         elif key == "keys":
             config.keys = _key_settings(value, path, config.warnings)
+        elif key in ("keep_articles", "keep_days"):
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_KEEP:
+                setattr(config, key, value)
+            else:
+                config.warnings.append(
+                    f"{path}: {key} must be a whole number from 0 (keep all) to {MAX_KEEP};"
+                    " keeping everything"
+                )
+        elif key == "filter":
+            parse_filters(value, str(path), config.warnings)
+            if isinstance(value, list):
+                config.filter = tuple(table for table in value if isinstance(table, dict))
     return config
 
 
@@ -236,6 +274,9 @@ def dumps_config(config: Config) -> str:
         text += f"enclosure_command = [{parts}]\n"
     if config.brief != DEFAULT_BRIEF:
         text += f"brief = {str(config.brief).lower()}\n"
+    for name in ("keep_articles", "keep_days"):
+        if getattr(config, name):
+            text += f"{name} = {getattr(config, name)}\n"
     if config.sync is not None:
         sync = config.sync
         text += f"\n[sync]\nservice = {_toml_string(sync.service)}\n"
@@ -247,7 +288,26 @@ def dumps_config(config: Config) -> str:
         for name, keys in config.keys.items():
             dotted = ".".join(_toml_string(part) for part in name.split("."))
             text += f"{dotted} = [{', '.join(_toml_string(key) for key in keys)}]\n"
+    for table in config.filter:
+        text += "\n[[filter]]\n"
+        for name, value in table.items():
+            written = _toml_value(value)
+            if written is not None:
+                text += f"{_toml_string(name)} = {written}\n"
     return text
+
+
+def _toml_value(value: object) -> str | None:
+    """A filter's value as TOML (strings, lists of strings, numbers, booleans); None otherwise."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return "[" + ", ".join(_toml_string(item) for item in value) + "]"
+    return None
 
 
 def save_config(config: Config, path: Path) -> None:

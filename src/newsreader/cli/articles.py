@@ -29,6 +29,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         filter=args.filter or "all",
         source=args.source,
         order="title" if args.by_title else "date",
+        hidden=bool(getattr(args, "hidden", False)),
     )
     with open_library(args) as library:
         rows = library.page(query, limit=args.limit)
@@ -87,7 +88,9 @@ def _brief_enabled() -> bool:
 def cmd_search(args: argparse.Namespace) -> int:
     text = " ".join(args.query)
     with open_library(args) as library:
-        hits = library.search(text, limit=args.limit, raw=args.raw)
+        feed_ref = getattr(args, "feed", None)
+        scope = ListQuery(feed_id=library.feed(feed_ref).id) if feed_ref else None
+        hits = library.search(text, limit=args.limit, raw=args.raw, query=scope)
         points = library.key_points_of([hit.row.id for hit in hits]) if args.json else {}
     if args.json:
         results = [_row_document(hit.to_dict(), points) for hit in hits]

@@ -10,7 +10,8 @@ import argparse
 
 from newsreader.cli.output import warn
 from newsreader.errors import CorruptLibraryError, NewsreaderError
-from newsreader.paths import data_dir, database_path
+from newsreader.model.filters import Rules
+from newsreader.paths import config_dir, config_path, data_dir, database_path
 from newsreader.store import Library, quarantine_library
 
 
@@ -46,4 +47,12 @@ def open_library(args: argparse.Namespace) -> Library:
         library = Library(path)
     if library.notice:
         warn(f"{path}: {library.notice}")
+    library.use_rules(config_rules)  # read when an article is first stored, not before
     return library
+
+
+def config_rules() -> Rules:
+    """The filters and retention of config.toml; its warnings are shown by `filter` and the UI."""
+    from newsreader.config import load_config
+
+    return load_config(config_path(config_dir())).rules()

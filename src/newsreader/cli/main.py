@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--source", metavar="S", help="only articles from this source")
     cmd.add_argument("--limit", type=_positive_int, default=50, metavar="N")
     cmd.add_argument("--by-title", action="store_true", help="order by title instead of date")
+    cmd.add_argument("--hidden", action="store_true", help="include articles a filter hid")
 
     cmd = command("show", "print one article with key points and quotes highlighted")
     cmd.add_argument("id", type=_article_id, metavar="ID")
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("query", nargs="+", metavar="QUERY")
     cmd.add_argument("--limit", type=_positive_int, default=20, metavar="N")
     cmd.add_argument("--raw", action="store_true", help="QUERY is FTS5 syntax (AND, NEAR, *)")
+    cmd.add_argument("--feed", metavar="URL|ID", help="only this subscription's articles")
 
     for name, help_text in (
         ("read", "mark articles read"),
@@ -116,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("paths", "show where data and config live")
+
+    cmd = command("delete", "delete articles (a refresh does not bring them back)")
+    cmd.add_argument("ids", nargs="+", type=_article_id, metavar="ID")
+
+    cmd = command("prune", "delete what keep_articles / keep_days allow no more (not bookmarks)")
+    cmd.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
+
+    cmd = command("filter", "show what the [[filter]] rules would do to the library")
+    cmd.add_argument("--apply", action="store_true", help="hide / mark read what they match")
 
     cmd = command("add", "subscribe to feeds (each fetched once to check it)")
     cmd.add_argument("url", nargs="+", metavar="URL")
@@ -178,6 +189,9 @@ COMMANDS: dict[str | None, str] = {
     "parse": "library_io:cmd_parse",
     "export": "library_io:cmd_export",
     "paths": "library_io:cmd_paths",
+    "delete": "housekeeping:cmd_delete",
+    "prune": "housekeeping:cmd_prune",
+    "filter": "housekeeping:cmd_filter",
     "list": "articles:cmd_list",
     "show": "articles:cmd_show",
     "search": "articles:cmd_search",

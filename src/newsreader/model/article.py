@@ -162,6 +162,8 @@ class Article:
     """
     enclosures: list[Enclosure] = field(default_factory=list)
     """Media a feed entry carries (podcasts, video); not part of `content_hash`."""
+    author: str | None = None
+    """Who wrote it, as a feed entry names them (filters match it); not part of `content_hash`."""
 
     @property
     def body_text(self) -> str:

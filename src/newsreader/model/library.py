@@ -28,6 +28,8 @@ class ListQuery:
     order: Order = "date"
     feed_ids: tuple[int, ...] | None = None
     """Articles of any of these feeds (a sidebar folder); an empty tuple matches nothing."""
+    hidden: bool = False
+    """Include articles a filter hid (`list --hidden`); they are left out otherwise."""
 
     def __post_init__(self) -> None:
         if self.feed_ids is not None:

@@ -43,6 +43,8 @@ class ArticleRecord(NamedTuple):
     """The article's links as JSON `[[text, url], ...]`; None when it has none."""
     enclosures: str | None = None
     """Its enclosures as JSON `[{"url", "type", "length"}, ...]`; None when it has none."""
+    author: str | None = None
+    """The feed entry's author (one line), for filters; None when it names none."""
 
 
 def record_for(article: Article) -> ArticleRecord:
@@ -69,6 +71,7 @@ def record_for(article: Article) -> ArticleRecord:
         fts=_fts_fields(article),
         links=_encode_links(article),
         enclosures=_encode_enclosures(article),
+        author=(clean_line(article.author)[:500] or None) if article.author else None,
     )
 
 
@@ -147,6 +150,7 @@ def _clean_article(article: Article) -> Article:
         guid=clean_line(article.guid) if article.guid else None,
         links=[(clean_line(text), url) for text, url in article.links],
         enclosures=[item._replace(type=clean_line(item.type)) for item in article.enclosures],
+        author=article.author,
     )
 
 

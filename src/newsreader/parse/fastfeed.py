@@ -215,6 +215,7 @@ def _feed(feed: Any, base: str) -> dict[str, Any]:
         "title": _value(detail, feed.title or ""),
         "title_detail": detail,
         "link": _urljoin(base, feed.link),
+        "author": getattr(feed, "author", None),
     }
 
 
@@ -251,6 +252,7 @@ def _entry(entry: Any, base: str, ids: _Ids) -> dict[str, Any]:
         "published_parsed": _struct(entry.published_parsed),
         "updated_parsed": _struct(entry.updated_parsed),
         "created_parsed": _struct(getattr(entry, "created_parsed", None)),
+        "author": getattr(entry, "author", None),
     }
 
 

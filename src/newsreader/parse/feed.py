@@ -125,6 +125,7 @@ def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
         if article is None:
             warnings.append(f"{name}: skipped entry {index}, it has neither title nor content")
             continue
+        article.author = article.author or clean_line(str(feed_info.get("author") or "")) or None
         result.entries.append(article)
     return result
 
@@ -199,6 +200,7 @@ def _entry_article(entry: Any, *, source: str, name: str, index: int) -> Article
         warnings=[f"{name}: entry {index}: {warning}" for warning in warnings],
         links=links,
         enclosures=_entry_enclosures(entry),
+        author=clean_line(str(entry.get("author") or "")) or None,
     )
 
 

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 
 from newsreader.errors import NotFoundError
 from newsreader.model.article import Article, Block, Enclosure, Quote
+from newsreader.model.filters import NO_RULES, ArticleFacts, Rules
 from newsreader.model.library import AddResult, StoredArticle
 from newsreader.model.record import ArticleRecord, record_for
-from newsreader.store.db import Database, parse_time, utc_now
+from newsreader.store.db import parse_time, utc_now
 from newsreader.store.listing import ROW_JOINS
+from newsreader.store.rules import RulesMixin
 from newsreader.urls import is_safe_web_url
 
 
@@ -31,23 +33,67 @@ def insert_records(
     db: sqlite3.Connection,
     articles: Iterable[Article | ArticleRecord],
     feed_id: int | None,
+    rules: Rules = NO_RULES,
 ) -> list[AddResult]:
-    """Store articles inside the caller's transaction (`add_articles`, `record_fetch`)."""
+    """Store articles inside the caller's transaction (`add_articles`, `record_fetch`).
+
+    New articles go through `rules`' filters here, in the same transaction: a
+    hidden one is never listed, a read one never counted unread, not even for
+    a moment. A feed entry the user deleted is not stored again (its result
+    has id 0 and `created` False).
+    """
     results: list[AddResult] = []
     now = utc_now()
     fallback = time.time()
+    feed_text = _feed_text(db, feed_id) if rules.filters else ""
     for position, item in enumerate(articles):
         record = item if isinstance(item, ArticleRecord) else record_for(item)
         sort_ts = record.published_ts
         if sort_ts is None:
             sort_ts = fallback - position * 1e-3  # undated: newest first, in given order
-        results.append(_add_one(db, record, now, sort_ts, feed_id))
+        result = _add_one(db, record, now, sort_ts, feed_id)
+        if result.created and rules.filters:
+            _apply_action(db, result.id, rules, record, feed_text or record.source, now)
+        results.append(result)
     created = sum(1 for result in results if result.created)
     if created:
         # The counter is kept here, once per transaction: a per-row trigger
         # slowed bulk imports markedly (migration 4).
         db.execute("UPDATE counters SET value = value + ? WHERE name = 'articles'", (created,))
     return results
+
+
+def _feed_text(db: sqlite3.Connection, feed_id: int | None) -> str:
+    """What a filter's `feed` looks in: the feed's URL and title ("" for no feed)."""
+    if feed_id is None:
+        return ""
+    row = db.execute("SELECT url, title FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    return f"{row['url']}\n{row['title']}" if row is not None else ""
+
+
+def _apply_action(
+    db: sqlite3.Connection,
+    article_id: int,
+    rules: Rules,
+    record: ArticleRecord,
+    feed_text: str,
+    now: str,
+) -> None:
+    """Hide or mark read a new article as the first filter matching it says."""
+    facts = ArticleFacts(
+        title=record.title,
+        author=record.author or "",
+        content=f"{record.fts[1]}\n{record.fts[2]}",
+        feed=feed_text,
+    )
+    action = rules.action_for(facts)
+    if action == "hide":
+        db.execute("INSERT OR IGNORE INTO hidden_articles (article_id) VALUES (?)", (article_id,))
+    elif action == "read":
+        db.execute(
+            "INSERT OR IGNORE INTO read_state (article_id, read_at) VALUES (?, ?)",
+            (article_id, now),
+        )
 
 
 def _add_one(
@@ -78,10 +124,16 @@ def _add_one(
     found = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
     if found is not None:
         return AddResult(found["id"], created=False)
+    if feed_id is not None and record.guid:
+        gone = db.execute(
+            "SELECT 1 FROM deleted_entries WHERE feed_id = ? AND guid = ?", (feed_id, record.guid)
+        ).fetchone()
+        if gone is not None:
+            return AddResult(0, created=False)  # the user deleted it: a refresh keeps it gone
     cursor = db.execute(
         "INSERT INTO articles (content_hash, guid, title, title_key, source, url, published,"
-        " sort_ts, imported_at, words, content, feed_id, links, enclosures)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sort_ts, imported_at, words, content, feed_id, links, enclosures, author)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             digest,
             record.guid,
@@ -97,6 +149,7 @@ def _add_one(
             feed_id,
             record.links,
             record.enclosures,
+            record.author,
         ),
     )
     article_id = int(cursor.lastrowid or 0)
@@ -119,7 +172,7 @@ def _write_content(
         "UPDATE articles SET content_hash = ?, title = ?, title_key = ?, url = ?,"
         " published = COALESCE(?, published), words = ?, content = ?,"
         " full_text = COALESCE(?, full_text), links = ?,"
-        " enclosures = COALESCE(?, enclosures) WHERE id = ?",
+        " enclosures = COALESCE(?, enclosures), author = COALESCE(?, author) WHERE id = ?",
         (
             digest,
             record.title,
@@ -131,6 +184,7 @@ def _write_content(
             None if full_text is None else int(full_text),
             record.links,
             record.enclosures,
+            record.author,
             article_id,
         ),
     )
@@ -157,7 +211,7 @@ def _fill_media(db: sqlite3.Connection, article_id: int, record: ArticleRecord) 
     )
 
 
-class ArticlesMixin(Database):
+class ArticlesMixin(RulesMixin):
     """Adding, replacing and loading articles."""
 
     def add_articles(
@@ -168,8 +222,9 @@ class ArticlesMixin(Database):
         Records built beforehand (`record_for`, in import workers) are written
         as they are.
         """
+        rules = self.rules()
         with self._write() as db:
-            return insert_records(db, articles, feed_id)
+            return insert_records(db, articles, feed_id, rules)
 
     def add_article(self, article: Article, *, feed_id: int | None = None) -> AddResult:
         return self.add_articles([article], feed_id=feed_id)[0]
@@ -214,7 +269,7 @@ class ArticlesMixin(Database):
         rows = self._read(
             "SELECT a.id, a.title, a.source, a.url, a.published, a.guid, a.content,"
             " a.imported_at, r.read_at, b.created_at AS bookmarked_at, a.feed_id, a.full_text,"
-            " a.links, a.enclosures"
+            " a.links, a.enclosures, a.author"
             f" FROM articles a {ROW_JOINS} WHERE a.id = ?",
             (article_id,),
         )
@@ -233,6 +288,7 @@ class ArticlesMixin(Database):
             guid=row["guid"],
             links=_decode_links(row["links"]),
             enclosures=_decode_enclosures(row["enclosures"]),
+            author=row["author"],
         )
         read_at, bookmarked_at = row["read_at"], row["bookmarked_at"]
         return StoredArticle(

@@ -15,16 +15,19 @@ from newsreader.model.article import Article
 from newsreader.model.library import AddResult, Feed
 from newsreader.sanitize import clean_line
 from newsreader.store.articles import insert_records
-from newsreader.store.db import Database, utc_now
+from newsreader.store.db import utc_now
+from newsreader.store.rules import RulesMixin
 
 _FEED_COLUMNS = (
     "SELECT f.id, f.url, f.title, f.site_url, f.tags, f.etag, f.last_modified,"
     " f.added_at, f.last_fetch, f.last_ok, f.last_error,"
 )
 _FEED_SELECT = (
-    _FEED_COLUMNS + " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS total,"
+    _FEED_COLUMNS + " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND NOT EXISTS"
+    "   (SELECT 1 FROM hidden_articles h WHERE h.article_id = a.id)) AS total,"
     " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND NOT EXISTS"
-    "   (SELECT 1 FROM read_state r WHERE r.article_id = a.id)) AS unread"
+    "   (SELECT 1 FROM read_state r WHERE r.article_id = a.id) AND NOT EXISTS"
+    "   (SELECT 1 FROM hidden_articles h WHERE h.article_id = a.id)) AS unread"
     " FROM feeds f"
 )
 """One feed with its counts: two index lookups, for `feed(ref)`."""
@@ -33,7 +36,9 @@ _FEEDS_SELECT = (
     " FROM feeds f LEFT JOIN ("
     "   SELECT a.feed_id, count(*) AS total, count(*) - count(r.article_id) AS unread"
     "   FROM articles a LEFT JOIN read_state r ON r.article_id = a.id"
-    "   WHERE a.feed_id IS NOT NULL GROUP BY a.feed_id"
+    "   WHERE a.feed_id IS NOT NULL"
+    "   AND NOT EXISTS (SELECT 1 FROM hidden_articles h WHERE h.article_id = a.id)"
+    "   GROUP BY a.feed_id"
     " ) c ON c.feed_id = f.id"
 )
 """Every feed with its counts: one pass over the articles grouped by feed, not two
@@ -93,7 +98,7 @@ def _subscribe(
     return int(cursor.lastrowid or 0), True
 
 
-class FeedsMixin(Database):
+class FeedsMixin(RulesMixin):
     """Subscribing, listing, unsubscribing, and storing refresh results."""
 
     def add_feed(
@@ -155,8 +160,9 @@ class FeedsMixin(Database):
     ) -> list[AddResult]:
         """Store one feed's refresh result, entries and status, in one transaction."""
         now = utc_now()
+        rules = self.rules()
         with self._write() as db:
-            results = insert_records(db, articles, feed_id)
+            results = insert_records(db, articles, feed_id, rules)
             if error is not None:
                 db.execute(
                     "UPDATE feeds SET last_fetch = ?, last_error = ? WHERE id = ?",

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from newsreader.model.library import EVERY_ARTICLE, ListQuery, StoredArticle
+from newsreader.model.library import EVERY_ARTICLE, AddResult, ListQuery, StoredArticle
 from newsreader.store.articles import ArticlesMixin
 from newsreader.store.bulk import BulkStateMixin
 from newsreader.store.feeds import FeedsMixin
+from newsreader.store.filters import FiltersMixin
 from newsreader.store.listing import ListingMixin
 from newsreader.store.outbox import OutboxMixin
+from newsreader.store.retention import RetentionMixin
 from newsreader.store.search import SearchMixin
 from newsreader.store.state import StateMixin
 
@@ -27,12 +29,22 @@ class Library(
     StateMixin,
     BulkStateMixin,
     OutboxMixin,
+    FiltersMixin,
+    RetentionMixin,
 ):
     """One open library file: articles, read state, bookmarks, search and feeds.
 
     Thread-safe: the UI thread and workers share one instance. Open it with
     `Library(path)`; see `Database` for the connection and its guarantees.
     """
+
+    def record_fetch(self, feed_id: int, **fetched: Any) -> list[AddResult]:
+        """`FeedsMixin.record_fetch`, then retention for that feed when it gained articles."""
+        results = super().record_fetch(feed_id, **fetched)
+        rules = self.rules()
+        if rules.retains and any(result.created for result in results):
+            self.prune(rules, feed_ids=[feed_id])
+        return results
 
     def iter_articles(
         self, query: ListQuery = EVERY_ARTICLE, *, batch: int = 200

@@ -35,6 +35,9 @@ _ROW_SQL: dict[str, str] = {
 }
 """The column behind each `ArticleRow` field; `ROW_COLUMNS` selects them in field order."""
 
+NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM hidden_articles h WHERE h.article_id = a.id)"
+"""Leaves out the articles a filter hid (schema 8); one lookup in a table that is usually empty."""
+
 ROW_COLUMNS = ", ".join(f"{_ROW_SQL[name]} AS {name}" for name in ArticleRow._fields)
 """The SELECT list of a list row: exactly `ArticleRow._fields`, in that order."""
 
@@ -94,6 +97,8 @@ def where_clauses(query: ListQuery) -> tuple[list[str], list[Any]]:
             params.extend(query.feed_ids)
         else:
             clauses.append("0")
+    if not query.hidden:
+        clauses.append(NOT_HIDDEN)
     return clauses, params
 
 
@@ -181,26 +186,35 @@ class ListingMixin(Database):
     def count(self, query: ListQuery = EVERY_ARTICLE) -> int:
         """Rows in a list. The unfiltered counts are O(1), kept by triggers."""
         if query.source is None and query.feed_id is None and query.feed_ids is None:
-            return self.counts()[query.filter]
+            return self.counts(hidden=query.hidden)[query.filter]
         clauses, params = where_clauses(query)
         rows = self._read(
             f"SELECT count(*) AS n FROM articles a {ROW_JOINS} {_where_sql(clauses)}", params
         )
         return int(rows[0]["n"])
 
-    def counts(self) -> dict[str, int]:
-        """Counts for every filter (keys: `FILTERS`), for the list's filter indicator."""
+    def counts(self, *, hidden: bool = False) -> dict[str, int]:
+        """Counts for every filter (keys: `FILTERS`), for the list's filter indicator.
+
+        Articles a filter hid are left out unless `hidden` (their own counters
+        are kept by triggers, schema 8).
+        """
         counters: dict[str, int] = {
             str(row["name"]): int(row["value"])
             for row in self._read("SELECT name, value FROM counters")
         }
         total = counters["articles"]
         read = counters["read"]
+        bookmarked = counters["bookmarks"]
+        if not hidden:
+            total -= counters.get("hidden", 0)
+            read -= counters.get("hidden_read", 0)
+            bookmarked -= counters.get("hidden_bookmarks", 0)
         return {
             "all": total,
             "unread": total - read,
             "read": read,
-            "bookmarked": counters["bookmarks"],
+            "bookmarked": bookmarked,
         }
 
     def key_points_of(self, ids: Sequence[int]) -> dict[int, list[str]]:

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from newsreader.model.article import Article
+from newsreader.model.filters import Rules
 from newsreader.sanitize import clean_line
 from newsreader.store.articles import insert_records
-from newsreader.store.db import Database, utc_now
+from newsreader.store.db import utc_now
+from newsreader.store.rules import RulesMixin
 
 STATUS_KEY = "sync_status"
 """The settings key of the sync status (last sync, last error, cursor)."""
@@ -79,7 +81,7 @@ class _Applying:
         self.db.execute("DELETE FROM settings WHERE key = 'sync_applying'")
 
 
-class OutboxMixin(Database):
+class OutboxMixin(RulesMixin):
     """The outbox, remote ids of articles and feeds, and the sync status."""
 
     # -- switching sync on ------------------------------------------------
@@ -282,6 +284,7 @@ class OutboxMixin(Database):
         value is not applied.
         """
         result = PageResult()
+        rules = self.rules()
         with self._write() as db, _Applying(db):
             feed_ids: dict[str, int] = {}
             local: set[str] = set()  # kept local only: fetched by refresh, not taken from here
@@ -295,7 +298,8 @@ class OutboxMixin(Database):
             for entry in entries:
                 if entry.remote_feed_id in local:
                     continue
-                article_id = _article_for(db, entry, feed_ids.get(entry.remote_feed_id), result)
+                feed_id = feed_ids.get(entry.remote_feed_id)
+                article_id = _article_for(db, entry, feed_id, result, rules)
                 if article_id is None:
                     continue
                 if _remote_wins(db, article_id, "read", entry.changed_at):
@@ -406,7 +410,11 @@ def _set_feed_details(db: sqlite3.Connection, feed_id: int, title: str, folder: 
 
 
 def _article_for(
-    db: sqlite3.Connection, entry: PulledEntry, feed_id: int | None, result: PageResult
+    db: sqlite3.Connection,
+    entry: PulledEntry,
+    feed_id: int | None,
+    result: PageResult,
+    rules: Rules,
 ) -> int | None:
     """The local article of a pulled entry, stored first when it is new."""
     row = db.execute(
@@ -416,8 +424,8 @@ def _article_for(
         return int(row[0])
     if feed_id is None:
         return None  # its feed is kept local only, or unknown: not ours to store
-    added = insert_records(db, [entry.article], feed_id)
-    if not added:
+    added = insert_records(db, [entry.article], feed_id, rules)
+    if not added or not added[0].id:  # no id: an entry the user deleted here
         return None
     article_id = added[0].id
     result.new += int(added[0].created)

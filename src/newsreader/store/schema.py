@@ -223,6 +223,62 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE s.feed_id = OLD.id AND s.remote_id IS NOT NULL AND NOT s.local_only;
     END;
     """,
+    # 8: filters and deleting (model/filters.py, store/filters.py, store/retention.py).
+    # A feed entry's author, for filters to match. Hidden articles (a filter's
+    # `hide`) are rows of their own table, not a column: the list's covering
+    # indexes (schema 5) stay as they are, and an empty table costs the list
+    # nothing. Their counters keep the unfiltered counts O(1) with hidden ones
+    # left out (a cascade deleting an article's read state and hidden row
+    # decrements `hidden_read` once, in either order). Deleted feed entries
+    # are remembered by guid, so a refresh does not bring them back.
+    """
+    ALTER TABLE articles ADD COLUMN author TEXT;
+    CREATE TABLE hidden_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE
+    );
+    CREATE TABLE deleted_entries (
+        feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        guid TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        PRIMARY KEY (feed_id, guid)
+    ) WITHOUT ROWID;
+    INSERT INTO counters (name, value) VALUES
+        ('hidden', 0), ('hidden_read', 0), ('hidden_bookmarks', 0);
+    CREATE TRIGGER count_hidden_insert AFTER INSERT ON hidden_articles BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'hidden';
+        UPDATE counters SET value = value + 1 WHERE name = 'hidden_read'
+            AND EXISTS (SELECT 1 FROM read_state WHERE article_id = NEW.article_id);
+        UPDATE counters SET value = value + 1 WHERE name = 'hidden_bookmarks'
+            AND EXISTS (SELECT 1 FROM bookmarks WHERE article_id = NEW.article_id);
+    END;
+    CREATE TRIGGER count_hidden_delete AFTER DELETE ON hidden_articles BEGIN
+        UPDATE counters SET value = value - 1 WHERE name = 'hidden';
+        UPDATE counters SET value = value - 1 WHERE name = 'hidden_read'
+            AND EXISTS (SELECT 1 FROM read_state WHERE article_id = OLD.article_id);
+        UPDATE counters SET value = value - 1 WHERE name = 'hidden_bookmarks'
+            AND EXISTS (SELECT 1 FROM bookmarks WHERE article_id = OLD.article_id);
+    END;
+    CREATE TRIGGER count_hidden_read_insert AFTER INSERT ON read_state
+    WHEN EXISTS (SELECT 1 FROM hidden_articles WHERE article_id = NEW.article_id)
+    BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'hidden_read';
+    END;
+    CREATE TRIGGER count_hidden_read_delete AFTER DELETE ON read_state
+    WHEN EXISTS (SELECT 1 FROM hidden_articles WHERE article_id = OLD.article_id)
+    BEGIN
+        UPDATE counters SET value = value - 1 WHERE name = 'hidden_read';
+    END;
+    CREATE TRIGGER count_hidden_bookmarks_insert AFTER INSERT ON bookmarks
+    WHEN EXISTS (SELECT 1 FROM hidden_articles WHERE article_id = NEW.article_id)
+    BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'hidden_bookmarks';
+    END;
+    CREATE TRIGGER count_hidden_bookmarks_delete AFTER DELETE ON bookmarks
+    WHEN EXISTS (SELECT 1 FROM hidden_articles WHERE article_id = OLD.article_id)
+    BEGIN
+        UPDATE counters SET value = value - 1 WHERE name = 'hidden_bookmarks';
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -96,9 +96,10 @@ class SearchMixin(Database):
         match = clean_line(text) if raw else fts_query(text, prefix=prefix)
         if not match:
             return []
-        clauses, params = where_clauses(query or ListQuery())
+        query = query or ListQuery()
+        clauses, params = where_clauses(query)
         try:
-            window = self._rank_window_start(match)
+            window = self._rank_window_start(match, query)
         except sqlite3.OperationalError as exc:
             raise SearchQueryError(f"search query {text!r} is not valid FTS5: {exc}") from None
         if window is not None:
@@ -122,18 +123,40 @@ class SearchMixin(Database):
             hits.append(SearchHit(article_row(row[:ROW_WIDTH]), snippet, spans, float(row["rank"])))
         return hits
 
-    def _rank_window_start(self, match: str) -> int | None:
+    def _rank_window_start(self, match: str, query: ListQuery) -> int | None:
         """Lowest rowid worth ranking when a term matches a huge share of the library.
 
         bm25 must score every match before it can sort, so a word in most of a
         million articles would take over a second. Past `RANK_WINDOW` matches,
         only the most recently added ones are ranked, which for news is also
-        what a reader wants first.
+        what a reader wants first. A search narrowed to a feed or folder counts
+        its window among that scope's matches: counted over the library, the
+        window could start after every article of an older feed and find none.
         """
+        if _scoped(query):
+            clauses, params = where_clauses(query)
+            sql = (
+                "SELECT articles_fts.rowid AS id FROM articles_fts"
+                f" JOIN articles a ON a.id = articles_fts.rowid {ROW_JOINS}"
+                " WHERE articles_fts MATCH ?" + "".join(f" AND {c}" for c in clauses)
+            )
+            args: list[object] = [match, *params]
+        else:
+            sql = "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?"
+            args = [match]
         with self._lock:
             row = self._db.execute(
-                "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?"
-                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                (match, RANK_WINDOW - 1),
+                sql + " ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET ?",
+                [*args, RANK_WINDOW - 1],
             ).fetchone()
         return int(row["id"]) if row else None
+
+
+def _scoped(query: ListQuery) -> bool:
+    """Whether a search is narrowed to part of the library (a feed, a folder, a filter)."""
+    return (
+        query.feed_id is not None
+        or query.feed_ids is not None
+        or query.source is not None
+        or query.filter != "all"
+    )

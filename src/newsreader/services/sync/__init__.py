@@ -376,6 +376,7 @@ def _pulled(entry: RemoteEntry, source: str) -> PulledEntry:
         url=entry.url,
         published=published,
         guid=entry.guid or f"{entry.feed_id}:{entry.id}",
+        author=entry.author,
     )
     return PulledEntry(
         remote_id=entry.id,
