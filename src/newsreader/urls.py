@@ -74,3 +74,24 @@ def _refuse(url: object) -> str:
         scheme = parts.scheme or "no scheme"
         raise FetchError(f"URL refused: only http and https are allowed, not {scheme} ({shown})")
     raise FetchError(f"URL refused: it has no host name ({shown})")
+
+
+def feed_key(url: str) -> str:
+    """What makes two feed URLs the same subscription: `HTTP://Example.com:80/feed/` and
+    `http://example.com/feed` are one feed, so subscribing to both must not make two.
+
+    Scheme and host compare without case, a default port and a fragment are
+    dropped, and so is a trailing slash of the path; the query is kept as is
+    (it often picks the feed).
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    return f"{scheme}://{host}{path}" + (f"?{parts.query}" if parts.query else "")

@@ -217,17 +217,18 @@ async def test_sidebar_lists_folders_and_feeds_and_filters_the_list(tmp_path: Pa
         assert sidebar_labels(sidebar) == [
             "All articles 6",
             "News (5)",
+            "  x (2)",  # every tag is shown: a feed's tags are its folder path (#14)
+            "    ! Valley Post 2",
             "  Harbour Gazette 3",
-            "  ! Valley Post 2",
             "Quay Weekly 1",
         ]
         await pilot.press("tab")
         feed_list = screen.query_one(FeedList)
         assert feed_list.has_focus
-        await pilot.press("j", "j", "j")  # All → News → Harbour Gazette → Valley Post
+        await pilot.press("j", "j", "j")  # All → News → x → Valley Post
         status = str(screen.query_one("#feed-status").render())
         assert "HTTP 500 Internal Server Error" in status, "a failing feed shows its error"
-        await pilot.press("k", "enter")
+        await pilot.press("j", "enter")  # Harbour Gazette
         lst = listing(app)
         assert lst.row_count == 3
         assert {lst.row_at(i).feed_id for i in range(3)} == {feeds["Harbour Gazette"].id}  # type: ignore[union-attr]
@@ -238,7 +239,7 @@ async def test_sidebar_lists_folders_and_feeds_and_filters_the_list(tmp_path: Pa
         await pilot.press("m")  # mark read: the sidebar's counts follow
         assert "  Harbour Gazette 2" in sidebar_labels(sidebar)
         assert sidebar_labels(sidebar)[1] == "News (4)"
-        await pilot.press("tab", "k", "enter")  # the News folder
+        await pilot.press("tab", "k", "k", "k", "enter")  # the News folder
         assert lst.row_count == 5
         bar = shown(screen.query_one(FilterBar))
         assert "Folder: News" in bar and "!" in bar, "a folder with a failing feed is marked"

@@ -5,8 +5,11 @@ defusedxml after `xmlguard.check_xml`, and every feed URL must be plain
 http(s): an outline pointing at `file:///etc/passwd` or `javascript:` is skipped
 with a warning rather than stored and later fetched or opened. Folder outlines
 become tags (the folder path), so a subscription in News/Local is tagged
-["News", "Local"]. Writing puts the first tag as the folder and any further
-tags in the OPML 2.0 `category` attribute, so tags survive a round trip.
+["News", "Local"]; a folder is named by its `text` (the attribute OPML
+requires and other readers show), its `title` only when it has no text. Tags
+from the OPML 2.0 `category` attribute follow the folder path. Writing nests
+the tags back as folders, first tag outermost, so News/Local comes back as
+News/Local and the tags survive a round trip in order.
 """
 
 from __future__ import annotations
@@ -61,10 +64,11 @@ def parse_opml(
         if _local(element.tag) != "outline":
             continue
         attrs = {key.lower(): value for key, value in element.attrib.items()}
-        label = clean_line(attrs.get("title") or attrs.get("text") or "")
         children = [child for child in element if _local(child.tag) == "outline"]
         url = (attrs.get("xmlurl") or "").strip()
+        label = clean_line(attrs.get("title") or attrs.get("text") or "")
         if not url:
+            label = clean_line(attrs.get("text") or attrs.get("title") or "")
             if children:
                 folder = (*path, label) if label else path
                 stack.extend((child, folder) for child in reversed(children))
@@ -92,8 +96,9 @@ def parse_opml(
 def write_opml(subs: Iterable[Subscription], *, title: str = "newsreader subscriptions") -> str:
     """Serialise subscriptions as OPML 2.0 text (UTF-8 declaration included).
 
-    Subscriptions are grouped into folder outlines by their first tag, in the
-    order first seen; further tags go into `category` as "/tag" entries.
+    Subscriptions are grouped into nested folder outlines by their tags (first
+    tag outermost), folders in the order first seen, so `parse_opml` gives
+    every subscription its tags back.
     """
     import xml.etree.ElementTree as ET
     from email.utils import formatdate
@@ -103,22 +108,21 @@ def write_opml(subs: Iterable[Subscription], *, title: str = "newsreader subscri
     ET.SubElement(head, "title").text = clean_line(title)
     ET.SubElement(head, "dateCreated").text = formatdate(usegmt=True)
     body = ET.SubElement(root, "body")
-    folders: dict[str, Any] = {}
+    folders: dict[tuple[str, ...], Any] = {}
     for sub in subs:
         tags = [clean_line(tag) for tag in sub.tags if clean_line(tag)]
         parent = body
-        if tags:
-            folder = folders.get(tags[0])
+        for depth in range(1, len(tags) + 1):
+            folder = folders.get(tuple(tags[:depth]))
             if folder is None:
-                folder = ET.SubElement(body, "outline", text=tags[0], title=tags[0])
-                folders[tags[0]] = folder
+                name = tags[depth - 1]
+                folder = ET.SubElement(parent, "outline", text=name, title=name)
+                folders[tuple(tags[:depth])] = folder
             parent = folder
         line_title = clean_line(sub.title) or sub.url
-        outline = ET.SubElement(
+        ET.SubElement(
             parent, "outline", type="rss", text=line_title, title=line_title, xmlUrl=sub.url
         )
-        if len(tags) > 1:
-            outline.set("category", ",".join("/" + tag.replace(",", " ") for tag in tags[1:]))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

@@ -17,7 +17,7 @@ from newsreader.errors import NewsreaderError
 from newsreader.sanitize import clean_line
 from newsreader.services.refresh import FeedOutcome, import_httpx, store_fetch_result
 from newsreader.store import Feed, Library
-from newsreader.urls import require_web_url
+from newsreader.urls import feed_key, require_web_url
 
 
 @dataclass(slots=True, frozen=True)
@@ -46,7 +46,10 @@ def subscribe(
 
     url = require_web_url(url.strip())
     result = fetch_one(url)
-    return _subscribe_fetched(library, url, result, title=_clean_title(title), tags=_clean(tags))
+    known = _known_feeds(library)
+    return _subscribe_fetched(
+        library, url, result, title=_clean_title(title), tags=_clean(tags), known=known
+    )
 
 
 @dataclass(slots=True, frozen=True)
@@ -85,6 +88,7 @@ def subscribe_many(
     given = list(dict.fromkeys(url.strip() for url in urls))
     results: dict[str, Subscribed | NotSubscribed] = {}
     requests: list[FetchRequest] = []
+    known = _known_feeds(library)
     for url in given:
         try:
             requests.append(FetchRequest(require_web_url(url), key=url))
@@ -94,7 +98,9 @@ def subscribe_many(
     def on_result(result: Any) -> None:
         url = result.request.key
         try:
-            results[url] = _subscribe_fetched(library, url, result, title=None, tags=tags)
+            results[url] = _subscribe_fetched(
+                library, url, result, title=None, tags=tags, known=known
+            )
         except NewsreaderError as exc:
             results[url] = NotSubscribed(url, str(exc))
 
@@ -111,16 +117,35 @@ def subscribe_many(
     return [results.get(url) or NotSubscribed(url, f"{url}: not fetched") for url in given]
 
 
+def _known_feeds(library: Library) -> dict[str, str]:
+    """`feed_key` -> the URL stored, for every subscription."""
+    return {feed_key(feed.url): feed.url for feed in library.feeds()}
+
+
 def _subscribe_fetched(
-    library: Library, url: str, result: Any, *, title: str | None, tags: list[str]
+    library: Library,
+    url: str,
+    result: Any,
+    *,
+    title: str | None,
+    tags: list[str],
+    known: dict[str, str],
 ) -> Subscribed:
-    """Subscribe to `url` from its fetch `result` and store the entries; raises on failure."""
+    """Subscribe to `url` from its fetch `result` and store the entries; raises on failure.
+
+    A URL that is a subscription already but for a trailing slash, the case of
+    its host or a default port, or that redirected to one (`known`, updated
+    here), is that subscription: it gains the tags, and no second feed is made.
+    """
     from newsreader.parse.feed import parse_feed
 
     if result.error:
         raise NewsreaderError(f"{url}: {result.error}; not subscribed")
     parsed = parse_feed(result.body or b"", name=url, url=result.url)
-    feed, created = library.add_feed(url, title=title or parsed.title, tags=tags)
+    final = result.url if isinstance(result.url, str) and result.url else url
+    stored = known.get(feed_key(url)) or known.get(feed_key(final)) or url
+    feed, created = library.add_feed(stored, title=title or parsed.title, tags=tags)
+    known.setdefault(feed_key(url), feed.url)
     outcome = store_fetch_result(library, feed, result, parsed)
     return Subscribed(feed, created, outcome)
 

@@ -36,6 +36,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsreader.model.library import ArticleRow, Feed, Filter, ListQuery
+from newsreader.ui.folders import folder_label, folder_tree, in_folder
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -293,21 +294,16 @@ def feed_label(feed: Feed) -> str:
     return feed.title or feed.url
 
 
-def folder_of(feed: Feed) -> str | None:
-    """`feed_sidebar.folder_of`: a feed's first tag."""
-    return feed.tags[0] if feed.tags and feed.tags[0].strip() else None
-
-
 def feed_entry(feed: Feed) -> Scope:
     return Scope("feed", f"feed:{feed.id}", feed_label(feed), feed.id, error=bool(feed.last_error))
 
 
 def folder_entry(name: str, feeds: list[Feed]) -> Scope:
-    members = [feed for feed in feeds if folder_of(feed) == name]
+    members = [feed for feed in feeds if in_folder(feed, name)]
     return Scope(
         "folder",
         f"folder:{name}",
-        name,
+        folder_label(name),
         feed_ids=tuple(feed.id for feed in members),
         error=any(feed.last_error for feed in members),
     )
@@ -321,7 +317,7 @@ def resolve(value: object, feeds: list[Feed]) -> Scope:
     if isinstance(feed_id, int):
         return next((feed_entry(f) for f in feeds if f.id == feed_id), EVERYTHING)
     folder = value.get("folder")
-    if isinstance(folder, str) and any(folder_of(feed) == folder for feed in feeds):
+    if isinstance(folder, str) and any(in_folder(feed, folder) for feed in feeds):
         return folder_entry(folder, feeds)
     return EVERYTHING
 
@@ -333,21 +329,16 @@ class Entry(NamedTuple):
 
 
 def entries(feeds: list[Feed], all_unread: int) -> list[Entry]:
-    """`feed_sidebar.sidebar_entries`: All articles, folders A→Z with their feeds, the rest."""
+    """`feed_sidebar.sidebar_entries`: All articles, the folder tree, the loose feeds."""
     found = [Entry(EVERYTHING, 0, all_unread)]
-    folders: dict[str, list[Feed]] = {}
-    loose: list[Feed] = []
-    for feed in feeds:
-        name = folder_of(feed)
-        if name is None:
-            loose.append(feed)
-        else:
-            folders.setdefault(name, []).append(feed)
-    for name in sorted(folders, key=lambda n: (n.casefold(), n)):
-        members = folders[name]
-        found.append(Entry(folder_entry(name, feeds), 0, sum(feed.unread for feed in members)))
-        found.extend(Entry(feed_entry(feed), 1, feed.unread) for feed in members)
-    found.extend(Entry(feed_entry(feed), 0, feed.unread) for feed in loose)
+    for node in folder_tree(feeds):
+        if node.feed is not None:
+            found.append(Entry(feed_entry(node.feed), node.depth, node.feed.unread))
+        elif node.folder is not None:
+            scope = folder_entry(node.folder, feeds)
+            members = set(scope.feed_ids or ())
+            unread = sum(feed.unread for feed in feeds if feed.id in members)
+            found.append(Entry(scope, node.depth, unread))
     return found
 
 

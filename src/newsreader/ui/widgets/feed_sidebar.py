@@ -1,4 +1,4 @@
-"""The feeds sidebar: "All articles", then folders (a feed's first tag) and feeds.
+"""The feeds sidebar: "All articles", then folders (a feed's tags, nested) and feeds.
 
 Short by nature (a few hundred subscriptions at most), so an `OptionList` is
 fine here; the article list itself stays virtual. Every prompt is built from
@@ -23,6 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsreader.model.library import Feed
+from newsreader.ui.folders import folder_label, folder_tree, in_folder
 from newsreader.ui.keys import bindings
 
 ScopeKind = Literal["all", "folder", "feed"]
@@ -63,20 +64,20 @@ def feed_title(feed: Feed) -> str:
     return feed.title or feed.url
 
 
-def folder_of(feed: Feed) -> str | None:
-    """The feed's folder: its first tag (the OPML outline it was imported from)."""
-    return feed.tags[0] if feed.tags and feed.tags[0].strip() else None
-
-
 def feed_scope(feed: Feed) -> FeedScope:
     return FeedScope("feed", feed_id=feed.id, label=feed_title(feed), error=feed.last_error)
 
 
 def folder_scope(name: str, feeds: list[Feed]) -> FeedScope:
-    members = [feed for feed in feeds if folder_of(feed) == name]
+    """A folder (`ui.folders`: its tag path): every feed at or below it."""
+    members = [feed for feed in feeds if in_folder(feed, name)]
     error = next((f"{feed_title(f)}: {f.last_error}" for f in members if f.last_error), None)
     return FeedScope(
-        "folder", folder=name, label=name, feed_ids=tuple(f.id for f in members), error=error
+        "folder",
+        folder=name,
+        label=folder_label(name),
+        feed_ids=tuple(f.id for f in members),
+        error=error,
     )
 
 
@@ -93,7 +94,7 @@ def resolve_scope(value: object, feeds: list[Feed]) -> FeedScope:
                 return feed_scope(feed)
         return ALL
     folder = value.get("folder")
-    if isinstance(folder, str) and any(folder_of(feed) == folder for feed in feeds):
+    if isinstance(folder, str) and any(in_folder(feed, folder) for feed in feeds):
         return folder_scope(folder, feeds)
     return ALL
 
@@ -105,21 +106,16 @@ class Entry(NamedTuple):
 
 
 def sidebar_entries(feeds: list[Feed], all_unread: int) -> list[Entry]:
-    """All articles, folders A→Z each followed by its feeds, then feeds without a folder."""
+    """All articles, folders A→Z (sub-folders, then their feeds), then feeds without one."""
     entries = [Entry(ALL, 0, all_unread)]
-    folders: dict[str, list[Feed]] = {}
-    loose: list[Feed] = []
-    for feed in feeds:
-        name = folder_of(feed)
-        if name is None:
-            loose.append(feed)
-        else:
-            folders.setdefault(name, []).append(feed)
-    for name in sorted(folders, key=lambda n: (n.casefold(), n)):
-        members = folders[name]
-        entries.append(Entry(folder_scope(name, feeds), 0, sum(feed.unread for feed in members)))
-        entries.extend(Entry(feed_scope(feed), 1, feed.unread) for feed in members)
-    entries.extend(Entry(feed_scope(feed), 0, feed.unread) for feed in loose)
+    for node in folder_tree(feeds):
+        if node.feed is not None:
+            entries.append(Entry(feed_scope(node.feed), node.depth, node.feed.unread))
+        elif node.folder is not None:
+            scope = folder_scope(node.folder, feeds)
+            members = set(scope.feed_ids)
+            unread = sum(feed.unread for feed in feeds if feed.id in members)
+            entries.append(Entry(scope, node.depth, unread))
     return entries
 
 
