@@ -48,6 +48,16 @@ class ArticleList(DirectScrollView, can_focus=True):
 
     BINDINGS = bindings("list-nav")
 
+    MOVES: ClassVar[tuple[str, ...]] = (
+        "cursor_down",
+        "cursor_up",
+        "cursor_first",
+        "cursor_last",
+        "page_down",
+        "page_up",
+    )
+    """The `list-nav` actions `on_key` runs itself, so a burst's moves come before its Enter."""
+
     def on_key(self, event: events.Key) -> None:
         if is_key(event.key, "list", "open") and self.screen is self.app.screen:
             # Here, not only through the binding: bindings run after the keys
@@ -57,7 +67,30 @@ class ArticleList(DirectScrollView, can_focus=True):
             event.prevent_default()
             self.action_open()
             return
+        if self._move_now(event):
+            return
         open_box_or_forward(self, event, getattr(self.screen, "action_search", lambda: None))
+
+    def _move_now(self, event: events.Key) -> bool:
+        """Run a move key here, in the order typed, not through its binding.
+
+        Keys typed during start-up arrive in one burst, all queued on the list
+        before the first one's binding runs (bindings run once a key has
+        bubbled up to the app), while Enter opens at once (above): `j j enter`
+        opened the first row. Not while keys go to a search box being opened.
+        """
+        screen = self.screen
+        if screen is not self.app.screen or screen.focused is not self:
+            return False
+        if getattr(screen, "typeahead", None) is not None:
+            return False
+        for action in self.MOVES:
+            if is_key(event.key, "list-nav", action):
+                event.stop()
+                event.prevent_default()
+                getattr(self, f"action_{action}")()
+                return True
+        return False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",
