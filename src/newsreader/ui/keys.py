@@ -30,6 +30,7 @@ Scope = Literal[
     "find",  # the find bar's input
     "search",  # the library search input
     "modal",  # help / quotes dialogs
+    "confirm",  # a yes / no question (delete)
 ]
 
 
@@ -128,6 +129,13 @@ KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("C", "mark_all_read", "Mark every article in the library read", "list", palette=True),
     KeySpec("u", "undo_mark_read", "Undo the last A / C", "list", palette=True),
+    KeySpec(
+        "D",
+        "delete_article",
+        "Delete the article (asks first; a refresh does not bring it back)",
+        "list",
+        palette=True,
+    ),
     # -- feeds sidebar ----------------------------------------------------
     KeySpec("j,down", "cursor_down", "Next feed or folder", "sidebar", "j / ↓"),
     KeySpec("k,up", "cursor_up", "Previous feed or folder", "sidebar", "k / ↑"),
@@ -210,6 +218,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("escape", "close", "Close the find bar", "find"),
     # -- dialogs ----------------------------------------------------------
     KeySpec("escape,question_mark,q", "close", "Close", "modal", "escape / q"),
+    KeySpec("y", "confirm", "Yes: do it", "confirm"),
+    KeySpec("n,escape,q", "cancel", "No: leave it as it is", "confirm", "n / escape"),
 )
 
 SCOPE_TITLES: dict[str, str] = {
@@ -222,6 +232,7 @@ SCOPE_TITLES: dict[str, str] = {
     "reader-nav": "Reader",
     "find": "Find bar (/ in the reader)",
     "modal": "Dialogs (help, quotes)",
+    "confirm": "Questions (delete)",
 }
 
 
@@ -255,6 +266,7 @@ SCREENS: tuple[tuple[str, tuple[Scope, ...]], ...] = (
     ("the reader", ("app", "reader", "reader-nav")),
     ("the find bar", ("app", "reader", "find")),
     ("dialogs", ("app", "modal")),
+    ("the delete question", ("app", "confirm")),
 )
 """Scopes whose bindings are live at the same time: a key may mean one thing in each."""
 

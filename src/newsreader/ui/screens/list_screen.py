@@ -27,7 +27,9 @@ from newsreader.model.library import Feed, Filter, ListQuery, SearchHit
 from newsreader.store import Library
 from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings, is_key
+from newsreader.ui.screens.list_delete import ListDeleting
 from newsreader.ui.screens.list_marking import ListMarking
+from newsreader.ui.screens.list_scope import ListSearchScope
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
 from newsreader.ui.widgets.key_hints import KeyHints
@@ -78,7 +80,7 @@ class ListBody(Horizontal):
     BLANK = True
 
 
-class ListScreen(ListMarking, Screen[None]):
+class ListScreen(ListMarking, ListDeleting, ListSearchScope, Screen[None]):
     """Articles newest first; `/` searches the library, `f` cycles the filter."""
 
     KEY_SCOPE: ClassVar[Scope] = "list"
@@ -527,6 +529,7 @@ class ListScreen(ListMarking, Screen[None]):
 
     def action_search(self) -> None:
         box = self.search_input
+        self.show_search_scope()  # "Search in <feed>…" (list_scope.py)
         if not self._search_box_ready:
             # `/` within a frame of start-up: keep what is typed until the box exists.
             if self.typeahead is None:
@@ -609,7 +612,9 @@ class ListScreen(ListMarking, Screen[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self, text: str) -> None:
         try:
-            hits = self.library.search(text, limit=SEARCH_LIMIT, prefix=True)
+            hits = self.library.search(
+                text, limit=SEARCH_LIMIT, prefix=True, query=self.search_query()
+            )
         except NewsreaderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return

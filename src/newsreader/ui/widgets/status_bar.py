@@ -62,9 +62,13 @@ class FilterBar(Static):
             text.append(f" {note} ", self.get_component_rich_style("filter-bar--error"))
         self.update(text, layout=False)  # fixed 1-line bar: no relayout per key press
 
+    search_scope = ""
+    """The feed or folder a library search is narrowed to ("" for the whole library)."""
+
     def show_search(self, query: str, hits: int | None) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(" Search ", self.get_component_rich_style("filter-bar--active"))
+        label = f" Search in {self.search_scope} " if self.search_scope else " Search "
+        text.append(label, self.get_component_rich_style("filter-bar--active"))
         text.append(" ")
         if not query:
             text.append("type to search titles, key points, quotes and text")
