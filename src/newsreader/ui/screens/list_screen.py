@@ -5,31 +5,29 @@ folder, the last article) is written through `Library.set_state` the moment
 it changes. The refresh itself runs on the app (it outlives this screen's
 focus); this screen shows its progress bar and the articles as they arrive.
 What it asks of the app goes through the `Host` it is given (`ui/host.py`).
+The library search (`list_search`), the counts (`list_status`) and marking
+everything read (`list_marking`) are mixins beside it.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widget import MountError
 from textual.widgets import Input, OptionList
-from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
-from newsreader.model.library import Feed, Filter, ListQuery, SearchHit
+from newsreader.model.library import Feed, Filter, ListQuery
 from newsreader.store import Library
 from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings, is_key
-from newsreader.ui.screens.list_delete import ListDeleting
 from newsreader.ui.screens.list_marking import ListMarking
-from newsreader.ui.screens.list_scope import ListSearchScope
+from newsreader.ui.screens.list_search import LAST_ARTICLE_STATE, ListSearch
+from newsreader.ui.screens.list_status import ListStatus
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import ALL, FeedScope, FeedSidebar, resolve_scope
 from newsreader.ui.widgets.key_hints import KeyHints
@@ -43,33 +41,8 @@ if TYPE_CHECKING:
 FILTER_CYCLE: tuple[Filter, ...] = ("all", "unread", "bookmarked")
 FILTER_STATE = "ui.filter"
 FEED_SCOPE_STATE = "ui.feed_scope"
-LAST_ARTICLE_STATE = "ui.last_article"
 SIDEBAR_MIN_WIDTH = 100
 """The sidebar opens by itself only on terminals at least this wide (it hides at 80)."""
-SEARCH_DELAY = 0.15
-"""Seconds of typing pause before a library search runs (one query per pause, not per key)."""
-SEARCH_LIMIT = 50
-
-
-class SearchInput(Input):
-    """The library search box: escape clears the search, ↓ moves into the results."""
-
-    BINDINGS: ClassVar[list[BindingType]] = bindings("search")
-
-    def action_close(self) -> None:
-        screen = self.screen
-        if isinstance(screen, ListScreen):
-            screen.action_clear_search()
-
-    def action_to_results(self) -> None:
-        self.screen.query_one(ArticleList).focus()
-
-    def on_mount(self) -> None:
-        screen = self.screen
-        if isinstance(screen, ListScreen):
-            screen.search_box_mounted()
-
-
 READER_PREPARE_DELAY = 0.4
 """Seconds after the list is shown before the reader screen is composed in the background."""
 
@@ -80,7 +53,7 @@ class ListBody(Horizontal):
     BLANK = True
 
 
-class ListScreen(ListMarking, ListDeleting, ListSearchScope, Screen[None]):
+class ListScreen(ListMarking, ListSearch, ListStatus, Screen[None]):
     """Articles newest first; `/` searches the library, `f` cycles the filter."""
 
     KEY_SCOPE: ClassVar[Scope] = "list"
@@ -94,23 +67,16 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, Screen[None]):
         self.library = library
         self.host = host
         self.filter: Filter = "all"
-        self._search_timer: Timer | None = None
-        self._search_query = ""
-        self._counts: dict[str, int] | None = None
         self.scope: FeedScope = ALL
         self._has_feeds = False
         self._feeds_at_start: list[Feed] = []
         self._sidebar_choice: bool | None = None
         """The user's `s` (None: follow the terminal width)."""
-        self._search_box: SearchInput | None = None
-        self._search_box_ready = False
-        self.typeahead: list[str] | None = None
-        """Keys typed after `/` while the search box was still being mounted."""
 
     def compose(self) -> ComposeResult:
         # The refresh bar is mounted on first use: it only costs start-up time here.
         # The search box is mounted just after the first paint (`on_mount`):
-        # an `Input` costs 15 % of the start-up CPU in styles alone. The feeds
+        # an `Input` is a large share of the start-up CPU in styles alone. The feeds
         # sidebar is composed only when it shows at once (subscriptions, a wide
         # terminal); otherwise on first use, as its styles cost start-up too.
         self._feeds_at_start = self._load_feeds()
@@ -129,25 +95,6 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, Screen[None]):
     @property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
-
-    @property
-    def search_input(self) -> SearchInput:
-        """The library search box (created and mounted on first use, if not yet)."""
-        if self._search_box is None:
-            box = SearchInput(placeholder="search the library", id="search-input")
-            self.mount(box, after=self.filter_bar)
-            self._search_box = box
-        return self._search_box
-
-    def _mount_search_box(self) -> None:
-        """After the first paint; not when the app is already closing (q pressed at once)."""
-        if self.is_mounted and self.is_attached:
-            with contextlib.suppress(MountError):
-                _ = self.search_input
-
-    @property
-    def search_open(self) -> bool:
-        return self._search_box is not None and self._search_box.has_class("-visible")
 
     @property
     def filter_bar(self) -> FilterBar:
@@ -298,70 +245,6 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
 
     # -- status -----------------------------------------------------------
-
-    def update_status(self, *, recount: bool = True, feeds: list[Feed] | None = None) -> None:
-        """Redraw the filter bar (and the sidebar's counts when `recount`).
-
-        `recount=False` (cursor moves) reuses the last counts.
-        """
-        listing = self.article_list
-        if recount:
-            self._refresh_sidebar(feeds)
-        if listing.searching:
-            hits = listing.row_count if self._search_query else None
-            self.filter_bar.show_search(self._search_query, hits if self._search_query else 0)
-            return
-        count = listing.row_count
-        position = f"{listing.cursor + 1}/{count}" if count else ""
-        if recount or self._counts is None:
-            self._counts = self._scope_counts()
-        scope = self.scope
-        label = "" if scope.kind == "all" else f"{scope.kind.title()}: {scope.label}"
-        self.filter_bar.show_filters(
-            self.filter,
-            self._counts,
-            position,
-            scope=label,
-            failing=bool(scope.error),
-            note=self.host.sync_note(),
-        )
-
-    def recount(self) -> None:
-        """Counts and the sidebar from the store again (a write landed or failed)."""
-        try:
-            self.update_status()
-        except NewsreaderError as exc:
-            self.host.writes.read_failed(exc)
-
-    def _scope_counts(self) -> dict[str, int]:
-        if self.scope.kind == "all":
-            return self.library.counts()
-        query = self.list_query()
-        return {
-            name: self.library.count(
-                ListQuery(filter=name, feed_id=query.feed_id, feed_ids=query.feed_ids)
-            )
-            for name in FILTER_LABELS
-        }
-
-    def _refresh_sidebar(self, feeds: list[Feed] | None = None) -> None:
-        """New unread counts and error marks; re-check the scope against today's feeds."""
-        if feeds is None:
-            if not self.sidebar_open and self.scope.kind == "all":
-                return  # filled when it opens
-            feeds = self._load_feeds()
-        scope = resolve_scope(self.scope, feeds)
-        if scope != self.scope:
-            changed = scope.feed_ids != self.scope.feed_ids or scope.kind != self.scope.kind
-            self.scope = scope
-            if changed:  # the folder gained or lost feeds, or the feed was removed
-                current = self.article_list.current
-                self.article_list.reload(
-                    self.list_query(), keep=current.id if current else None, anchor=True
-                )
-        sidebar = self.sidebar
-        if sidebar is not None and sidebar.display:
-            sidebar.show_feeds(feeds, self.library.counts()["unread"], self.scope)
 
     # -- feeds sidebar ----------------------------------------------------
 
@@ -525,59 +408,9 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, Screen[None]):
         self.update_status()
         self.notify(f"Showing {FILTER_LABELS[self.filter].lower()} articles", timeout=2)
 
-    # -- library search ---------------------------------------------------
-
-    def action_search(self) -> None:
-        box = self.search_input
-        self.show_search_scope()  # "Search in <feed>…" (list_scope.py)
-        if not self._search_box_ready:
-            # `/` within a frame of start-up: keep what is typed until the box exists.
-            if self.typeahead is None:
-                self.typeahead = []
-            return
-        box.add_class("-visible")
-        # Shown and focused now, not at the next style update: the query typed
-        # right after `/` must land in the box (a `q` in the list would quit).
-        box.display = True
-        self.set_focus(box)
-        if not self.article_list.searching:
-            self.article_list.empty_message = ""  # the filter bar says what to type
-            self.article_list.show_hits([])
-            self._search_query = box.value
-            if box.value:
-                self._schedule_search(box.value)
-        if self.typeahead is not None:
-            typed, self.typeahead = "".join(self.typeahead), None
-            box.insert_text_at_cursor(typed)
-        self.update_status()
-
-    def search_box_mounted(self) -> None:
-        """The box is in the DOM: open it now if `/` came first."""
-        self._search_box_ready = True
-        if self.typeahead is not None:
-            self.action_search()
-
-    def action_clear_search(self) -> None:
-        """Leave search mode and return to the list as it was (cursor on the last article)."""
-        if not self.article_list.searching and not self.search_open:
-            return
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self.workers.cancel_group(self, "search")
-        box = self.search_input
-        box.remove_class("-visible")
-        box.display = False
-        box.value = ""
-        self._search_query = ""
-        listing = self.article_list
-        listing.show_hits(None)
-        try:
-            last = self.host.writes.setting(LAST_ARTICLE_STATE)
-        except NewsreaderError:
-            last = None  # the list starts at its top instead
-        listing.reload(keep=last if isinstance(last, int) else None)
-        listing.focus()
-        self.update_status()
+    # -- library search (`list_search`) -----------------------------------
+    # These two handlers stay here: Textual collects `@on` handlers only from the
+    # classes its metaclass builds (the screen), not from a plain mixin.
 
     @on(Input.Changed, "#search-input")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -591,39 +424,3 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, Screen[None]):
             self._run_search(event.value)
             return
         self.article_list.action_open()
-
-    def _schedule_search(self, text: str) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._run_search(text))
-
-    def _run_search(self, text: str) -> None:
-        if not self.search_open:
-            return
-        self._search_query = text
-        if not text.strip():
-            self.article_list.empty_message = ""
-            self.article_list.show_hits([])
-            self.update_status()
-            return
-        self.filter_bar.show_search(text, None)
-        self._search_worker(text)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search_worker(self, text: str) -> None:
-        try:
-            hits = self.library.search(
-                text, limit=SEARCH_LIMIT, prefix=True, query=self.search_query()
-            )
-        except NewsreaderError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hits, text, hits)
-
-    def _show_hits(self, text: str, hits: list[SearchHit]) -> None:
-        if text != self._search_query or not self.search_open:
-            return
-        self.article_list.empty_message = "No matches."
-        self.article_list.show_hits(hits)
-        self.update_status()
