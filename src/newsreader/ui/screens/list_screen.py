@@ -25,7 +25,9 @@ from newsreader.model.library import Feed, Filter, ListQuery
 from newsreader.store import Library
 from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings, is_key
+from newsreader.ui.screens.list_delete import ListDeleting
 from newsreader.ui.screens.list_marking import ListMarking
+from newsreader.ui.screens.list_scope import ListSearchScope
 from newsreader.ui.screens.list_search import LAST_ARTICLE_STATE, ListSearch
 from newsreader.ui.screens.list_status import ListStatus
 from newsreader.ui.widgets.article_list import ArticleList
@@ -53,7 +55,7 @@ class ListBody(Horizontal):
     BLANK = True
 
 
-class ListScreen(ListMarking, ListSearch, ListStatus, Screen[None]):
+class ListScreen(ListMarking, ListDeleting, ListSearchScope, ListSearch, ListStatus, Screen[None]):
     """Articles newest first; `/` searches the library, `f` cycles the filter."""
 
     KEY_SCOPE: ClassVar[Scope] = "list"

@@ -20,7 +20,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from newsreader.errors import NewsreaderError
-from newsreader.model.library import SearchHit
+from newsreader.model.library import ListQuery, SearchHit
 from newsreader.ui.keys import bindings
 from newsreader.ui.widgets.article_list import ArticleList
 
@@ -114,6 +114,10 @@ class _SearchScreen(Protocol):
 
     def update_status(self) -> None: ...
 
+    def search_query(self) -> ListQuery | None: ...
+
+    def show_search_scope(self) -> None: ...
+
     def action_search(self) -> None: ...
 
     def action_clear_search(self) -> None: ...
@@ -160,6 +164,7 @@ class ListSearch:
 
     def action_search(self: _SearchScreen) -> None:
         box = self.search_input
+        self.show_search_scope()  # "Search in <feed>…" (list_scope.py)
         if not self._search_box_ready:
             # `/` within a frame of start-up: keep what is typed until the box exists.
             if self.typeahead is None:
@@ -229,7 +234,9 @@ class ListSearch:
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self: _SearchScreen, text: str) -> None:
         try:
-            hits = self.library.search(text, limit=SEARCH_LIMIT, prefix=True)
+            hits = self.library.search(
+                text, limit=SEARCH_LIMIT, prefix=True, query=self.search_query()
+            )
         except NewsreaderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
