@@ -21,6 +21,7 @@ from newsreader.cli.output import (
     display,
     error,
     note,
+    plural,
     print_json,
     print_line,
 )
@@ -93,7 +94,8 @@ def _added_line(done: Subscribed, *, local: bool) -> str:
     feed, outcome = done.feed, done.outcome
     verb = "subscribed to" if done.created else "already subscribed to"
     kept = ", kept local (never synced)" if local else ""
-    return f"{verb} {feed.title or feed.url} (ID {feed.id}){kept}: {outcome.new} new articles"
+    new = plural(outcome.new, "new article")
+    return f"{verb} {feed.title or feed.url} (ID {feed.id}){kept}: {new}"
 
 
 def _feed_document(feed: Feed, local_only: set[int]) -> dict[str, object]:
@@ -143,14 +145,15 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     # Rich shrinks every column alike once the wrappable ones are narrow, which used to
     # squeeze ID and Title to nothing beside a long error. So the numbers never wrap and
     # keep their width, the title keeps up to 24 columns, and the status (the one long
-    # free text) is the column that gives way, folding onto more lines.
+    # free text) is the column that gives way, folding onto more lines. The feed's URL
+    # and its tags go on the lines under its title (dim), where they fold without taking
+    # a column from the title: ID, title and status fit 80 columns.
     title_width = min(24, max(len(display(feed.title or feed.url)) for feed in subscriptions))
     table = Table(box=None, pad_edge=False)
     table.add_column("ID", justify="right", no_wrap=True, min_width=_widest(subscriptions))
     table.add_column("Title", overflow="fold", min_width=title_width)
     table.add_column("Unread", justify="right", no_wrap=True, min_width=len("Unread"))
     table.add_column("Total", justify="right", no_wrap=True, min_width=len("Total"))
-    table.add_column("Tags", overflow="fold")
     table.add_column("Last fetch", no_wrap=True, min_width=len("YYYY-MM-DD HH:MM"))
     table.add_column("Status", overflow="fold", min_width=len("never fetched"))
     for feed in subscriptions:
@@ -162,10 +165,14 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             status = Text("never fetched", style="dim")
         table.add_row(
             str(feed.id),
-            Text(display(feed.title or feed.url)),
+            Text.assemble(
+                display(feed.title or feed.url),
+                "\n",
+                (display(feed.url), "dim"),
+                ("\ntags: " + display(", ".join(feed.tags)), "dim") if feed.tags else "",
+            ),
             str(feed.unread),
             str(feed.total),
-            Text(display(", ".join(feed.tags))),
             Text((feed.last_fetch or "—").replace("T", " ")[:16]),
             status,
         )
@@ -346,4 +353,5 @@ def _print_summary(outcomes: list[FeedOutcome]) -> None:
     errors = sum(1 for o in outcomes if o.error)
     failed = f", {errors} failed" if errors else ""
     total = sum(o.new for o in outcomes)
-    out.print(Text(f"{total} new articles from {len(outcomes)} feeds{failed}", style="bold"))
+    summary = f"{plural(total, 'new article')} from {plural(len(outcomes), 'feed')}{failed}"
+    out.print(Text(summary, style="bold"))

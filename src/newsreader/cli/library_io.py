@@ -8,17 +8,20 @@ Parsing and exporting go through the services (`services.importer`,
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
 
 from newsreader.cli.context import open_library
 from newsreader.cli.output import (
     EXIT_ERROR,
     EXIT_OK,
+    EXIT_USAGE,
     STDOUT,
     console,
     display,
     error,
     note,
+    plural,
     print_json,
     print_line,
     warn,
@@ -39,6 +42,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         from rich.text import Text
 
         out = console()
+        # A line per file, whole: piped into grep or a log it must not be cut at 80 columns.
+        out.soft_wrap = not out.is_terminal
         for file in report.files:
             for warning in file.warnings:
                 warn(warning)
@@ -59,7 +64,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         summary = f"{report.created} imported, {report.existing} already in the library"
         feeds = sum(len(f.feeds_added) for f in report.files)
         if feeds:
-            summary += f", {feeds} feeds subscribed"
+            summary += f", {plural(feeds, 'feed')} subscribed"
         if report.failed:
             summary += f", {len(report.failed)} failed"
         out.print(Text(summary, style="bold"))
@@ -85,8 +90,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
             print_json({"kind": kind, "article_count": len(backup.entries), "feeds": feeds})
         else:
             print_line(
-                f"a newsreader JSON export: {len(backup.entries)} articles,"
-                f" {len(feeds)} subscriptions"
+                f"a newsreader JSON export: {plural(len(backup.entries), 'article')},"
+                f" {plural(len(feeds), 'subscription')}"
             )
         return EXIT_OK
     if kind == "opml":
@@ -113,12 +118,42 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """`export`: the export on stdout or in `-o FILE`.
+
+    With `--json` and `-o FILE`, stdout gets one JSON document saying what was
+    written (`output`, `format`, `bookmarked`, `bytes`), whatever the format.
+    Without `-o`, `--format json` is already the one JSON document; Markdown or
+    OPML on stdout cannot also be one, so asking for both is a usage error.
+    """
     from newsreader.services.export import export_library
+
+    to_file = args.output not in (None, STDOUT)
+    if args.json and not to_file and args.format != "json":
+        # The export is the output; a second document on stdout would corrupt it.
+        error(f"export: --json with --format {args.format} needs -o FILE")
+        return EXIT_USAGE
+    written = 0
+
+    def counted(pieces: Iterator[str]) -> Iterator[str]:
+        nonlocal written
+        for piece in pieces:
+            written += len(piece.encode("utf-8"))
+            yield piece
 
     with open_library(args) as library:
         # Streamed: each article is written as it is read, never the whole export at once.
-        write_output(export_library(library, args.format, bookmarked=args.bookmarked), args.output)
-    if args.output not in (None, STDOUT) and not args.json:
+        pieces = export_library(library, args.format, bookmarked=args.bookmarked)
+        write_output(counted(pieces), args.output)
+    if to_file and args.json:
+        print_json(
+            {
+                "output": str(Path(args.output).expanduser()),
+                "format": args.format,
+                "bookmarked": args.bookmarked,
+                "bytes": written,
+            }
+        )
+    elif to_file:
         note(f"wrote {args.output}")
     return EXIT_OK
 

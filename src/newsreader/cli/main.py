@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument(
             "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="library location"
         )
+        cmd.add_argument(
+            "--new-library",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="move a library that is not one aside and start a fresh one",
+        )
         return cmd
 
     cmd = command("import", "import article files, web pages, feeds or OPML (dirs recursively)")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 """Ctrl-C: 128 + SIGINT, as a shell reports a process the signal ended."""
 
@@ -251,3 +252,8 @@ def _replace_atomically(text: str | Iterable[str], target: Path, *, shown: Path)
         if isinstance(exc, OSError):
             raise NewsreaderError(f"{shown}: cannot write ({exc.strerror})") from None
         raise
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`1 new article`, `2 new articles`: every count a person reads agrees with its noun."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"

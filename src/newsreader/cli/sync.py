@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from newsreader.cli.context import open_library
-from newsreader.cli.output import EXIT_OK, note, print_json, print_line
+from newsreader.cli.output import EXIT_OK, note, plural, print_json, print_line
 from newsreader.config import Config, load_config
 from newsreader.paths import config_dir, config_path
 from newsreader.services.sync import SyncReport, sync, sync_status
@@ -63,8 +63,9 @@ def print_summary(report: SyncReport) -> None:
     """The one-line summary of a sync, and a warning per action the server refused."""
     print_line(
         f"synced with {report.service} at {report.url}: pushed {report.pushed},"
-        f" {report.new} new, {report.read_changed} read changes, {report.star_changed} star"
-        f" changes, feeds +{report.feeds_added} -{report.feeds_removed}"
+        f" {report.new} new, {plural(report.read_changed, 'read change')},"
+        f" {plural(report.star_changed, 'star change')},"
+        f" feeds +{report.feeds_added} -{report.feeds_removed}"
     )
     for line in report.rejected:
         note(f"newsreader: warning: the server refused: {line}")
