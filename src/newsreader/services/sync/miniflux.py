@@ -7,8 +7,14 @@ Why these calls:
 * The first pull pages by `after_entry_id` in id order: stable while the
   server adds entries, and each page's last id is the cursor, so a killed
   first sync resumes where it stopped. Later pulls ask `changed_after` the
-  newest change seen (less a second: the filter compares whole seconds), in
-  change order, which brings new entries and read/starred changes alike.
+  cursor (less a second: the filter compares whole seconds), in change
+  order, which brings new entries and read/starred changes alike.
+* The cursor is the server's time when the pull began (its `Date` header)
+  less `SETTLED`, not the newest change seen: many entries share one
+  `changed_at` (a "mark all as read" gives thousands the same), and a cursor
+  on that second would fetch them all again at every sync. Every change made
+  before the pull began is in it, so the next sync asks only for what changed
+  from a minute before that on. Without a `Date`, the newest change seen.
 * `PUT /v1/entries/ID/bookmark` toggles; a write must set, so the entry's
   state is read first and the toggle sent only when it differs. Repeating a
   push whose answer was lost then changes nothing.
@@ -21,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -42,6 +49,11 @@ DEFAULT_TIMEOUT = 30.0
 
 SKEW = 1.0
 """`changed_after` compares whole seconds: ask from a second earlier and re-apply."""
+
+SETTLED = 60.0
+"""Seconds before a pull began from which the next pull asks again: room for the
+time a request takes and for the database's clock (`changed_at`) differing from the
+web server's (`Date`)."""
 
 
 class _TooLarge(Exception):
@@ -86,6 +98,8 @@ class MinifluxBackend:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.requests_made = 0
+        self.server_time: float | None = None
+        """The `Date` of the last answer (Unix seconds), or None when it had none."""
         self._base = credentials.url.rstrip("/")
         self._client = httpx.Client(
             auth=(credentials.username, credentials.password),
@@ -117,6 +131,7 @@ class MinifluxBackend:
                     if len(data) > MAX_DOCUMENT_BYTES:
                         raise _TooLarge
                 status = response.status_code
+                self.server_time = _http_date(response.headers.get("Date"))
         except httpx.TimeoutException:
             raise SyncError(f"{self._base}: the server did not answer in time") from None
         except httpx.HTTPError as exc:
@@ -258,9 +273,12 @@ class MinifluxBackend:
         """Everything, oldest id first; the cursor moves to `changed_after` at the end."""
         after = int(position.get("after_id") or 0)
         newest = float(position.get("newest_change") or 0.0)
+        began = position.get("began")  # kept from the first page when resuming
         while True:
             params = {"order": "id", "direction": "asc", "after_entry_id": after}
             answer = self._page(params, page_size)
+            if began is None:
+                began = self.server_time
             raw = answer.get("entries") or []
             entries = [_entry(item) for item in raw]
             for entry in entries:
@@ -268,9 +286,10 @@ class MinifluxBackend:
             if entries:
                 after = max(int(e.id) for e in entries)
             done = len(entries) < page_size
-            state: dict[str, Any] = {"after_id": after, "newest_change": newest}
+            state: dict[str, Any] = {"after_id": after, "newest_change": newest, "began": began}
             if done:
-                state = {"changed_after": newest, "after_id": after}
+                since = newest if began is None else float(began) - SETTLED
+                state = {"changed_after": since, "after_id": after}
             yield EntryPage(entries, json.dumps(state), total=_int(answer.get("total")))
             if done:
                 return
@@ -279,6 +298,7 @@ class MinifluxBackend:
         """Entries changed (or added) since the cursor, in change order."""
         since = float(position["changed_after"])
         newest = since
+        began: float | None = None
         offset = 0
         after = int(position.get("after_id") or 0)
         while True:
@@ -289,6 +309,8 @@ class MinifluxBackend:
                 "offset": offset,
             }
             answer = self._page(params, page_size)
+            if offset == 0:
+                began = self.server_time
             entries = [_entry(item) for item in answer.get("entries") or []]
             offset += len(entries)
             for entry in entries:
@@ -297,7 +319,8 @@ class MinifluxBackend:
             done = len(entries) < page_size
             # The cursor only moves once every page is in: offsets are not stable
             # across syncs, and re-reading changes is harmless.
-            state = {"changed_after": newest if done else since, "after_id": after}
+            moved = newest if began is None else max(since, began - SETTLED)
+            state = {"changed_after": moved if done else since, "after_id": after}
             yield EntryPage(entries, json.dumps(state), total=_int(answer.get("total")))
             if done:
                 return
@@ -311,6 +334,15 @@ def _cursor(cursor: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _http_date(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def _int(value: Any) -> int | None:
