@@ -275,6 +275,11 @@ _NAMED_KEYS = frozenset(
     key.value for key in Keys if "+" not in key.value and not key.value.startswith("<")
 )
 
+_DEFAULTS: dict[tuple[str, str], tuple[str, ...]] = {
+    (spec.scope, spec.action): tuple(key.strip() for key in spec.keys.split(",")) for spec in KEYS
+}
+"""(scope, action) -> the table's keys: `is_key` runs on every key press."""
+
 _active: dict[tuple[str, str], tuple[str, ...]] = {}
 """(scope, action) -> the user's keys (Textual key names), for the bindings remapped."""
 
@@ -300,10 +305,8 @@ def keys_of(spec: KeySpec) -> tuple[str, ...]:
 
 def is_key(key: str, scope: Scope, action: str) -> bool:
     """Whether `key` runs `action` in `scope` now (for `on_key` handlers that act early)."""
-    found = _active.get((scope, action))
-    if found is not None:
-        return key in found
-    return any(key in default_keys(s) for s in KEYS if s.scope == scope and s.action == action)
+    found = _active.get((scope, action)) or _DEFAULTS.get((scope, action), ())
+    return key in found
 
 
 def shown_keys(spec: KeySpec) -> str:
