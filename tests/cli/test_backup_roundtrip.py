@@ -25,7 +25,18 @@ from support import build_library, feature_article, filler_article
 
 LIBRARY_IDS = ("id", "imported_at")
 """Fields that belong to the library an article is in, not to the article."""
-FEED_BOOKKEEPING = ("id", "added_at", "last_fetch", "last_ok", "last_error", "unread", "total")
+# What belongs to one library, not to the subscription a backup carries (local_only is how
+# this device syncs the feed).
+FEED_BOOKKEEPING = (
+    "id",
+    "added_at",
+    "last_fetch",
+    "last_ok",
+    "last_error",
+    "unread",
+    "total",
+    "local_only",
+)
 
 
 def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
