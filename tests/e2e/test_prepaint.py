@@ -243,6 +243,24 @@ def test_keys_typed_during_start_reach_the_app(tmp_path: Path, tmux: Tmux) -> No
     tmux.wait_exit()
 
 
+def test_a_burst_typed_during_start_is_handled_in_order(tmp_path: Path, tmux: Tmux) -> None:
+    """`j j enter` typed in one burst as soon as the pre-painted list shows: the cursor
+    moves twice, then Enter opens the third article (not the first)."""
+    data = tmp_path / "data"
+    library = build_library(data / "library.sqlite3", fillers=5)
+    third = library.page(limit=3)[2].title
+    library.close()
+    tmux.start(["newsreader", "--data-dir", str(data)])
+    tmux.wait_for(lambda s: FEATURE_TITLE in s, "the pre-painted list")
+    tmux.send("j", "j", "Enter")
+    screen = tmux.wait_for(lambda s: "‹" in s, "the reader")
+    assert third in screen
+    tmux.keys("Escape")
+    tmux.wait_for(lambda s: "3/8" in s, "the list again, the cursor on the third row")
+    tmux.keys("q")
+    tmux.wait_exit()
+
+
 def test_enter_typed_during_start_opens_the_first_article(tmp_path: Path, tmux: Tmux) -> None:
     """An Enter in the tty before Textual reads it arrives as `enter`, not a newline."""
     data = tmp_path / "data"
@@ -410,3 +428,11 @@ def test_scopes_it_cannot_reproduce_take_the_normal_path(
         assert pp.plan(library, None, 120, 40) is None
         library.set_state("ui.feed_scope", None)
         assert pp.plan(library, None, 120, 40) is not None
+
+
+def test_furniture_is_one_cell_a_character_in_richs_table() -> None:
+    from rich.cells import cell_len
+
+    for char in pp.NARROW:
+        assert cell_len(char) == 1, char
+    assert pp.cells("⏎ Open · ●★…") == cell_len("⏎ Open · ●★…")

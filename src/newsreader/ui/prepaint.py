@@ -166,9 +166,14 @@ def sgr(look: Look, truecolor: bool) -> str:
     return f"\x1b[{';'.join(codes)}m"
 
 
+NARROW = frozenset("⏎·●★…")
+"""The non-ASCII characters of the screen's own furniture: one cell each in Rich's table
+(tests check it), so measuring the bars does not import Rich before the screen is out."""
+
+
 def cells(text: str) -> int:
     """Cells `text` takes (Rich's measure: the list cuts titles with it)."""
-    if text.isascii():
+    if text.isascii() or all(char.isascii() or char in NARROW for char in text):
         return len(text)
     from rich.cells import cell_len
 

@@ -191,6 +191,8 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, ListSearch, ListSta
             event.prevent_default()
             self.article_list.action_open()
             return
+        if self.article_list.move_now(event):
+            return  # a move that reached the screen before the list had the focus: as Enter
         if is_key(event.key, "list", "search"):
             event.stop()
             event.prevent_default()

@@ -67,17 +67,19 @@ class ArticleList(DirectScrollView, can_focus=True):
             event.prevent_default()
             self.action_open()
             return
-        if self._move_now(event):
+        if self.move_now(event):
             return
         open_box_or_forward(self, event, getattr(self.screen, "action_search", lambda: None))
 
-    def _move_now(self, event: events.Key) -> bool:
+    def move_now(self, event: events.Key) -> bool:
         """Run a move key here, in the order typed, not through its binding.
 
         Keys typed during start-up arrive in one burst, all queued on the list
         before the first one's binding runs (bindings run once a key has
         bubbled up to the app), while Enter opens at once (above): `j j enter`
         opened the first row. Not while keys go to a search box being opened.
+        The list screen calls it too, for keys that reached it before the list
+        had the focus. True when the key was a move and ran.
         """
         screen = self.screen
         if screen is not self.app.screen or screen.focused is not self:
