@@ -36,9 +36,8 @@ _FEEDS_SELECT = (
     " FROM feeds f LEFT JOIN ("
     "   SELECT a.feed_id, count(*) AS total, count(*) - count(r.article_id) AS unread"
     "   FROM articles a LEFT JOIN read_state r ON r.article_id = a.id"
-    "   WHERE a.feed_id IS NOT NULL"
-    "   AND NOT EXISTS (SELECT 1 FROM hidden_articles h WHERE h.article_id = a.id)"
-    "   GROUP BY a.feed_id"
+    "   LEFT JOIN hidden_articles h ON h.article_id = a.id"
+    "   WHERE a.feed_id IS NOT NULL AND h.article_id IS NULL GROUP BY a.feed_id"
     " ) c ON c.feed_id = f.id"
 )
 """Every feed with its counts: one pass over the articles grouped by feed, not two
