@@ -19,6 +19,7 @@ import pytest
 
 from newsreader.store import Library
 from newsreader.ui import prepaint as pp
+from newsreader.ui import prepaint_layout, prepaint_terminal
 from support import FEATURE_TITLE, Tmux, build_library, filler_article
 
 pytestmark = [
@@ -402,16 +403,16 @@ def test_scrollbar_is_textuals(size: int, virtual: int, position: int) -> None:
         else:
             look = "track"
         expected.append((segment.text[0], look))
-    assert pp.scrollbar(size, virtual, position) == expected
+    assert prepaint_layout.scrollbar(size, virtual, position) == expected
 
 
 def test_256_colours_are_richs() -> None:
     from rich.color import Color, ColorSystem
 
-    for look in pp.LOOKS.values():
+    for look in prepaint_terminal.LOOKS.values():
         for rgb in (look.fg, look.bg):
             rich = Color.from_rgb(*rgb).downgrade(ColorSystem.EIGHT_BIT)
-            assert pp.eight_bit(rgb) == rich.number, rgb
+            assert prepaint_terminal.eight_bit(rgb) == rich.number, rgb
 
 
 @pytest.mark.parametrize(
@@ -433,6 +434,6 @@ def test_scopes_it_cannot_reproduce_take_the_normal_path(
 def test_furniture_is_one_cell_a_character_in_richs_table() -> None:
     from rich.cells import cell_len
 
-    for char in pp.NARROW:
+    for char in prepaint_layout.NARROW:
         assert cell_len(char) == 1, char
-    assert pp.cells("⏎ Open · ●★…") == cell_len("⏎ Open · ●★…")
+    assert prepaint_layout.cells("⏎ Open · ●★…") == cell_len("⏎ Open · ●★…")

@@ -15,7 +15,7 @@ from newsreader.parse.opml import Subscription, parse_opml, write_opml
 from newsreader.services.export import export_library
 from newsreader.services.subscribe import subscribe, subscribe_many
 from newsreader.store import Library
-from newsreader.ui import prepaint
+from newsreader.ui import prepaint_layout
 from newsreader.ui.folders import SEP
 from newsreader.ui.widgets.feed_sidebar import resolve_scope, sidebar_entries
 from newsreader.urls import feed_key
@@ -134,9 +134,9 @@ def test_the_sidebar_shows_every_tag_as_a_folder(library: Library) -> None:
     assert set(entries[1].scope.feed_ids) == {a.id, b.id}
     assert resolve_scope(local.to_state(), feeds) == local
     # The pre-painted first screen lays the sidebar out the same way.
-    painted = prepaint.entries(feeds, 0)
+    painted = prepaint_layout.entries(feeds, 0)
     assert [(e.scope.key, e.scope.label, e.depth) for e in painted] == [
         (e.scope.option_id, e.scope.label, e.depth) for e in entries
     ]
-    assert prepaint.resolve(local.to_state(), feeds).feed_ids == (a.id,)
+    assert prepaint_layout.resolve(local.to_state(), feeds).feed_ids == (a.id,)
     del c
