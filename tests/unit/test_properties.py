@@ -534,6 +534,7 @@ def test_html_fragment_long(html: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # thousands of ranked FTS5 searches: minutes on a busy 2-core machine
 @SLOW_TEXT
 @given(QUERIES)
 def test_search_long(library: Library, text: str) -> None:

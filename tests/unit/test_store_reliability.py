@@ -178,7 +178,9 @@ def test_opml_import_runs_a_constant_number_of_statements_per_outline(tmp_path: 
     small, _ = _statements_to_import(tmp_path, 500)
     large, _ = _statements_to_import(tmp_path, 2000)
     assert large <= 4 * small + 20, (small, large)
-    assert large <= 3 * 2000, f"{large} statements for 2000 outlines"
+    # A few statements per import are fixed costs (the transaction and its busy-timeout pragmas);
+    # what must not grow is the work per outline.
+    assert large - small <= 3 * 1500, f"{large - small} statements for 1,500 more outlines"
 
 
 def test_opml_import_again_adds_tags_without_duplicates(tmp_path: Path) -> None:
