@@ -69,7 +69,7 @@ def _id_in(ref: str) -> int | None:
         number = int(ref)
     except ValueError:
         return None
-    return number if str(number) == ref else None
+    return number if str(number) == ref and number < 2**63 else None  # SQLite's INTEGER range
 
 
 def _subscribe(
