@@ -11,7 +11,7 @@ from rich.console import Console
 
 from newsreader.config import load_config
 from newsreader.store import Library
-from newsreader.ui import keys
+from newsreader.ui import keymap
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.help_screen import HelpScreen, help_table
 from newsreader.ui.screens.list_screen import ListScreen
@@ -33,7 +33,7 @@ def library(tmp_path: Path) -> Iterator[Library]:
 def table_defaults() -> Iterator[None]:
     """The overrides live in `ui.keys` for the process: leave the table as found."""
     yield
-    keys.apply_overrides({})
+    keymap.apply_overrides({})
 
 
 def app_with(tmp_path: Path, library: Library, toml: str) -> NewsreaderApp:
@@ -145,31 +145,31 @@ async def test_bad_entries_warn_and_keep_the_default(tmp_path: Path, library: Li
 
 
 def test_a_swap_is_not_a_clash() -> None:
-    wanted, warnings = keys.resolve_overrides({"bookmark": ["m"], "read": ["b"]})
+    wanted, warnings = keymap.resolve_overrides({"bookmark": ["m"], "read": ["b"]})
     assert warnings == []
     assert wanted[("list", "toggle_bookmark")] == ("m",)
     assert wanted[("reader", "toggle_read")] == ("b",)
 
 
 def test_a_scoped_name_and_key_spellings() -> None:
-    wanted, warnings = keys.resolve_overrides({"reader.bookmark": ["?"], "quotes": ["x"]})
+    wanted, warnings = keymap.resolve_overrides({"reader.bookmark": ["?"], "quotes": ["x"]})
     assert ("list", "toggle_bookmark") not in wanted
     assert any("reader.bookmark" in w and "help" in w for w in warnings)
     assert wanted[("reader", "quotes")] == ("x",)
-    assert keys.normalise_key("?") == "question_mark"
-    assert keys.normalise_key("ctrl+N") == "ctrl+N"
-    assert keys.normalise_key("F5") == "f5"
-    assert keys.normalise_key("hyper+super+q") == "hyper+super+q"
-    assert keys.normalise_key("ctrl+") is None
-    assert keys.normalise_key("banana") is None
+    assert keymap.normalise_key("?") == "question_mark"
+    assert keymap.normalise_key("ctrl+N") == "ctrl+N"
+    assert keymap.normalise_key("F5") == "f5"
+    assert keymap.normalise_key("hyper+super+q") == "hyper+super+q"
+    assert keymap.normalise_key("ctrl+") is None
+    assert keymap.normalise_key("banana") is None
 
 
 def test_next_unread_keeps_n_when_next_match_moves() -> None:
     """Textual's keymap drops every binding on a remapped one's old key: `n` is shared."""
-    keys.apply_overrides({"find_next": ["x"]})
-    keymap = keys.textual_keymap()
-    assert keymap["reader.find_next"] == "x"
-    assert keymap["reader.next_unread"] == "n"
+    keymap.apply_overrides({"find_next": ["x"]})
+    mapping = keymap.textual_keymap()
+    assert mapping["reader.find_next"] == "x"
+    assert mapping["reader.next_unread"] == "n"
 
 
 def test_keys_survive_a_theme_save(tmp_path: Path) -> None:
