@@ -11,7 +11,8 @@ import pytest
 
 from newsreader.errors import NewsreaderError, ParseError
 from newsreader.model.article import BlockKind
-from newsreader.parse.html_blocks import html_to_blocks, split_caption_text
+from newsreader.parse.html_blocks import html_to_blocks
+from newsreader.parse.html_captions import split_caption_text
 from newsreader.parse.html_page import parse_html
 from newsreader.sanitize import has_unsafe
 

@@ -3,8 +3,8 @@
 `html_to_blocks` reads the HTML feeds put in `content:encoded` / Atom
 `content`; `convert` is the same walker for a tree `html_page` has already
 parsed. Both put back what a reader wants and plain text extraction loses:
-figure captions with their photo credits, the speaker of a blockquote, and a
-key-points list.
+figure captions with their photo credits (`html_captions`), the speaker of a
+blockquote (`html_blockquotes`), and a key-points list (`html_lists`).
 
 Trees come from `html_tree`, already clean (the trust boundary), so text read
 from them here only has its whitespace collapsed. Below `_MAX_DEPTH` a subtree
@@ -18,13 +18,15 @@ import re
 from typing import Any
 
 from newsreader.model.article import Block, BlockKind
+from newsreader.parse.html_blockquotes import attach_speaker_lines, blockquote_block
+from newsreader.parse.html_captions import split_caption
+from newsreader.parse.html_lists import LISTS, list_items, looks_like_key_points
 from newsreader.parse.html_tree import (
     INLINE_TAGS,
     drop_junk,
     has_block_child,
     inline_text,
     parse_fragment,
-    remove_keep_tail,
     squash,
     tag_name,
     text_of,
@@ -37,24 +39,6 @@ _MAX_DEPTH = 120
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "head"})
 """`head` is trafilatura's XML name for a heading; HTML `<head>` is dropped before walking."""
 
-_LISTS = frozenset({"ul", "ol", "list", "dl"})
-_LIST_ITEMS = frozenset({"li", "item", "dd", "dt"})
-_CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|attribution|photographer", re.I)
-_CREDIT_PREFIX = re.compile(
-    r"^\s*\(?\s*(?:photo(?:graph)?s?|pictures?|image|illustration|credit|video)"
-    r"(?:\s+by)?\s*[:/]\s*(.+?)\)?\s*$",
-    re.I,
-)
-_CREDIT_INLINE = re.compile(
-    r"^(.*?[.!?…”\"])\s*\(?\s*(?:photo(?:graph)?|picture|image|illustration|credit)"
-    r"(?:\s+by)?\s*[:/]\s*(.+?)\)?\s*$",
-    re.I | re.S,
-)
-_PHOTO_BY = re.compile(
-    r"^(.*?)\s*\(?\s*(?:photo(?:graph)?|picture|image)\s+by\s+(.+?)\)?\s*$", re.I
-)
-_SENTENCE_END = re.compile(r"[.!?…”\"]\s+")
-_SPEAKER_LINE = re.compile(r"^\s*[—–―-]{1,2}\s*(\S.{0,100})$", re.S)
 _SIMPLE_PARAGRAPHS = re.compile(r"[ \t\n]*(?:<p>[^<&]*</p>[ \t\n]*)+")
 _PARAGRAPH_TEXT = re.compile(r"<p>([^<&]*)</p>")
 _SIMPLE_MAX_CHARS = 100_000
@@ -148,7 +132,7 @@ def convert(root: Any, *, page: bool = False) -> tuple[list[str], list[Block]]:
     drop_junk(root)
     converter.container(root, 0)
     converter.flush()
-    return converter.key_points, _attach_speaker_lines(converter.blocks)
+    return converter.key_points, attach_speaker_lines(converter.blocks)
 
 
 def _strip_tags(html: str) -> str:
@@ -202,7 +186,7 @@ class _Converter:
             self._emit(BlockKind.HEADING, text_of(element))
         elif tag in ("p", "pre"):
             self._paragraph(element, depth, preformatted=tag == "pre")
-        elif tag in _LISTS:
+        elif tag in LISTS:
             self._list(element, depth)
         elif tag in ("figure", "figcaption"):
             self._figure(element)
@@ -263,9 +247,6 @@ class _Converter:
             self.blocks.append(Block(kind, line))
 
 
-_MAX_ITEMS = 500
-
-
 _BOLD = frozenset({"b", "strong"})
 _MAX_HEADING_WORDS = 12
 
@@ -288,178 +269,3 @@ def _bold_only(element: Any) -> bool:
         and 0 < len(text.split()) <= _MAX_HEADING_WORDS
         and not text.endswith((".", ",", ";", "”", '"'))
     )
-
-
-def list_items(element: Any) -> list[str]:
-    """The items of a list, a nested list's items each its own (not run into their parent's).
-
-    An item's own text comes first, then its sub-items in order; iterative, so
-    hostile nesting cannot recurse.
-    """
-    import copy
-
-    items: list[str] = []
-    pending = [child for child in reversed(element) if tag_name(child) in _LIST_ITEMS]
-    while pending and len(items) < _MAX_ITEMS:
-        item = pending.pop()
-        nested = [sub for sub in item.iter(*_LISTS) if _outermost_below(sub, item)]
-        if not nested:
-            text = squash(text_of(item))
-        else:
-            clone = copy.deepcopy(item)
-            for sub in [sub for sub in clone.iter(*_LISTS) if _outermost_below(sub, clone)]:
-                remove_keep_tail(sub)
-            text = squash(text_of(clone))
-            for sub in reversed(nested):
-                pending.extend(child for child in reversed(sub) if tag_name(child) in _LIST_ITEMS)
-        if text:
-            items.append(text)
-    return items
-
-
-def _outermost_below(sub: Any, top: Any) -> bool:
-    """True when `sub` is a list inside `top` with no other list between them."""
-    if sub is top:
-        return False
-    for ancestor in sub.iterancestors():
-        if ancestor is top:
-            return True
-        if tag_name(ancestor) in _LISTS:
-            return False
-    return False
-
-
-_KEY_POINT_MIN_WORDS = 4
-"""Words in a summary point, at least (one fewer is allowed); five on average."""
-_KEY_POINT_MAX_ITEMS = 8
-
-
-def looks_like_key_points(items: list[str]) -> bool:
-    """Whether a list reads like a story's summary: a few items, each a sentence-sized point.
-
-    Menus, contents lists and sidebars of headlines are many short items; a
-    summary is two to eight points of several words each.
-    """
-    if not 1 <= len(items) <= _KEY_POINT_MAX_ITEMS:
-        return False
-    words = [len(item.split()) for item in items]
-    return min(words) >= _KEY_POINT_MIN_WORDS - 1 and sum(words) / len(words) >= 5
-
-
-def blockquote_block(element: Any) -> Block | None:
-    """A `<blockquote>` as a QUOTE block, its `<cite>`/`<footer>` or "— Name" line the speaker.
-
-    Removes the cite/footer elements from `element`: pass a copy to keep a tree intact.
-    """
-    speaker = None
-    for cite in list(element.iter("cite", "footer")):
-        if speaker is None:
-            speaker = _clean_speaker(text_of(cite))
-        remove_keep_tail(cite)
-    parts = [part for part in _quote_paragraphs(element) if part]
-    text = "\n".join(parts)
-    if not text:
-        return None
-    match = _SPEAKER_LINE.match(parts[-1]) if len(parts) > 1 else None
-    if speaker is None and match and len(match.group(1)) <= 80:
-        speaker = _clean_speaker(match.group(1))
-        text = "\n".join(parts[:-1])
-    return Block(BlockKind.QUOTE, text, speaker=speaker or None)
-
-
-def _quote_paragraphs(element: Any) -> list[str]:
-    """The paragraphs of a blockquote: each block child (`p`, `pre`, a list) one, and the
-    inline text between them (a sentence after a `<pre>`, text not in a `<p>`) its own."""
-    parts: list[str] = []
-    run: list[str] = [element.text or ""]
-    for child in element:
-        tag = tag_name(child)
-        if tag is not None and tag not in INLINE_TAGS:
-            parts.append(squash("".join(run)))
-            parts.append(squash(text_of(child)))
-            run = []
-        elif tag is not None:
-            run.append(inline_text(child))
-        run.append(child.tail or "")
-    parts.append(squash("".join(run)))
-    return parts
-
-
-def _attach_speaker_lines(blocks: list[Block]) -> list[Block]:
-    """A "— Name" paragraph right after a speakerless quote names its speaker."""
-    kept: list[Block] = []
-    for block in blocks:
-        previous = kept[-1] if kept else None
-        match = _SPEAKER_LINE.match(block.text) if block.kind is BlockKind.PARAGRAPH else None
-        if (
-            match
-            and previous is not None
-            and previous.kind is BlockKind.QUOTE
-            and previous.speaker is None
-            and len(match.group(1)) <= 80
-        ):
-            previous.speaker = _clean_speaker(match.group(1))
-            continue
-        kept.append(block)
-    return kept
-
-
-def _clean_speaker(text: str) -> str | None:
-    text = squash(text).lstrip("—–―-~ ").strip()
-    return text or None
-
-
-def split_caption(caption: Any) -> tuple[str, str | None]:
-    """Split a `<figcaption>` into (caption text, photo credit).
-
-    A trailing span/small/cite (or any child whose class says credit) is the
-    credit; otherwise "Photo: X", "… (Photograph by X)" and "Caption. Name |
-    Agency" patterns in the text are recognised. Removes the credit element
-    from `caption`: pass a copy to keep a tree intact.
-    """
-    credit: str | None = None
-    children = [child for child in caption if tag_name(child) is not None]
-    for child in children:
-        classes = f"{child.get('class') or ''} {child.get('itemprop') or ''}"
-        if _CREDIT_CLASS.search(classes):
-            credit = squash(text_of(child))
-            remove_keep_tail(child)
-            break
-    if credit is None and children:
-        last = children[-1]
-        if tag_name(last) in ("small", "cite", "span", "em", "i") and not (last.tail or "").strip():
-            candidate = squash(text_of(last))
-            if candidate and len(candidate) <= 120 and squash(text_of(caption)) != candidate:
-                credit = candidate
-                remove_keep_tail(last)
-    text = squash(text_of(caption))
-    if credit is None:
-        text, credit = split_caption_text(text)
-    if credit:
-        prefixed = _CREDIT_PREFIX.match(credit)
-        if prefixed:
-            credit = prefixed.group(1).strip()
-    return text, credit or None
-
-
-def split_caption_text(text: str) -> tuple[str, str | None]:
-    """Find a credit inside caption text: "Photo: X", "(Photo by X)", "Caption. X | Agency"."""
-    text = squash(text)
-    whole = _CREDIT_PREFIX.match(text)
-    if whole:
-        return "", whole.group(1).strip()
-    inline = _CREDIT_INLINE.match(text)
-    if inline:
-        return inline.group(1).strip(), inline.group(2).strip()
-    photo_by = _PHOTO_BY.match(text)
-    if photo_by and photo_by.group(1):
-        return photo_by.group(1).strip(), photo_by.group(2).strip()
-    if " | " in text:
-        head = text.split(" | ", 1)[0]
-        ends = list(_SENTENCE_END.finditer(head))
-        if ends:
-            cut = ends[-1].end()
-            return text[:cut].strip(), text[cut:].strip()
-        if len(text) <= 80:
-            return "", text
-    return text, None

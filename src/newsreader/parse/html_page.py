@@ -26,19 +26,16 @@ from newsreader.errors import ParseError
 from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.decode import decode_document, http_charset, meta_charset
-from newsreader.parse.html_blocks import (
-    blockquote_block,
-    convert,
-    list_items,
-    looks_like_key_points,
-    split_caption,
-)
+from newsreader.parse.html_blockquotes import blockquote_block
+from newsreader.parse.html_blocks import convert
+from newsreader.parse.html_captions import split_caption
 from newsreader.parse.html_furniture import (
     article_scope,
     drop_furniture,
     tidy,
     without_title_heading,
 )
+from newsreader.parse.html_lists import list_items, looks_like_key_points
 from newsreader.parse.html_meta import clean_title, page_metadata, parse_datetime
 from newsreader.parse.html_tree import (
     parse_document,
