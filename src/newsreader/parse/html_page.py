@@ -283,10 +283,14 @@ def _trafilatura_blocks(
     trafilatura gets our clean tree (it copies it) rather than the markup, so the
     page is parsed once. Not `favor_precision`: it threw most of some articles away.
     """
-    import trafilatura
+    from trafilatura import bare_extraction
+    from trafilatura.htmlprocessing import build_html_output
+    from trafilatura.utils import normalize_unicode
 
     try:
-        extracted = trafilatura.extract(
+        # `bare_extraction`, not `extract`: extract also hashes the text for
+        # trafilatura's duplicate detection, which we never use.
+        document = bare_extraction(
             doc,
             url=url if is_safe_web_url(url) else None,
             output_format="html",
@@ -298,6 +302,9 @@ def _trafilatura_blocks(
             favor_precision=False,
             with_metadata=False,
         )
+        if document is None or isinstance(document, dict):
+            return None
+        extracted = normalize_unicode(build_html_output(document))
     except Exception:  # trafilatura failing is a reason to fall back, not to fail
         return None
     if not extracted:
