@@ -16,25 +16,9 @@ Why these choices:
   reorder columns without silently shifting values. The one exception is the
   list's hot path, which asks `Database._read_plain` for bare tuples (see
   `newsreader.store.listing`).
-* A library on read-only media or in a read-only dir opens for reading only,
-  and so does one on a full disk (a WAL reader must grow the `-shm` file, so
-  a normal open fails there with "disk I/O error"). Reading must still show
-  every committed transaction, including those still in the `-wal` file
-  (a writer killed before its checkpoint leaves them there), so the read-only
-  open tries, in order:
-
-  1. `mode=ro`: SQLite reads the WAL through the existing `-shm` (or one it
-     may create). Works on read-only media whenever the writer left both files.
-  2. `immutable=1` when there is no WAL content (no `-wal`, or only its
-     header): the main file then holds every committed transaction, and
-     immutable needs neither lock nor `-shm`, so it works on any medium.
-  3. A private copy of the file and its `-wal` in a temp dir, opened there,
-     where SQLite can build the `-shm` and recover the WAL. It costs a copy of
-     the library, so it is the last way that shows everything, not the first.
-  4. `immutable=1` anyway (the copy had no room), with a notice that the
-     last changes are not shown: stale but readable beats unreadable.
-
-  Never a checkpoint: that would write to a file we were told not to write.
+* A library on read-only media, in a read-only dir or on a full disk opens
+  for reading only, still showing every committed transaction
+  (`store/open_modes.py` says how; never a checkpoint).
 * The library is private to its user: a new data dir is 0700, the files 0600,
   and an existing library is tightened on open. SQLite gives the `-wal` and
   `-shm` files the main file's mode, so creating that one 0600 is enough.
@@ -43,7 +27,6 @@ Why these choices:
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
 import tempfile
@@ -57,27 +40,18 @@ from typing import Any, Self
 from urllib.parse import quote
 
 from newsreader.errors import CorruptLibraryError, LibraryBusyError, StoreError
+from newsreader.store.open_modes import READ_ONLY, OpenModes, side_file
 from newsreader.store.schema import migrate
+from newsreader.store.sqlite_errors import describe_error, is_corruption
 
 BUSY_TIMEOUT_MS = 5000
 """Long enough that a second instance waits for a writer instead of failing."""
-
-WAL_HEADER_BYTES = 32
-"""A `-wal` file no longer than its header holds no transaction."""
-
-LOW_SPACE_BYTES = 1 << 20
-"""Free space below this (for this user) is what a failing open calls "disk full"."""
-
-READ_ONLY = "library is read-only (no permission to write it or its folder)"
 
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 """Primary SQLite result codes meaning "another connection holds the lock"."""
 
 _BUSY_PAUSE_MAX = 0.05
 """Longest sleep between tries for a held write lock (SQLite's own handler tops out near it)."""
-
-_FALLBACK_ERRORS = ("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN")
-"""SQLite errors of a normal open that a read-only open may get past (full disk, shm)."""
 
 
 def utc_now() -> str:
@@ -95,26 +69,6 @@ def parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def is_corruption(exc: sqlite3.Error) -> bool:
-    """Whether SQLite's error means the file is damaged or not a database at all."""
-    message = str(exc)
-    return "not a database" in message or "malformed" in message
-
-
-def describe_error(exc: sqlite3.Error) -> str:
-    """SQLite's error in words a user can act on, SQLite's own words kept."""
-    message = str(exc)
-    if is_corruption(exc):
-        return "not a newsreader library or corrupt (SQLite says: " + message + ")"
-    if "readonly" in message or "read-only" in message:
-        return "library is read-only (" + message + ")"
-    if "disk" in message and "full" in message:
-        return "disk full, nothing was written (" + message + ")"
-    if "locked" in message or "busy" in message:
-        return "library is busy in another process, try again (" + message + ")"
-    return message
-
-
 def quarantine_library(path: Path) -> Path:
     """Move a broken library (and its WAL files) aside, never deleting it; returns the new name."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -127,28 +81,8 @@ def quarantine_library(path: Path) -> Path:
     return target
 
 
-def side_file(path: Path, suffix: str) -> Path:
-    """The library's `-wal` or `-shm` file."""
-    return path.with_name(path.name + suffix)
-
-
 def _uri(path: Path, params: str) -> str:
     return f"file:{quote(str(path.resolve()))}?{params}"
-
-
-def _wal_has_content(path: Path) -> bool:
-    try:
-        return side_file(path, "-wal").stat().st_size > WAL_HEADER_BYTES
-    except OSError:
-        return False
-
-
-def _low_on_space(folder: Path) -> bool:
-    try:
-        info = os.statvfs(folder)
-    except OSError:
-        return False
-    return info.f_bavail * info.f_frsize < LOW_SPACE_BYTES
 
 
 def _make_private(path: Path) -> None:
@@ -182,7 +116,7 @@ def _tighten(path: Path, most: int, *, folder_rule: bool) -> None:
         pass  # not ours to change (or gone): the open goes on as before
 
 
-class Database:
+class Database(OpenModes):
     """One open library file. Thread-safe: the UI thread and workers share it.
 
     A single connection guarded by a lock is enough: every statement is short
@@ -239,59 +173,6 @@ class Database:
             raise
 
     # -- connection -------------------------------------------------------
-
-    def _open(self, existed: bool) -> sqlite3.Connection:
-        """The connection, read-write when it can be; see the module docstring for the order."""
-        if not self.read_only:
-            try:
-                return self._connect(self.path, None)
-            except sqlite3.OperationalError as exc:
-                if not existed or not (exc.sqlite_errorname or "").startswith(_FALLBACK_ERRORS):
-                    raise
-                full = _low_on_space(self.path.parent)
-                cause = "disk full" if full else describe_error(exc)
-                self.read_only = True
-                self.read_only_reason = (
-                    f"{cause}: the library is open read-only and nothing was written"
-                    f" (SQLite says: {exc})"
-                )
-                self.notice = f"{cause}: showing the library read-only; changes cannot be saved"
-        return self._open_read_only()
-
-    def _open_read_only(self) -> sqlite3.Connection:
-        try:
-            return self._connect(self.path, "mode=ro")
-        except sqlite3.OperationalError:
-            pass  # no usable -shm: read the main file or a copy below
-        if not _wal_has_content(self.path):
-            return self._connect(self.path, "mode=ro&immutable=1")
-        try:
-            return self._open_private_copy()
-        except (OSError, sqlite3.OperationalError):
-            self._drop_private_copy()
-        wal = side_file(self.path, "-wal")
-        self.notice = (
-            f"{wal}: the last changes cannot be read here (no room for a private copy)"
-            " and are not shown"
-        )
-        return self._connect(self.path, "mode=ro&immutable=1")
-
-    def _open_private_copy(self) -> sqlite3.Connection:
-        """Read the library and its WAL from copies in a private temp dir (removed on close)."""
-        self._private_copy = tempfile.TemporaryDirectory(prefix="newsreader-read-only-")
-        copy = Path(self._private_copy.name) / self.path.name
-        for suffix in ("", "-wal"):
-            source = self.path.with_name(self.path.name + suffix)
-            with source.open("rb") as src:
-                fd = os.open(copy.with_name(copy.name + suffix), os.O_WRONLY | os.O_CREAT, 0o600)
-                with os.fdopen(fd, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-        return self._connect(copy, "mode=ro")
-
-    def _drop_private_copy(self) -> None:
-        if self._private_copy is not None:
-            self._private_copy.cleanup()
-            self._private_copy = None
 
     def _connect(self, path: Path, params: str | None) -> sqlite3.Connection:
         """One configured connection (`params`: URI parameters of a read-only open)."""
