@@ -206,7 +206,7 @@ class _Converter:
             self.flush()
             return
         if preformatted:
-            text = element.text_content().strip("\n")
+            text = "".join(element.itertext()).strip("\n")  # any tree, not only lxml.html's
             if text.strip():
                 self.blocks.append(Block(BlockKind.PARAGRAPH, text))
             return

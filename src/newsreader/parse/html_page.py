@@ -39,7 +39,6 @@ from newsreader.parse.html_lists import list_items, looks_like_key_points
 from newsreader.parse.html_meta import clean_title, page_metadata, parse_datetime
 from newsreader.parse.html_tree import (
     parse_document,
-    parse_fragment,
     prepare_markup,
     remove_keep_tail,
     squash,
@@ -284,8 +283,6 @@ def _trafilatura_blocks(
     page is parsed once. Not `favor_precision`: it threw most of some articles away.
     """
     from trafilatura import bare_extraction
-    from trafilatura.htmlprocessing import build_html_output
-    from trafilatura.utils import normalize_unicode
 
     try:
         # `bare_extraction`, not `extract`: extract also hashes the text for
@@ -302,15 +299,10 @@ def _trafilatura_blocks(
             favor_precision=False,
             with_metadata=False,
         )
-        if document is None or isinstance(document, dict):
+        if document is None or isinstance(document, dict) or document.body is None:
             return None
-        extracted = normalize_unicode(build_html_output(document))
+        root = _extracted_body(document.body)
     except Exception:  # trafilatura failing is a reason to fall back, not to fail
-        return None
-    if not extracted:
-        return None
-    root = parse_fragment(_INLINE_PRE.sub(r"<code>\1</code>", extracted))
-    if root is None:
         return None
     pending = list(figures)
     for image in list(root.iter("img")):
@@ -326,9 +318,40 @@ def _trafilatura_blocks(
     return key_points, blocks
 
 
-_INLINE_PRE = re.compile(r"<pre>([^<\n]{1,80})</pre>")
-"""trafilatura writes inline `<code>` as `<pre>`, which ends the paragraph it is in (and
-the rest of the sentence went missing from blockquotes): a one-line one is code again."""
+def _extracted_body(body: Any) -> Any:
+    """trafilatura's result tree as the HTML we read (`<p>`, `<h2>`, `<ul>`, `<img>`…), kept
+    as a tree: serialising it to read it back was parsing the article a second time.
+
+    Its text is ours, from the clean tree, so it stays clean; it is put in Unicode's
+    composed form (NFC), as trafilatura's own output is. A one-line `<pre>` becomes
+    `<code>` again: trafilatura writes inline code as `<pre>`, which ends the
+    paragraph it sits in (the rest of the sentence went missing from blockquotes).
+    """
+    from unicodedata import is_normalized, normalize
+
+    from trafilatura.htmlprocessing import convert_to_html
+
+    root = convert_to_html(body)[0]
+    for element in root.iter():
+        text, tail = element.text, element.tail
+        if text and not is_normalized("NFC", text):
+            element.text = text = normalize("NFC", text)
+        if tail and not is_normalized("NFC", tail):
+            element.tail = normalize("NFC", tail)
+        if element.tag == "pre" and not len(element) and _inline_code(text):
+            element.tag = "code"
+    return root
+
+
+def _inline_code(text: str | None) -> bool:
+    """One line of at most `_INLINE_CODE_CHARS` characters (as markup, `&` written `&amp;`)."""
+    if not text or "\n" in text:
+        return False
+    escaped = len(text) + 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+    return escaped <= _INLINE_CODE_CHARS
+
+
+_INLINE_CODE_CHARS = 80
 
 
 def _restore_dropped_lists(scope: Any, blocks: list[Block]) -> list[Block]:
@@ -395,12 +418,10 @@ def _image_key(src: str | None) -> str:
 
 def _replace_with_caption(image: Any, block: Block) -> None:
     """Swap an `<img>` placeholder for a `<figcaption>` carrying the caption and credit."""
-    import lxml.html
-
-    caption = lxml.html.Element("figcaption")
+    caption = image.makeelement("figcaption", {})
     caption.text = block.text
     if block.credit:
-        credit = lxml.html.Element("small")
+        credit = image.makeelement("small", {})
         credit.set("class", "credit")
         credit.text = block.credit
         caption.append(credit)
