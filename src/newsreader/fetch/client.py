@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ from newsreader.urls import describe_url, require_web_url
 
 if TYPE_CHECKING:
     import asyncio
+    import ssl
 
 USER_AGENT = f"newsreader/{__version__}"
 DEFAULT_MAX_BYTES = MAX_DOCUMENT_BYTES
@@ -134,6 +136,8 @@ async def fetch_many(
     )
     client = httpx.AsyncClient(
         transport=transport,
+        # A transport given (tests) brings its own TLS; the default one gets the process's.
+        verify=True if transport is not None else tls_context(),
         follow_redirects=False,
         timeout=httpx.Timeout(limits.read, connect=limits.connect),
         headers={
@@ -156,6 +160,30 @@ async def fetch_many(
 
     async with client:
         return list(await asyncio.gather(*(run(request) for request in requests)))
+
+
+_tls: ssl.SSLContext | None = None
+_tls_lock = threading.Lock()
+
+
+def tls_context() -> ssl.SSLContext:
+    """The process's one TLS context, made on first use and shared by every client.
+
+    Why: httpx builds a new context for each client it makes, loading and
+    parsing the whole CA bundle every time, and that was a large part of a
+    refresh whose feeds all answered 304 (the reader refreshes in the same
+    process again and again). It is the context httpx would make (certifi's
+    bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR` as read the first time);
+    contexts are safe to share between threads and event loops.
+    """
+    global _tls
+    if _tls is None:
+        with _tls_lock:
+            if _tls is None:
+                import httpx
+
+                _tls = httpx.create_ssl_context()
+    return _tls
 
 
 def fetch_one(url: str, **kwargs: Any) -> FetchResult:
