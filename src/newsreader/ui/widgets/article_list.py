@@ -18,14 +18,15 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from newsreader.model.library import ArticleRow, ListQuery, SearchHit
-from newsreader.ui.keys import bindings, is_key
+from newsreader.ui.keys import bindings
+from newsreader.ui.widgets.article_list_keys import ListKeys
+from newsreader.ui.widgets.article_list_styles import ListStyles
 from newsreader.ui.widgets.article_rows import (
     BOOKMARK_MARK,
     DATE_WIDTH,
@@ -38,61 +39,14 @@ from newsreader.ui.widgets.article_rows import (
 )
 from newsreader.ui.widgets.direct_paint import DirectScrollView
 from newsreader.ui.widgets.row_pages import RowPages, RowSource
-from newsreader.ui.widgets.typeahead import open_box_or_forward
 
 MAX_LINES = 512
 
 
-class ArticleList(DirectScrollView, can_focus=True):
+class ArticleList(ListKeys, ListStyles, DirectScrollView, can_focus=True):
     """Virtual list of articles backed by keyset pages from a `RowSource`."""
 
     BINDINGS = bindings("list-nav")
-
-    MOVES: ClassVar[tuple[str, ...]] = (
-        "cursor_down",
-        "cursor_up",
-        "cursor_first",
-        "cursor_last",
-        "page_down",
-        "page_up",
-    )
-    """The `list-nav` actions `on_key` runs itself, so a burst's moves come before its Enter."""
-
-    def on_key(self, event: events.Key) -> None:
-        if is_key(event.key, "list", "open") and self.screen is self.app.screen:
-            # Here, not only through the binding: bindings run after the keys
-            # typed next have been handled, and `enter /word` must find "word"
-            # in the article, not search the library.
-            event.stop()
-            event.prevent_default()
-            self.action_open()
-            return
-        if self.move_now(event):
-            return
-        open_box_or_forward(self, event, getattr(self.screen, "action_search", lambda: None))
-
-    def move_now(self, event: events.Key) -> bool:
-        """Run a move key here, in the order typed, not through its binding.
-
-        Keys typed during start-up arrive in one burst, all queued on the list
-        before the first one's binding runs (bindings run once a key has
-        bubbled up to the app), while Enter opens at once (above): `j j enter`
-        opened the first row. Not while keys go to a search box being opened.
-        The list screen calls it too, for keys that reached it before the list
-        had the focus. True when the key was a move and ran.
-        """
-        screen = self.screen
-        if screen is not self.app.screen or screen.focused is not self:
-            return False
-        if getattr(screen, "typeahead", None) is not None:
-            return False
-        for action in self.MOVES:
-            if is_key(event.key, "list-nav", action):
-                event.stop()
-                event.prevent_default()
-                getattr(self, f"action_{action}")()
-                return True
-        return False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",
@@ -140,9 +94,8 @@ class ArticleList(DirectScrollView, can_focus=True):
         """What an empty search result says (the store list says `empty_list_message`)."""
         self._lines: OrderedDict[tuple[int, int, int, bool], Strip] = OrderedDict()
         self._hits: list[SearchHit] | None = None
-        self._base_style: Style | None = None
-        self._row_styles: dict[tuple[str, bool], Style] = {}
-        """Component styles by (class name, layer), cached: five are looked up per row."""
+        self._base_style = None
+        self._row_styles = {}
         self._cursor_line: tuple[Strip, str, Strip] | None = None
         """(row strip, cursor class, highlighted strip): repaints reuse it and its filtered copy."""
 
@@ -330,36 +283,9 @@ class ArticleList(DirectScrollView, can_focus=True):
 
     def _clear_lines(self) -> None:
         self._lines.clear()
-        self._base_style = None
-        self._row_styles.clear()
+        self.forget_styles()
         self._cursor_line = None
         self.forget_gutter()
-
-    def component_style(self, name: str, *, layer: bool = False) -> Style:
-        """A component class's style, cached like `base_style` (five lookups per row otherwise).
-
-        `layer`: only what its CSS rule sets (colours as Textual resolves them on
-        this widget), to paint over the row's own styles.
-        """
-        key = (name, layer)
-        style = self._row_styles.get(key)
-        if style is None:
-            style = self.get_component_rich_style(name)
-            if layer:
-                own = self.get_component_rich_style(name, partial=True)
-                style = own + Style(
-                    color=style.color if own.color else None,
-                    bgcolor=style.bgcolor if own.bgcolor else None,
-                )
-            self._row_styles[key] = style
-        return style
-
-    @property
-    def base_style(self) -> Style:
-        """The widget's own style, cached: Textual recomputes `rich_style` from every ancestor."""
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
 
     # -- rendering --------------------------------------------------------
 
