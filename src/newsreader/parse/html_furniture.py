@@ -57,26 +57,31 @@ def drop_furniture(doc: Any) -> None:
     body = doc.find("body")
     if body is None:
         return
-    total = len(body.text_content()) or 1
+    limit = (len(body.text_content()) or 1) * _UNLIKELY_SHARE
     doomed = []
-    for element in body.iter():
-        tag = tag_name(element)
-        if tag is None:
+    # Depth first by hand rather than `iter()`: a doomed element's subtree goes with
+    # it, so it is not walked (on most pages that is more than half the elements).
+    pending = list(reversed(body))
+    while pending:
+        element = pending.pop()
+        tag = element.tag
+        if tag.__class__ is not str:  # a comment or PI (HTML parser tags are lower-case)
             continue
         if tag in _FURNITURE_TAGS or (element.attrib and is_hidden(element)):
             doomed.append(element)
             continue
-        if tag in _NEVER_UNLIKELY:
-            continue
-        classes, ident = _words_of(element.get("class")), _words_of(element.get("id"))
-        if not (classes[0] or ident[0]) or classes[1] or ident[1]:
-            continue
-        if len(element.text_content()) > total * _UNLIKELY_SHARE:
-            continue
-        doomed.append(element)
+        if tag not in _NEVER_UNLIKELY:
+            classes, ident = _words_of(element.get("class")), _words_of(element.get("id"))
+            if (
+                (classes[0] or ident[0])
+                and not (classes[1] or ident[1])
+                and len(element.text_content()) <= limit
+            ):
+                doomed.append(element)
+                continue
+        pending.extend(reversed(element))
     for element in doomed:
-        if element is not body and element.getparent() is not None:
-            remove_keep_tail(element)
+        remove_keep_tail(element)
     _drop_link_lists(body)
     _unwrap_layout_tables(body)
 
