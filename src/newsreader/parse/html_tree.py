@@ -23,10 +23,11 @@ here is iterative (`iter`, `itertext`), so hostile nesting cannot recurse.
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from typing import Any
 
-from newsreader.sanitize import clean_text, has_unsafe
+from newsreader.sanitize import clean_text
 
 DROP_TAGS = frozenset({
     "script", "style", "nav", "aside", "noscript", "template", "iframe", "object", "embed",
@@ -43,8 +44,6 @@ INLINE_TAGS = frozenset({
 """Elements whose text flows into the surrounding paragraph (`hi`, `ref`: trafilatura's)."""
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
-"""`clean_text` turns these into newlines; `has_unsafe` does not count them."""
 
 
 def prepare_markup(html: str) -> str:
@@ -71,7 +70,8 @@ def parse_document(markup: str) -> Any | None:
         doc = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
         return None
-    _clean_tree(doc)
+    if _references_unsafe(markup):
+        _clean_tree(doc)
     flatten_math(doc)
     return doc
 
@@ -98,19 +98,49 @@ def flatten_math(root: Any) -> None:
         target.tail = tail
 
 
+_REFERENCE = re.compile(
+    r"&(?:#(?:x0*([0-9a-f]+)|0*([0-9]+))|lrm|rlm|zwn?j|zerowidth|nobreak|negative)", re.I
+)
+"""A numeric character reference, or the start of a named one whose character `clean_text`
+removes (`&lrm;`, `&zwj;`, `&ZeroWidthSpace;`, `&NegativeThinSpace;`, `&NoBreak;`…: all
+of HTML5's), with or without its `;`: parsers accept both."""
+_MAX_DIGITS = 7
+"""More digits than this (leading zeros aside) name no Unicode character."""
+
+
+def _references_unsafe(markup: str) -> bool:
+    """Whether parsing `markup` may put into the tree a character `clean_text` would change.
+
+    The markup is clean (step 1), so such a character can only come from a character
+    reference the parser decodes. Scanning the markup for those is much cheaper than
+    reading the whole tree back, and most pages hold none, or only harmless ones
+    (`&#8217;`, `&#160;`).
+    """
+    for match in _REFERENCE.finditer(markup):
+        hex_digits, digits = match.groups()
+        number = hex_digits or digits
+        if number is None or len(number) > _MAX_DIGITS:
+            return True  # a named one from the list, or no character at all
+        if _unsafe_code_point(int(number, 16 if hex_digits else 10)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _unsafe_code_point(value: int) -> bool:
+    """Whether `clean_text` changes the character `value` (or there is no such character)."""
+    if value > sys.maxunicode:
+        return True
+    character = chr(value)
+    return clean_text(character) != character
+
+
 def _clean_tree(root: Any) -> None:
     """Step 2 of the boundary: every text, tail and attribute value of `root`, cleaned once.
 
-    Most pages hold nothing to clean, and one serialisation of the tree (in C) says
-    so: libxml2 writes a control character either as it is or as a character
-    reference (`&#13;`, `&#xFFFD;`), while `&` in text comes out as `&amp;`, so a page
-    whose markup shows neither is clean. Only one that fails is cleaned node by node.
+    Run only when the markup holds a character reference that may decode to an
+    unsafe character (`_references_unsafe`).
     """
-    import lxml.etree
-
-    markup = lxml.etree.tostring(root, encoding=str, method="html")
-    if "&#" not in markup and not has_unsafe(markup) and not _LINE_SEPARATORS.search(markup):
-        return
     for element in root.iter():
         text, tail = element.text, element.tail
         if text and (cleaned := clean_text(text)) is not text:  # clean input comes back as is
@@ -161,15 +191,16 @@ def is_hidden(element: Any) -> bool:
     """True for an element the page hides from its readers: `hidden`, inline
     `display:none` / `visibility:hidden`, `aria-hidden="true"` (screen readers skip
     it too), or a screen-reader-only label class."""
-    attrib = element.attrib
-    if "hidden" in attrib:
+    get = element.get  # not `.attrib`: it builds a mapping object on every call
+    if get("hidden") is not None:
         return True
-    if (attrib.get("aria-hidden") or "").strip().lower() == "true":
+    aria = get("aria-hidden")
+    if aria and aria.strip().lower() == "true":
         return True
-    style = attrib.get("style")
+    style = get("style")
     if style and _hidden_style(style):
         return True
-    classes = attrib.get("class")
+    classes = get("class")
     return bool(classes and _screen_reader_only(classes))
 
 
