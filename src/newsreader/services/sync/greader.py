@@ -25,16 +25,17 @@ Why these calls:
   whose answer was lost then changes nothing, on every server.
 * The edit token `T` is fetched when the first write needs it and again once
   when the server says it went stale (`X-Reader-Google-Bad-Token`).
+
+How a request is sent (login, token, size cap, the server's refusals) is
+`greader_session`; reading the API's items and subscriptions, `greader_items`.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 
@@ -49,9 +50,22 @@ from newsreader.services.sync.backend import (
     SyncError,
     SyncRejectedError,
 )
-
-DEFAULT_TIMEOUT = 30.0
-"""Seconds a request may wait for the server (connect, and each read)."""
+from newsreader.services.sync.greader_items import (
+    LABEL_PREFIX,
+    READ,
+    READING_LIST,
+    STARRED,
+    entry_from_item,
+    folder_of,
+    item_id,
+    long_item_id,
+)
+from newsreader.services.sync.greader_session import (
+    DEFAULT_TIMEOUT,
+    Absent,
+    GReaderSession,
+    TooLarge,
+)
 
 IDS_PER_REQUEST = 10_000
 """`n` for `stream/items/ids`: ids are small, so few requests even for a large account."""
@@ -62,95 +76,8 @@ WRITE_CHUNK = 200
 NEWER_THAN_MARGIN = 7 * 24 * 3600.0
 """How far before the last sync `ot` reaches back: entries arrive with older dates."""
 
-ITEM_PREFIX = "tag:google.com,2005:reader/item/"
-READING_LIST = "user/-/state/com.google/reading-list"
-READ = "user/-/state/com.google/read"
-STARRED = "user/-/state/com.google/starred"
-LABEL_PREFIX = "user/-/label/"
 
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Absent(Exception):
-    """A 400/404 to a read of items: Miniflux's answer when none of them is there any more."""
-
-
-def item_id(raw: str) -> int:
-    """An item id as an integer, from its decimal short form or its hex long form."""
-    text = raw.strip()
-    if text.startswith(ITEM_PREFIX):
-        return int(text[len(ITEM_PREFIX) :], 16)
-    return int(text, 10)
-
-
-def long_item_id(value: int | str) -> str:
-    """The long form every server reads the same way."""
-    number = value if isinstance(value, int) else item_id(value)
-    return f"{ITEM_PREFIX}{number & 0xFFFFFFFFFFFFFFFF:016x}"
-
-
-def _has_state(categories: Iterable[Any], state: str) -> bool:
-    """`state` is "read" or "starred"; servers name it `user/<id>/state/com.google/<state>`."""
-    suffix = f"/state/com.google/{state}"
-    return any(isinstance(c, str) and c.endswith(suffix) for c in categories)
-
-
-def _iso(seconds: Any) -> str | None:
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
-        return None
-    try:
-        return datetime.fromtimestamp(float(seconds), UTC).isoformat()
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _first_href(links: Any) -> str | None:
-    if isinstance(links, list):
-        for link in links:
-            if isinstance(link, dict) and isinstance(link.get("href"), str) and link["href"]:
-                return str(link["href"])
-    return None
-
-
-def _entry(raw: dict[str, Any]) -> RemoteEntry | None:
-    try:
-        number = item_id(str(raw["id"]))
-    except (KeyError, ValueError):
-        return None
-    categories = raw.get("categories") or []
-    content = raw.get("content") or raw.get("summary") or {}
-    url = _first_href(raw.get("alternate")) or _first_href(raw.get("canonical"))
-    origin = raw.get("origin") or {}
-    return RemoteEntry(
-        id=str(number),
-        feed_id=str(origin.get("streamId") or ""),
-        title=str(raw.get("title") or ""),
-        url=url,
-        guid=url or f"greader:{number}",
-        content_html=str(content.get("content") or "") if isinstance(content, dict) else "",
-        author=raw.get("author") or None,
-        published=_iso(raw.get("published")),
-        read=_has_state(categories, "read"),
-        starred=_has_state(categories, "starred"),
-    )
-
-
-def _folder(subscription: dict[str, Any]) -> str | None:
-    for category in subscription.get("categories") or []:
-        if not isinstance(category, dict):
-            continue
-        label = category.get("label")
-        if isinstance(label, str) and label:
-            return label
-        ident = str(category.get("id") or "")
-        if "/label/" in ident:
-            return ident.split("/label/", 1)[1] or None
-    return None
-
-
-class GReaderBackend:
+class GReaderBackend(GReaderSession):
     """A Google Reader API server at `credentials.url`."""
 
     service = "greader"
@@ -162,154 +89,10 @@ class GReaderBackend:
         timeout: float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.requests_made = 0
-        self._base = credentials.url.rstrip("/")
-        self._username = credentials.username
-        self._password = credentials.password
-        self._auth: str | None = None
-        self._token: str | None = None
+        super().__init__(credentials, timeout=timeout, transport=transport)
         self._snapshot: StateSnapshot | None = None
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": "newsreader-sync"},
-            follow_redirects=False,
-            transport=transport,
-        )
-
-    # -- HTTP ---------------------------------------------------------------------
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, Any] | list[tuple[str, Any]] | None = None,
-        data: list[tuple[str, str]] | None = None,
-    ) -> tuple[int, bytes, httpx.Headers]:
-        """One request; status, body and headers. Network failures are `SyncError`s."""
-        self.requests_made += 1
-        headers = {"Authorization": f"GoogleLogin auth={self._auth}"} if self._auth else {}
-        content: bytes | None = None
-        if data is not None:
-            # Repeated keys (`i=…&i=…`) in order: an encoded body, not a mapping.
-            content = urlencode(data).encode("ascii")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            with self._client.stream(
-                method, self._base + path, params=params, content=content, headers=headers
-            ) as response:
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_DOCUMENT_BYTES:
-                        raise _TooLarge
-                return response.status_code, bytes(body), response.headers
-        except httpx.TimeoutException:
-            raise SyncError(f"{self._base}: the server did not answer in time") from None
-        except httpx.HTTPError as exc:
-            raise SyncError(f"{self._base}: cannot reach the server ({_reason(exc)})") from None
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, Any] | list[tuple[str, Any]] | None = None,
-        data: list[tuple[str, str]] | None = None,
-        resizable: bool = False,
-        rejectable: bool = False,
-        absent_ok: bool = False,
-    ) -> bytes:
-        """A reader API call (logging in first); a POST carries the edit token.
-
-        An answer over the size cap is a `SyncError`, or `_TooLarge` for a
-        `resizable` call whose caller asks again for less. For a `rejectable`
-        action a 400/404/422, or an error the application itself explains
-        (Miniflux answers a feed it cannot fetch with a 500 and its
-        `error_message`), is a `SyncRejectedError`: asking again cannot help.
-        For an `absent_ok` read a 400/404 is `_Absent`: the items asked are gone.
-        """
-        if self._auth is None:
-            self.login()
-        for attempt in range(2):
-            form = data
-            if method == "POST":
-                # Miniflux wants the token on every POST, reads included.
-                form = [("T", self._edit_token()), *(data or [])]
-            try:
-                status, body, headers = self._send(
-                    method, "/reader/api/0/" + path, params=params, data=form
-                )
-            except _TooLarge:
-                if resizable:
-                    raise
-                raise SyncError(
-                    f"{self._base}: {path}: the answer is larger than the"
-                    f" {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB cap"
-                ) from None
-            if status == 401 and attempt == 0:
-                if headers.get("X-Reader-Google-Bad-Token", "").lower() == "true":
-                    self._token = None
-                    continue
-                # A session the server forgot (a restart): log in again once.
-                self.login()
-                continue
-            if status in (401, 403):
-                raise SyncAuthError(f"{self._base}: the server refused the username or password")
-            if absent_ok and status in (400, 404):
-                raise _Absent
-            if status >= 400:
-                message = f"{self._base}: {method} {path} failed: {_message(status, body)}"
-                if rejectable and (status in (400, 404, 422) or _explained(body)):
-                    raise SyncRejectedError(message)
-                raise SyncError(message)
-            return body
-        raise SyncError(f"{self._base}: {method} {path}: the server keeps refusing the session")
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        params = kwargs.pop("params", None) or []
-        if isinstance(params, dict):
-            params = list(params.items())
-        body = self._call(method, path, params=[*params, ("output", "json")], **kwargs)
-        try:
-            return json.loads(body)
-        except ValueError:
-            raise SyncError(f"{self._base}: {path}: the answer is not JSON") from None
-
-    def _edit_token(self) -> str:
-        if self._token is None:
-            try:
-                status, body, _ = self._send("GET", "/reader/api/0/token")
-            except _TooLarge:
-                raise SyncError(f"{self._base}: the edit token is not a token") from None
-            if status in (401, 403):
-                raise SyncAuthError(f"{self._base}: the server refused the username or password")
-            if status >= 400:
-                raise SyncError(f"{self._base}: token failed: {_message(status, body)}")
-            self._token = body.decode("utf-8", "replace").strip()
-        return self._token
 
     # -- SyncBackend ----------------------------------------------------------------
-
-    def login(self) -> None:
-        """ClientLogin: trade the username and password for the `Auth` token."""
-        self._auth = None
-        self._token = None
-        form = [("Email", self._username), ("Passwd", self._password)]
-        try:
-            status, body, _ = self._send("POST", "/accounts/ClientLogin", data=form)
-        except _TooLarge:
-            raise SyncError(f"{self._base}: ClientLogin answered too much") from None
-        if status in (401, 403):
-            raise SyncAuthError(f"{self._base}: the server refused the username or password")
-        if status >= 400:
-            raise SyncError(f"{self._base}: ClientLogin failed: {_message(status, body)}")
-        for line in body.decode("utf-8", "replace").splitlines():
-            key, _, value = line.partition("=")
-            if key.strip() == "Auth" and value.strip():
-                self._auth = value.strip()
-                return
-        raise SyncError(f"{self._base}: ClientLogin answered without an Auth token")
 
     def feeds(self) -> list[RemoteFeed]:
         answer = self._json("GET", "subscription/list") or {}
@@ -323,7 +106,7 @@ class GReaderBackend:
                     url=str(sub.get("url") or str(sub["id"]).removeprefix("feed/")),
                     title=str(sub.get("title") or ""),
                     site_url=sub.get("htmlUrl") or None,
-                    folder=_folder(sub),
+                    folder=folder_of(sub),
                 )
             )
         return feeds
@@ -438,9 +221,6 @@ class GReaderBackend:
         snapshot, self._snapshot = self._snapshot, None
         return snapshot
 
-    def close(self) -> None:
-        self._client.close()
-
     # -- helpers --------------------------------------------------------------------
 
     def _ids(self, stream: str, extra: list[tuple[str, Any]]) -> set[int]:
@@ -492,18 +272,18 @@ class GReaderBackend:
                     resizable=True,
                     absent_ok=True,
                 )
-            except _TooLarge:
+            except TooLarge:
                 if len(chunk) == 1:
                     raise SyncError(
                         f"{self._base}: an entry is larger than the"
                         f" {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB cap"
                     ) from None
-            except _Absent:
+            except Absent:
                 if len(chunk) == 1:
                     continue
             else:
                 for raw in (answer or {}).get("items") or []:
-                    if isinstance(raw, dict) and (entry := _entry(raw)) is not None:
+                    if isinstance(raw, dict) and (entry := entry_from_item(raw)) is not None:
                         entries.append(entry)
                 continue
             half = len(chunk) // 2
@@ -544,33 +324,3 @@ def _cursor(cursor: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def _reason(exc: httpx.HTTPError) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
-def _explained(body: bytes) -> bool:
-    """The answer is the application's own JSON error (not a proxy's or a crash page)."""
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return False
-    return isinstance(parsed, dict) and bool(parsed.get("error_message") or parsed.get("error"))
-
-
-def _message(status: int, body: bytes) -> str:
-    """HTTP status and the server's own words (JSON `error_message` or a short text), one line."""
-    detail = ""
-    try:
-        parsed = json.loads(body)
-        if isinstance(parsed, dict):
-            detail = str(parsed.get("error_message") or parsed.get("error") or "")
-    except ValueError:
-        detail = body.decode("utf-8", "replace") if len(body) < 300 else ""
-    line = f"HTTP {status}"
-    detail = " ".join(detail.split())[:200]
-    if detail:
-        line += f" ({detail})"
-    return line
