@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from newsreader.sanitize import clean_text
@@ -65,7 +66,14 @@ def parse_document(markup: str) -> Any | None:
     import lxml.etree
     import lxml.html
 
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, recover=True, collect_ids=False
+    )
+    # lxml.html picks each element's class in Python, called whenever an element is
+    # first touched from Python (here and in trafilatura, for every element of the page);
+    # a C-level default gives the same `HtmlElement`s, bar the form-control subclasses
+    # that nothing here uses.
+    parser.set_element_class_lookup(_html_lookup())
     try:
         doc = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
@@ -74,6 +82,19 @@ def parse_document(markup: str) -> Any | None:
         _clean_tree(doc)
     flatten_math(doc)
     return doc
+
+
+@lru_cache(maxsize=1)
+def _html_lookup() -> Any:
+    """One `ElementDefaultClassLookup` making `lxml.html` element, comment and PI classes."""
+    import lxml.etree
+    import lxml.html
+
+    return lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+    )
 
 
 def flatten_math(root: Any) -> None:
@@ -159,7 +180,10 @@ def squash(text: str) -> str:
 
 def text_key(text: str, words: int = 12) -> str:
     """The first `words` words of `text`, lower-cased, punctuation aside: to compare texts."""
-    return " ".join(re.findall(r"\w+", text.lower())[:words])
+    return " ".join([match.group() for match in islice(_WORD.finditer(text.lower()), words)])
+
+
+_WORD = re.compile(r"\w+")
 
 
 def tag_name(element: Any) -> str | None:
