@@ -202,7 +202,8 @@ def tidy(blocks: list[Block]) -> list[Block]:
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
             if _BOILERPLATE.match(text):
                 continue
-            text = _DANGLING.sub("", text)
+            if text.rstrip().endswith(":"):  # the only texts `_DANGLING` can match
+                text = _DANGLING.sub("", text)
         if block.kind is BlockKind.CAPTION:
             text = _strip_caption_labels(text)
             if not text and block.credit and len(block.credit.split()) > _MAX_CREDIT_WORDS:
