@@ -111,7 +111,7 @@ class NameIndex:
 
     def _build(self) -> dict[str, dict[tuple[str, ...], int]]:
         names: dict[str, dict[tuple[str, ...], int]] = {}
-        lower_words = {word for text in self._texts for word in _LOWER_WORD.findall(text)}
+        lower_words = _LowerWords("\n".join(self._texts))
         for text in self._texts:
             for match in _NAME_RUN.finditer(text):
                 for found in _run_names(match.group()):
@@ -272,9 +272,55 @@ _MENTION = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPP
 
 
 _LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z’'\-]+")
+"""A word the article writes in lower case: what `_LowerWords` answers for."""
+_LOWER_WORD_SHAPE = re.compile(r"[a-z][a-z’'\-]+")
+_WORD_BEFORE = re.compile(r"[\w’']")
+_WORD_GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz’'-")
 
 
-def _drop_sentence_words(name: tuple[str, ...], lower_words: set[str]) -> tuple[str, ...]:
+class _LowerWords:
+    """Whether a word is one of `_LOWER_WORD`'s matches in a text, asked word by word.
+
+    Only the first words of multi-word names are ever asked about, a handful per
+    article, so each is looked for with `str.find` and its surroundings checked,
+    instead of collecting every lower-case word of the article (which cost more
+    than the rest of the name index). A word found right after a hyphen may sit
+    inside an earlier match (`well-known`); only then is the full set collected.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._known: dict[str, bool] = {}
+        self._all: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = self._find(word)
+        return known
+
+    def _find(self, word: str) -> bool:
+        if not _LOWER_WORD_SHAPE.fullmatch(word):
+            return False
+        text = self._text
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if end >= len(text) or text[end] not in _WORD_GOES_ON:
+                if at and text[at - 1] == "-":
+                    return word in self._every_word()
+                if not at or not _WORD_BEFORE.match(text, at - 1):
+                    return True
+            at = text.find(word, at + 1)
+        return False
+
+    def _every_word(self) -> set[str]:
+        if self._all is None:
+            self._all = set(_LOWER_WORD.findall(self._text))
+        return self._all
+
+
+def _drop_sentence_words(name: tuple[str, ...], lower_words: _LowerWords) -> tuple[str, ...]:
     """`Even de Miranda` → `Miranda`: a leading word the article also writes in lower
     case is an ordinary word capitalised by a sentence start, not a given name."""
     start = 0
