@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from newsreader.model.article import Article, Block, BlockKind
+from newsreader.model.filters import Rules, parse_filters
+from newsreader.model.library import ListQuery
 from newsreader.store import Library, fts_query
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -110,3 +112,50 @@ def test_the_last_word_matches_words_it_begins_but_whole_words_rank_higher(
 def test_a_prefix_query_is_valid_fts5_after_several_words() -> None:
     assert fts_query("harbour tr", prefix=True) == '"harbour" AND ("tr" OR "tr"*)'
     assert fts_query("harbour ...", prefix=True) == '"harbour" "..."'
+
+
+def test_a_whole_library_search_ranks_and_flags_as_a_scoped_one(tmp_path: Path) -> None:
+    """Searching the whole library ranks on the FTS table alone and reads the rows after;
+    a scoped search joins first. Both must list the same hits, in the same order, with the
+    same read and bookmark state, and leave hidden articles out unless asked for them."""
+    library = Library(tmp_path / "library.sqlite3")
+    library.use_rules(Rules(filters=parse_filters([{"title": "(?i)sponsored"}], "test", [])))
+    try:
+        library.add_articles(
+            Article(
+                title=title,
+                blocks=[Block(BlockKind.PARAGRAPH, body)],
+                source="Harbour Desk",
+                guid=f"urn:{n}",
+            )
+            for n, (title, body) in enumerate(
+                [
+                    ("Tide tables", "The harbour opens at dawn. " + FILLER),
+                    ("Harbour wall repaired", FILLER),
+                    ("Sponsored harbour tour", "Harbour, harbour, harbour."),
+                    ("Ferry notes", "Harbour ferries run late; the harbour master apologised."),
+                    ("Harbourside market", "Stalls by the water."),
+                ]
+            )
+        )
+        ids = {row.title: row.id for row in library.page(ListQuery(hidden=True), limit=10)}
+        library.set_read([ids["Ferry notes"]])
+        library.set_bookmarked([ids["Tide tables"]], True)
+
+        def listed(**query: object) -> list[tuple[str, bool, bool, str]]:
+            hits = library.search("harbour", query=ListQuery(**query))  # type: ignore[arg-type]
+            return [(h.row.title, h.row.read, h.row.bookmarked, h.snippet) for h in hits]
+
+        whole = listed()
+        assert [hit[:3] for hit in whole] == [
+            ("Harbour wall repaired", False, False),
+            ("Harbourside market", False, False),
+            ("Ferry notes", True, False),
+            ("Tide tables", False, True),
+        ]
+        assert whole[2][3].startswith("Harbour ferries run late")
+        assert listed(source="Harbour Desk") == whole
+        assert "Sponsored harbour tour" in [hit[0] for hit in listed(hidden=True)]
+        assert listed(hidden=True, source="Harbour Desk") == listed(hidden=True)
+    finally:
+        library.close()

@@ -9,8 +9,11 @@ whose title matches come before those that match only in their text.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+from collections.abc import Sequence
+from typing import Any
 
 from newsreader.errors import SearchQueryError
 from newsreader.model.library import ListQuery, SearchHit
@@ -35,6 +38,15 @@ The column weights alone cannot do it: FTS5's bm25 weights the hits before
 saturating them, so a title hit in a long article scores below a short
 article repeating the word in its body.
 """
+
+_SNIPPET = f"snippet(articles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
+"""The best 16-token window of the best column, matches marked."""
+
+_RANKED = f"{_BM25} AS rank, {_TITLE_HIT} AS title_hit, {_SNIPPET} AS snippet"
+"""Rank, title flag and snippet of a match: auxiliary functions of the statement with the MATCH."""
+
+_NOT_HIDDEN_FTS = "articles_fts.rowid NOT IN (SELECT article_id FROM hidden_articles)"
+"""`NOT_HIDDEN` without the `articles` row: the hidden ids are read once per query."""
 
 
 def fts_query(text: str, *, prefix: bool = False) -> str:
@@ -97,31 +109,73 @@ class SearchMixin(Database):
         if not match:
             return []
         query = query or ListQuery()
-        clauses, params = where_clauses(query)
         try:
             window = self._rank_window_start(match, query)
         except sqlite3.OperationalError as exc:
             raise SearchQueryError(f"search query {text!r} is not valid FTS5: {exc}") from None
-        if window is not None:
-            clauses.append("articles_fts.rowid >= ?")
-            params.append(window)
-        extra = "".join(f" AND {clause}" for clause in clauses)
-        sql = (
-            f"SELECT {ROW_COLUMNS},"
-            f" snippet(articles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) AS snippet,"
-            f" {_BM25} AS rank"
-            f" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {ROW_JOINS}"
-            f" WHERE articles_fts MATCH ?{extra} ORDER BY {_TITLE_HIT} DESC, rank LIMIT ?"
-        )
         try:
-            rows = self._read(sql, [match, *params, max(0, int(limit))])
+            ranked = self._ranked(match, query, window, max(0, int(limit)))
         except sqlite3.OperationalError as exc:
             raise SearchQueryError(f"search query {text!r} is not valid FTS5: {exc}") from None
         hits = []
-        for row in rows:
-            snippet, spans = _split_snippet(row["snippet"] or "")
-            hits.append(SearchHit(article_row(row[:ROW_WIDTH]), snippet, spans, float(row["rank"])))
+        for row, raw_snippet, rank in ranked:
+            snippet, spans = _split_snippet(raw_snippet or "")
+            hits.append(SearchHit(article_row(row), snippet, spans, float(rank)))
         return hits
+
+    def _ranked(
+        self, match: str, query: ListQuery, window: int | None, limit: int
+    ) -> list[tuple[Sequence[Any], str | None, float]]:
+        """The best `limit` matches as (list row, raw snippet, bm25), best first.
+
+        Title matches first, then bm25; ties in the order the matches are read
+        (oldest first), the order in which SQLite's top-LIMIT sorter keeps
+        them without evaluating the snippet of each later tie.
+
+        A search of the whole library ranks on the FTS table alone, then reads
+        the list rows of the matches it kept: joined before the ranking, the
+        articles, hidden articles, read state and bookmarks cost four look-ups
+        for every match in the rank window, about as much as the ranking
+        itself. It takes two statements because SQLite evaluates every column
+        of a subquery it materialises (the snippet too) for every match, where
+        a top-level ORDER BY ... LIMIT evaluates the snippet only for the rows
+        that enter the best LIMIT so far. A scoped search filters on those
+        tables, so it joins them before ranking, in one statement.
+        """
+        order = "title_hit DESC, rank, id"
+        if _scoped(query):
+            clauses, params = where_clauses(query)
+            if window is not None:
+                clauses.append("articles_fts.rowid >= ?")
+                params.append(window)
+            extra = "".join(f" AND {clause}" for clause in clauses)
+            joined = self._read_plain(
+                f"SELECT {ROW_COLUMNS}, {_RANKED}"
+                f" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {ROW_JOINS}"
+                f" WHERE articles_fts MATCH ?{extra} ORDER BY {order} LIMIT ?",
+                [match, *params, limit],
+            )
+            return [(row[:ROW_WIDTH], row[ROW_WIDTH + 2], row[ROW_WIDTH]) for row in joined]
+        fts_clauses = [] if query.hidden else [_NOT_HIDDEN_FTS]
+        fts_params: list[Any] = []
+        if window is not None:
+            fts_clauses.append("articles_fts.rowid >= ?")
+            fts_params.append(window)
+        extra = "".join(f" AND {clause}" for clause in fts_clauses)
+        best = self._read_plain(
+            f"SELECT articles_fts.rowid AS id, {_RANKED} FROM articles_fts"
+            f" WHERE articles_fts MATCH ?{extra} ORDER BY {order} LIMIT ?",
+            [match, *fts_params, limit],
+        )
+        if not best:
+            return []
+        found = self._read_plain(
+            f"SELECT {ROW_COLUMNS} FROM articles a {ROW_JOINS}"
+            " WHERE a.id IN (SELECT value FROM json_each(?))",
+            [json.dumps([row[0] for row in best])],
+        )
+        by_id = {row[0]: row for row in found}
+        return [(by_id[id_], snippet, rank) for id_, rank, _, snippet in best if id_ in by_id]
 
     def _rank_window_start(self, match: str, query: ListQuery) -> int | None:
         """Lowest rowid worth ranking when a term matches a huge share of the library.
