@@ -149,8 +149,10 @@ async def test_lay_out_screen_sizes_a_screen_that_is_not_shown() -> None:
         label.styles.width = "100%"
         await pilot.pause()
         assert label.region.width == 0, "Textual lays out only the current screen"
+        assert screen._layout_required, "the change waits for the screen to be shown"
         compat.lay_out_screen(screen, Size(50, 12))
         assert label.region.width == 50
+        assert not screen._layout_required, "laid out: showing it needs no second layout"
         assert app.screen is not screen
 
 

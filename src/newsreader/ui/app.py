@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import time
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -40,13 +41,19 @@ from newsreader.ui.sync_ui import STARTUP_DELAY, SyncController
 from newsreader.ui.writes import Writes
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from newsreader.services.refresh import FeedOutcome
+    from newsreader.ui.screens.reader_screen import ReaderScreen
+    from newsreader.ui.widgets.article_view import LineRecipe, PreparedLines
 
 """Name of the installed (reused) reader screen."""
 PALETTE_BUILTINS = frozenset({"Theme", "Quit"})
 """Textual's own palette commands that work here (see `get_system_commands`)."""
 OUTSIDE_POLL = 1.0
 """Seconds between checks for changes made by another process (a CLI `bookmark`, a refresh)."""
+PREPARE_DELAY = 0.15
+"""Seconds the list's cursor rests on a row before the article under it is prepared."""
 NO_FEEDS_HINT = (
     "No subscriptions yet: add one with `newsreader add URL`"
     " or import an OPML file with `newsreader import FILE.opml`"
@@ -67,6 +74,15 @@ class RefreshProgress(Message):
     def can_replace(self, message: Message) -> bool:
         # Totals are cumulative, so a burst of progress collapses to the latest.
         return isinstance(message, RefreshProgress)
+
+
+class ArticlePrepared(Message):
+    """Posted from the preparing thread: an article's lines, built for the reader."""
+
+    def __init__(self, prepared: PreparedLines, key: tuple[object, ...]) -> None:
+        super().__init__()
+        self.prepared = prepared
+        self.key = key
 
 
 class RefreshFinished(Message):
@@ -119,6 +135,11 @@ class NewsreaderApp(App[None]):
         self._refresh_done = (0, 0)
         self.config_path = config_path
         self.config = config if config is not None else load_config(config_path)
+        self._highlighted: int | None = None
+        self._highlighted_at = 0.0
+        self._prepare_timer: Timer | None = None
+        self._prepared_key: tuple[object, ...] | None = None
+        """What the reader holds off screen: article, recipe and library version."""
         self.syncer = SyncController(self)
         """`S`, and `r` and the timer with sync on: a background sync (`ui/sync_ui.py`)."""
         self._startup_warnings = list(self.config.warnings)
@@ -167,6 +188,7 @@ class NewsreaderApp(App[None]):
         screen = self.list_screen()
         if screen is not None:
             screen.outside_changes()
+        self.article_highlighted(self._highlighted)  # its text may have changed
         if self.is_screen_installed(READER):
             from newsreader.ui.screens.reader_screen import ReaderScreen  # loaded when installed
 
@@ -258,6 +280,85 @@ class NewsreaderApp(App[None]):
         # article twice and reflow the screen on its first resize.
         screen.call_after_refresh(lambda: screen.lay_out_off_screen(self.size))
         screen.call_after_refresh(self.settle_memory)  # the reader's widgets too
+
+    # -- preparing the article under the cursor --------------------------------
+
+    def article_highlighted(self, article_id: int | None) -> None:
+        """The list's cursor is on `article_id`: prepare it once the cursor rests there.
+
+        Called on every cursor move, so it only notes the time; one timer at a
+        time looks again (`_prepare_highlighted`).
+        """
+        self._highlighted = article_id
+        self._highlighted_at = time.monotonic()
+        if self._prepare_timer is None and article_id is not None:
+            self._prepare_timer = self.set_timer(PREPARE_DELAY, self._prepare_highlighted)
+
+    def on_resize(self) -> None:
+        """The prepared lines were wrapped for the old width."""
+        self.article_highlighted(self._highlighted)
+
+    def _idle_reader(self) -> ReaderScreen | None:
+        """The reader screen when it is built and not shown (else nothing is prepared)."""
+        if not self.is_screen_installed(READER):
+            return None
+        from newsreader.ui.screens.reader_screen import ReaderScreen
+
+        reader = self.get_screen(READER)
+        if not isinstance(reader, ReaderScreen) or not reader.is_mounted:
+            return None
+        if reader in self.screen_stack:
+            return None
+        return reader
+
+    def _prepare_highlighted(self) -> None:
+        """Fetch and wrap the article under the cursor in a thread, once the cursor rests.
+
+        Why a thread: wrapping a long article takes long enough to delay a key
+        typed meanwhile; the UI thread only takes the styles before (a thread
+        must not ask Textual) and hands the lines to the reader after.
+        """
+        self._prepare_timer = None
+        article_id = self._highlighted
+        if article_id is None:
+            return
+        wait = self._highlighted_at + PREPARE_DELAY - time.monotonic()
+        if wait > 0.005:  # moved again since: look when it has rested long enough
+            self._prepare_timer = self.set_timer(wait, self._prepare_highlighted)
+            return
+        reader = self._idle_reader()
+        if reader is None:
+            return  # not built yet: `prepare_reader` builds it around the current article
+        reader.restyle_off_screen()
+        recipe = reader.view.line_recipe()
+        if recipe is None:
+            return
+        key = (article_id, recipe, self._data_version)
+        if key == self._prepared_key and reader.view.holds(article_id, recipe):
+            return
+        self._prepare_worker(article_id, recipe, key)
+
+    @work(thread=True, exclusive=True, group="prepare-article", exit_on_error=False)
+    def _prepare_worker(self, article_id: int, recipe: LineRecipe, key: tuple[object, ...]) -> None:
+        from newsreader.ui.widgets.article_view import build_lines
+
+        try:
+            stored = self.library.get(article_id)
+        except NewsreaderError:
+            return  # deleted meanwhile: Enter will say so
+        self.post_message(ArticlePrepared(build_lines(stored, recipe), key))
+
+    @on(ArticlePrepared)
+    def _article_prepared(self, message: ArticlePrepared) -> None:
+        """Hand the lines to the reader, unless the cursor moved or the reader is shown."""
+        reader = self._idle_reader()
+        if reader is None or message.prepared.stored.id != self._highlighted:
+            return
+        if reader.prepare(message.prepared):
+            self._prepared_key = message.key
+            # Once the widgets have taken in the new article: the screen is
+            # then laid out and its first lines painted before Enter.
+            reader.call_after_refresh(lambda: reader.lay_out_off_screen(self.size))
 
     def action_help(self) -> None:
         from newsreader.ui.screens.help_screen import HelpScreen
@@ -418,6 +519,7 @@ class NewsreaderApp(App[None]):
 
     def _theme_changed(self, theme: Theme) -> None:
         """Remember the chosen theme in the config file (atomically)."""
+        self.article_highlighted(self._highlighted)  # prepared in the old theme's styles
         if theme.name == self.config.theme:
             return
         self.config.theme = theme.name

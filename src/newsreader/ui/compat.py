@@ -95,9 +95,14 @@ def lay_out_screen(screen: Screen[Any], size: Size) -> None:
     """Lay `screen` out at `size` now, even while another screen is shown.
 
     Relies on `Screen._refresh_layout(size)`, which sizes and places every
-    widget of the screen (Textual calls it only for the current screen).
+    widget of the screen (Textual calls it only for the current screen), and
+    on `Screen._layout_required`, the flag its update timer lays it out for:
+    cleared as that timer clears it after its own layout. Otherwise a layout
+    asked for while the screen was hidden (an article prepared off screen)
+    would be done again, and the screen drawn twice, when it is shown.
     """
     screen._refresh_layout(size)
+    screen._layout_required = False
 
 
 # -- scroll views -------------------------------------------------------------

@@ -49,6 +49,9 @@ class Host(Protocol):
     def prepare_reader(self, stored: StoredArticle) -> None:
         """Build the reader screen off screen, so the first article opens fast."""
 
+    def article_highlighted(self, article_id: int | None) -> None:
+        """The list's cursor moved to `article_id`: prepare it in the reader once it rests."""
+
     def settle_memory(self) -> None:
         """Freeze what start-up built out of the garbage collector's reach."""
 

@@ -334,6 +334,7 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, ListSearch, ListSta
         self.update_status()
 
     def _highlighted(self, article_id: int | None) -> None:
+        self.host.article_highlighted(article_id)
         if not self.article_list.searching and self.is_mounted:
             self.update_status(recount=False)
 

@@ -26,7 +26,7 @@ from newsreader.ui.keys import Scope, bindings, is_key
 from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.screens.reader_links import ReaderLinksMixin
 from newsreader.ui.screens.reader_navigation import ReaderNavigation
-from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.article_view import ArticleView, PreparedLines
 from newsreader.ui.widgets.find_bar import FindBar
 from newsreader.ui.widgets.key_hints import KeyHints
 from newsreader.ui.widgets.status_bar import ReaderBar
@@ -50,6 +50,8 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
     """Shows `stored`; escape closes the find bar first, then returns to the list."""
 
     KEY_SCOPE: ClassVar[Scope] = "reader"
+    BLANK = True
+    """Its children cover it: painting its background under them is wasted per open."""
     CSS_PATH = "../reader.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     AUTO_FOCUS = "ArticleView"
@@ -104,11 +106,41 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
 
         Textual lays out only the current screen, and would do it (three
         times: sizes, the article's scrollbar appearing, the scrollbar's own
-        size) on the first Enter. Done here, while the user reads the list.
+        size) on the first Enter. Done here, while the user reads the list,
+        with the article's first screen of lines painted.
         """
         lay_out_screen(self, size)
         self.view.relayout_now()
         lay_out_screen(self, size)
+        self.view.warm_lines()
+
+    def prepare(self, prepared: PreparedLines) -> bool:
+        """Hold the article under the list's cursor, its lines built and painted, off screen.
+
+        Why: wrapping a long article is most of what opening it costs; done
+        while the user rests on its row, Enter finds it here (`load` keeps
+        the lines of the same article) and only swaps screens. False when the
+        lines were built for another width, theme or setting.
+        """
+        if not self.view.adopt(prepared):
+            return False
+        self.stored = prepared.stored
+        self.fetching = False
+        self._hide_find_bar()
+        self._update_bar()
+        return True
+
+    def restyle_off_screen(self) -> None:
+        """Apply a theme or CSS change to this screen's widgets now, while it is not shown.
+
+        Textual restyles a screen when it is pushed; the article prepared
+        off screen must be built from the new styles, and the push then
+        skips the restyle (`on_screen_resume`).
+        """
+        generation = css_generation(self.app)
+        if self._styled_at != generation:
+            self.update_node_styles(animate=False)
+            self._styled_at = generation
 
     def load(self, stored: StoredArticle) -> None:
         """Show another article in this (reused) screen, from the top, find bar closed."""

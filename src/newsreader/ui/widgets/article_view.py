@@ -15,7 +15,7 @@ a style update drops every cache.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -54,6 +54,37 @@ MAX_STRIPS = 512
 def _same_article(shown: StoredArticle, new: StoredArticle) -> bool:
     """The same article with the same text: its wrapped lines can be kept."""
     return shown.id == new.id and shown.article == new.article
+
+
+class LineRecipe(NamedTuple):
+    """What an article's wrapped lines depend on, taken from the view on the UI thread.
+
+    Why: the lines of the article under the list's cursor are built in a
+    worker thread while the user looks at the list (`NewsreaderApp`), and a
+    thread must not ask Textual for styles. The view adopts the lines only
+    if its recipe is still the same (no resize, theme or setting change).
+    """
+
+    width: int
+    styles: tuple[tuple[str, Style], ...]
+    """Every component style by short name (`paragraph`), sorted: also the identity."""
+    brief: bool
+
+
+class PreparedLines(NamedTuple):
+    """An article's units and their wrapping for `recipe`, built off the UI thread."""
+
+    stored: StoredArticle
+    units: list[Unit]
+    layout: Layout
+    recipe: LineRecipe
+
+
+def build_lines(stored: StoredArticle, recipe: LineRecipe) -> PreparedLines:
+    """`stored`'s units and wrapped lines for `recipe`: plain values, safe in a thread."""
+    styles = dict(recipe.styles)
+    units = build_units(stored.article, styles.__getitem__, brief=recipe.brief)
+    return PreparedLines(stored, units, lay_out(units, recipe.width), recipe)
 
 
 class ArticleView(DirectScrollView, can_focus=True):
@@ -113,6 +144,7 @@ class ArticleView(DirectScrollView, can_focus=True):
         self._find_generation = 0
         self.find_query = ""
         self._built_signature: tuple[Style, ...] = ()
+        self._built_brief = True
         self._painted_signature: tuple[Style, ...] = ()
 
     # -- public API -------------------------------------------------------
@@ -143,6 +175,57 @@ class ArticleView(DirectScrollView, can_focus=True):
         if keep_scroll and query:
             self.find(query)
         self.refresh()
+
+    def line_recipe(self) -> LineRecipe | None:
+        """What this view would build an article's lines from now; None before its layout."""
+        if self.scrollable_content_region.width <= 0:
+            return None
+        prefix = "article-view--"
+        styles = tuple(
+            (name[len(prefix) :], self.get_component_rich_style(name, partial=True))
+            for name in sorted(self.COMPONENT_CLASSES)
+        )
+        return LineRecipe(self._content_width(), styles, self._brief())
+
+    def holds(self, article_id: int, recipe: LineRecipe) -> bool:
+        """The article `article_id` is shown with lines built from `recipe`."""
+        return (
+            self.stored is not None
+            and self.stored.id == article_id
+            and self._layout is not None
+            and self._layout.width == recipe.width
+            and self._built_signature == tuple(style for _, style in recipe.styles)
+            and self._built_brief == recipe.brief
+        )
+
+    def adopt(self, prepared: PreparedLines) -> bool:
+        """Show `prepared` (built off screen), from the top; False if its recipe is stale."""
+        if self.line_recipe() != prepared.recipe:
+            return False
+        self.stored = prepared.stored
+        self._units = prepared.units
+        self._layout = prepared.layout
+        self._built_signature = tuple(style for _, style in prepared.recipe.styles)
+        self._built_brief = prepared.recipe.brief
+        self._strips.clear()
+        self._matches = []
+        self._by_unit = {}
+        self.current_match = -1
+        self.find_query = ""
+        self.virtual_size = Size(prepared.recipe.width, len(prepared.layout.lines))
+        update_scrollbars(self)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+        return True
+
+    def warm_lines(self) -> None:
+        """Paint the lines on screen into the cache now (off screen, while nothing waits)."""
+        region = self.scrollable_content_region
+        if region.width <= 0 or self._layout is None:
+            return
+        self._check_gutter()
+        for y in range(region.height):
+            self.paint_line(y, region.width, self.scroll_offset.y)
 
     @property
     def line_count(self) -> int:
@@ -275,7 +358,7 @@ class ArticleView(DirectScrollView, can_focus=True):
     def _ensure_units(self) -> list[Unit]:
         if self._units is None:
             self._built_signature = self._style_signature()[1:]
-            brief = getattr(getattr(self.app, "config", None), "brief", True)  # config.toml
+            brief = self._built_brief = self._brief()
             self._units = (
                 build_units(self.stored.article, self._style, brief=brief) if self.stored else []
             )
@@ -283,6 +366,10 @@ class ArticleView(DirectScrollView, can_focus=True):
                 query, self.find_query = self.find_query, ""
                 self.find(query)
         return self._units
+
+    def _brief(self) -> bool:
+        """The `brief` setting of config.toml (a generated brief above articles without one)."""
+        return bool(getattr(getattr(self.app, "config", None), "brief", True))
 
     def _content_width(self) -> int:
         return max(10, self.scrollable_content_region.width)
