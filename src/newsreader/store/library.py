@@ -19,6 +19,7 @@ from newsreader.store.outbox import OutboxMixin
 from newsreader.store.retention import RetentionMixin
 from newsreader.store.search import SearchMixin
 from newsreader.store.state import StateMixin
+from newsreader.store.sync_apply import SyncApplyMixin
 
 
 class Library(
@@ -29,6 +30,7 @@ class Library(
     StateMixin,
     BulkStateMixin,
     OutboxMixin,
+    SyncApplyMixin,
     FiltersMixin,
     RetentionMixin,
 ):

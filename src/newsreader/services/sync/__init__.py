@@ -38,7 +38,8 @@ from newsreader.services.sync.backend import (
     SyncError,
     SyncRejectedError,
 )
-from newsreader.store.outbox import OutboxEntry, PulledEntry
+from newsreader.store.outbox import OutboxEntry
+from newsreader.store.sync_apply import PulledEntry
 
 if TYPE_CHECKING:
     from newsreader.config import Config, SyncSettings
