@@ -41,6 +41,8 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "head"})
 
 _SIMPLE_PARAGRAPHS = re.compile(r"[ \t\n]*(?:<p>[^<&]*</p>[ \t\n]*)+")
 _PARAGRAPH_TEXT = re.compile(r"<p>([^<&]*)</p>")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_TAG = re.compile(r"<[^>]*>")
 _SIMPLE_MAX_CHARS = 100_000
 """Longer fragments always go through lxml, the path every odd case was tested on."""
 
@@ -117,7 +119,7 @@ def text_to_blocks(text: str) -> list[Block]:
     The text is untrusted (a feed's plain-text body): cleaned once, whole, before
     it is split, like `parse.text` does with a file.
     """
-    chunks = re.split(r"\n\s*\n", clean_text(text))
+    chunks = _BLANK_LINE.split(clean_text(text))
     return [Block(BlockKind.PARAGRAPH, line) for chunk in chunks if (line := squash(chunk))]
 
 
@@ -137,7 +139,7 @@ def convert(root: Any, *, page: bool = False) -> tuple[list[str], list[Block]]:
 
 def _strip_tags(html: str) -> str:
     """Last-resort text from markup lxml could not parse at all."""
-    return re.sub(r"<[^>]*>", " ", html)
+    return _TAG.sub(" ", html)
 
 
 class _Converter:
