@@ -6,7 +6,9 @@ Titles, dates and bodies are fixed so snapshots never change with the clock.
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -260,6 +262,40 @@ def sidebar_labels(sidebar: FeedSidebar) -> list[str]:
 
 
 # -- a private tmux server -----------------------------------------------------------------
+
+
+def run_cli(
+    *args: str,
+    data_dir: Path,
+    columns: int = 120,
+    timeout: float = 120,
+    input_text: str | None = None,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """The real command in a subprocess (its exit code, streams and entry point, as a user
+    runs it), with the library in `data_dir` and the config beside it in `data_dir/config`,
+    so no test reads or writes a real home. The time limit is pytest's own per-test one;
+    `check` fails the test on a non-zero exit, showing stderr."""
+    env = dict(os.environ)
+    env["NEWSREADER_DATA_DIR"] = str(data_dir)
+    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
+    env["COLUMNS"] = str(columns)
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsreader", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=input_text,
+        timeout=timeout,
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def cli_ok(*args: str, data_dir: Path, columns: int = 120, timeout: float = 120) -> str:
+    """`run_cli` that must succeed; its stdout."""
+    return run_cli(*args, data_dir=data_dir, columns=columns, timeout=timeout, check=True).stdout
 
 
 class Tmux:

@@ -4,9 +4,6 @@ against a real HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +12,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
+
+from support import run_cli
 
 FEEDS = 20
 
@@ -62,18 +61,6 @@ def server() -> Iterator[HTTPServer]:
         yield httpserver
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NEWSREADER_DATA_DIR=str(data_dir), COLUMNS="160")
-    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
 def serve(server: HTTPServer, gauge: Gauge, delay: float = 0.0) -> list[str]:
     for n in range(FEEDS):
         server.expect_request(f"/f{n}.xml").respond_with_handler(gauge.handler(n, delay))
@@ -82,18 +69,18 @@ def serve(server: HTTPServer, gauge: Gauge, delay: float = 0.0) -> list[str]:
 
 def test_twenty_feeds_in_one_command(server: HTTPServer, tmp_path: Path) -> None:
     urls = serve(server, Gauge())
-    added = run_cli(tmp_path, "add", *urls, "--tag", "Bulk")
+    added = run_cli("add", *urls, "--tag", "Bulk", data_dir=tmp_path)
     assert added.returncode == 0, added.stderr
     lines = added.stdout.splitlines()
     assert len(lines) == FEEDS
     for n, line in enumerate(lines):  # one line a URL, in the order given
         assert line.startswith(f"subscribed to Feed {n} (ID "), line
         assert line.endswith(": 3 new articles")
-    feeds = json.loads(run_cli(tmp_path, "feeds", "--json").stdout)["feeds"]
+    feeds = json.loads(run_cli("feeds", "--json", data_dir=tmp_path).stdout)["feeds"]
     assert sorted(f["url"] for f in feeds) == sorted(urls)
     assert all(f["total"] == 3 and f["tags"] == ["Bulk"] for f in feeds)
 
-    again = run_cli(tmp_path, "add", *urls[:2], "--json")
+    again = run_cli("add", *urls[:2], "--json", data_dir=tmp_path)
     assert again.returncode == 0, again.stderr
     documents = json.loads(again.stdout)
     assert [d["created"] for d in documents] == [False, False]
@@ -111,7 +98,7 @@ def test_one_bad_url_is_reported_while_the_rest_subscribe(
     )
     gone, page = server.url_for("/gone.xml"), server.url_for("/page.html")
     given = [urls[0], gone, urls[1], "ftp://files.example/feed.xml", page, urls[2]]
-    added = run_cli(tmp_path, "add", *given)
+    added = run_cli("add", *given, data_dir=tmp_path)
     assert added.returncode == 1
     assert added.stdout.count("subscribed to Feed") == 3
     errors = added.stderr.splitlines()
@@ -119,10 +106,10 @@ def test_one_bad_url_is_reported_while_the_rest_subscribe(
     assert "HTTP 404" in errors[0] and "not subscribed" in errors[0]
     assert "only http and https" in errors[1]
     assert "not an RSS or Atom feed" in errors[2]
-    feeds = json.loads(run_cli(tmp_path, "feeds", "--json").stdout)["feeds"]
+    feeds = json.loads(run_cli("feeds", "--json", data_dir=tmp_path).stdout)["feeds"]
     assert sorted(f["url"] for f in feeds) == sorted(urls)
 
-    as_json = run_cli(tmp_path / "other", "add", gone, urls[0], "--json")
+    as_json = run_cli("add", gone, urls[0], "--json", data_dir=tmp_path / "other")
     assert as_json.returncode == 1
     documents = json.loads(as_json.stdout)
     assert documents[0]["url"] == gone and documents[0]["feed"] is None
@@ -134,17 +121,17 @@ def test_concurrent_but_bounded(server: HTTPServer, tmp_path: Path) -> None:
     """All on one host: fetched two at a time (the per-host limit), never one by one."""
     gauge = Gauge()
     urls = serve(server, gauge, delay=0.2)
-    added = run_cli(tmp_path, "add", *urls)
+    added = run_cli("add", *urls, data_dir=tmp_path)
     assert added.returncode == 0, added.stderr
     assert gauge.peak == 2
 
 
 def test_title_needs_a_single_url(server: HTTPServer, tmp_path: Path) -> None:
     urls = serve(server, Gauge())[:2]
-    refused = run_cli(tmp_path, "add", *urls, "--title", "Mine")
+    refused = run_cli("add", *urls, "--title", "Mine", data_dir=tmp_path)
     assert refused.returncode == 1
     assert "--title" in refused.stderr
-    assert json.loads(run_cli(tmp_path, "feeds", "--json").stdout)["feeds"] == []
-    single = run_cli(tmp_path, "add", urls[0], "--title", "Mine", "--json")
+    assert json.loads(run_cli("feeds", "--json", data_dir=tmp_path).stdout)["feeds"] == []
+    single = run_cli("add", urls[0], "--title", "Mine", "--json", data_dir=tmp_path)
     assert single.returncode == 0, single.stderr
     assert json.loads(single.stdout)["feed"]["title"] == "Mine"  # one URL: one object, as before

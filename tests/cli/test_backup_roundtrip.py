@@ -9,9 +9,6 @@ through what the CLI prints.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +18,7 @@ from newsreader.cli.output import write_output
 from newsreader.paths import database_path, samples_dir
 from newsreader.services.export import export_library
 from newsreader.store import Library
-from support import build_library, feature_article, filler_article
+from support import build_library, cli_ok, feature_article, filler_article, run_cli
 
 LIBRARY_IDS = ("id", "imported_at")
 """Fields that belong to the library an article is in, not to the article."""
@@ -39,29 +36,9 @@ FEED_BOOKKEEPING = (
 )
 
 
-def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["NEWSREADER_DATA_DIR"] = str(data_dir)
-    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
-    env["COLUMNS"] = "120"
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
-def ok(*args: str, data_dir: Path) -> str:
-    proc = run_cli(*args, data_dir=data_dir)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
 def articles_of(data_dir: Path) -> list[dict[str, Any]]:
     """The library's export with library-only fields dropped, in a stable order."""
-    document = json.loads(ok("export", "--format", "json", data_dir=data_dir))["articles"]
+    document = json.loads(cli_ok("export", "--format", "json", data_dir=data_dir))["articles"]
     for item in document:
         for key in LIBRARY_IDS:
             item.pop(key)
@@ -70,7 +47,7 @@ def articles_of(data_dir: Path) -> list[dict[str, Any]]:
 
 def feeds_of(data_dir: Path) -> list[dict[str, Any]]:
     """`feeds --json` without what belongs to this library: url, title, site_url and tags."""
-    feeds = json.loads(ok("feeds", "--json", data_dir=data_dir))["feeds"]
+    feeds = json.loads(cli_ok("feeds", "--json", data_dir=data_dir))["feeds"]
     for feed in feeds:
         for key in FEED_BOOKKEEPING:
             feed.pop(key, None)
@@ -79,7 +56,7 @@ def feeds_of(data_dir: Path) -> list[dict[str, Any]]:
 
 def listed(data_dir: Path) -> list[dict[str, Any]]:
     """`list --json` rows without their library ID, in a stable order."""
-    rows = json.loads(ok("list", "--json", "--limit", "1000", data_dir=data_dir))["articles"]
+    rows = json.loads(cli_ok("list", "--json", "--limit", "1000", data_dir=data_dir))["articles"]
     for row in rows:
         del row["id"]
     return sorted(rows, key=lambda row: (row["title"], row["url"] or "", row["published"] or ""))
@@ -149,7 +126,7 @@ def test_export_then_import_into_an_empty_library_restores_everything(
     assert proc.returncode == 0, proc.stderr
     assert "without articles" not in proc.stderr
     target = tmp_path / "target"
-    report = json.loads(ok("import", str(backup), "--json", data_dir=target))
+    report = json.loads(cli_ok("import", str(backup), "--json", data_dir=target))
     assert report["errors"] == [] and report["already_present"] == 0
     assert report["imported"] == len(articles_of(source))
     assert report["feeds_added"] == 3
@@ -168,28 +145,28 @@ def test_export_then_import_into_an_empty_library_restores_everything(
         "https://gazette.example/feed",
         "https://post.example/rss",
     }
-    assert json.loads(ok("list", "--bookmarked", "--json", data_dir=target))["total"] == 2
+    assert json.loads(cli_ok("list", "--bookmarked", "--json", data_dir=target))["total"] == 2
 
 
 def test_importing_a_backup_again_adds_nothing_and_never_unbookmarks(
     source: Path, tmp_path: Path
 ) -> None:
     backup = tmp_path / "backup.json"
-    ok("export", "--format", "json", "-o", str(backup), data_dir=source)
+    cli_ok("export", "--format", "json", "-o", str(backup), data_dir=source)
     target = tmp_path / "target"
-    ok("import", str(backup), data_dir=target)
+    cli_ok("import", str(backup), data_dir=target)
     before = articles_of(target)
-    listed = json.loads(ok("list", "--json", "--limit", "100", data_dir=target))["articles"]
+    listed = json.loads(cli_ok("list", "--json", "--limit", "100", data_dir=target))["articles"]
     unmarked = next(row for row in listed if not row["bookmarked"])
     marked = next(row for row in listed if row["bookmarked"])
-    ok("bookmark", str(unmarked["id"]), data_dir=target)  # bookmarked since the backup
-    ok("unbookmark", str(marked["id"]), data_dir=target)  # dropped since the backup
+    cli_ok("bookmark", str(unmarked["id"]), data_dir=target)  # bookmarked since the backup
+    cli_ok("unbookmark", str(marked["id"]), data_dir=target)  # dropped since the backup
 
-    report = json.loads(ok("import", str(backup), "--json", data_dir=target))
+    report = json.loads(cli_ok("import", str(backup), "--json", data_dir=target))
     assert report["imported"] == 0 and report["feeds_added"] == 0
     assert report["already_present"] == len(before)
     after = {
-        row["id"]: row for row in json.loads(ok("list", "--json", data_dir=target))["articles"]
+        row["id"]: row for row in json.loads(cli_ok("list", "--json", data_dir=target))["articles"]
     }
     assert len(after) == len(before)
     assert after[unmarked["id"]]["bookmarked"], "a bookmark made since is kept"
@@ -200,7 +177,7 @@ def test_importing_a_backup_again_adds_nothing_and_never_unbookmarks(
 def test_the_export_is_one_object_with_every_feed_even_of_bookmarks_only(
     source: Path, tmp_path: Path
 ) -> None:
-    document = json.loads(ok("export", "--bookmarked", data_dir=source))
+    document = json.loads(cli_ok("export", "--bookmarked", data_dir=source))
     assert list(document) == ["newsreader_export", "articles_filter", "feeds", "articles"]
     assert document["newsreader_export"] == 2 and document["articles_filter"] == "bookmarked"
     assert len(document["articles"]) == 2 and all(a["bookmarked"] for a in document["articles"])
@@ -212,8 +189,8 @@ def test_the_export_is_one_object_with_every_feed_even_of_bookmarks_only(
     assert all(feed["added_at"] for feed in document["feeds"])
     target = tmp_path / "target"
     path = tmp_path / "bookmarks.json"
-    ok("export", "--bookmarked", "-o", str(path), data_dir=source)
-    ok("import", str(path), data_dir=target)
+    cli_ok("export", "--bookmarked", "-o", str(path), data_dir=source)
+    cli_ok("import", str(path), data_dir=target)
     assert feeds_of(target) == feeds_of(source)
 
 
@@ -246,16 +223,16 @@ def test_a_failure_while_streaming_leaves_the_old_file_and_no_temporary(tmp_path
 def test_the_samples_library_round_trips(tmp_path: Path) -> None:
     """The bundled samples: files, a feed file, and an OPML of subscriptions with no articles."""
     source = tmp_path / "source"
-    ok("import", str(samples_dir()), data_dir=source)
-    rows = json.loads(ok("list", "--json", data_dir=source))["articles"]
-    ok("read", *(str(row["id"]) for row in rows[:4]), data_dir=source)
-    ok("bookmark", *(str(row["id"]) for row in rows[2:6]), data_dir=source)
+    cli_ok("import", str(samples_dir()), data_dir=source)
+    rows = json.loads(cli_ok("list", "--json", data_dir=source))["articles"]
+    cli_ok("read", *(str(row["id"]) for row in rows[:4]), data_dir=source)
+    cli_ok("bookmark", *(str(row["id"]) for row in rows[2:6]), data_dir=source)
     assert len(feeds_of(source)) == 5
     backup = tmp_path / "backup.json"
-    ok("export", "-o", str(backup), data_dir=source)
+    cli_ok("export", "-o", str(backup), data_dir=source)
 
     target = tmp_path / "target"
-    report = json.loads(ok("import", str(backup), "--json", data_dir=target))
+    report = json.loads(cli_ok("import", str(backup), "--json", data_dir=target))
     assert report["errors"] == [] and report["feeds_added"] == 5
     assert feeds_of(target) == feeds_of(source)
     assert listed(target) == listed(source)
@@ -264,11 +241,11 @@ def test_the_samples_library_round_trips(tmp_path: Path) -> None:
 
 def test_the_old_bare_list_export_still_imports(source: Path, tmp_path: Path) -> None:
     """Exports before version 2 were the list of articles alone, feeds only inside them."""
-    document = json.loads(ok("export", data_dir=source))
+    document = json.loads(cli_ok("export", data_dir=source))
     old = tmp_path / "old.json"
     old.write_text(json.dumps(document["articles"], indent=2), encoding="utf-8")
     target = tmp_path / "target"
-    report = json.loads(ok("import", str(old), "--json", data_dir=target))
+    report = json.loads(cli_ok("import", str(old), "--json", data_dir=target))
     assert report["errors"] == [] and report["feeds_added"] == 2
     assert articles_of(target) == as_restored(articles_of(source))
     assert feeds_of(target) == [f for f in feeds_of(source) if f != QUIET_FEED]
@@ -278,8 +255,8 @@ def test_an_export_without_the_json_suffix_is_still_recognised(
     source: Path, tmp_path: Path
 ) -> None:
     backup = tmp_path / "backup.txt"
-    ok("export", "-o", str(backup), data_dir=source)
-    report = json.loads(ok("import", str(backup), "--json", data_dir=tmp_path / "target"))
+    cli_ok("export", "-o", str(backup), data_dir=source)
+    report = json.loads(cli_ok("import", str(backup), "--json", data_dir=tmp_path / "target"))
     assert report["errors"] == [] and report["feeds_added"] == 3
 
 
@@ -312,8 +289,8 @@ def test_an_export_from_before_state_times_still_restores_state(tmp_path: Path) 
     ]
     path = tmp_path / "old.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    ok("import", str(path), data_dir=tmp_path / "lib")
-    [row] = json.loads(ok("list", "--json", data_dir=tmp_path / "lib"))["articles"]
+    cli_ok("import", str(path), data_dir=tmp_path / "lib")
+    [row] = json.loads(cli_ok("list", "--json", data_dir=tmp_path / "lib"))["articles"]
     assert row["title"] == "Old export" and row["read"] and row["bookmarked"]
 
 
@@ -341,17 +318,17 @@ def test_json_that_is_not_our_export_is_an_error_naming_the_file(
     assert proc.returncode == 1
     [line] = [line for line in proc.stderr.splitlines() if "package.json" in line]
     assert "not a newsreader JSON export" in line and why in line
-    assert json.loads(ok("list", "--json", data_dir=tmp_path / "lib"))["total"] == 0
+    assert json.loads(cli_ok("list", "--json", data_dir=tmp_path / "lib"))["total"] == 0
 
 
 def test_a_markdown_export_is_refused_with_a_reason(source: Path, tmp_path: Path) -> None:
     export = tmp_path / "articles.md"
-    ok("export", "--format", "markdown", "-o", str(export), data_dir=source)
+    cli_ok("export", "--format", "markdown", "-o", str(export), data_dir=source)
     proc = run_cli("import", str(export), data_dir=tmp_path / "lib")
     assert proc.returncode == 1
     assert "Markdown export, which cannot be imported back" in proc.stderr
     assert "--format json" in proc.stderr
-    assert json.loads(ok("list", "--json", data_dir=tmp_path / "lib"))["total"] == 0
+    assert json.loads(cli_ok("list", "--json", data_dir=tmp_path / "lib"))["total"] == 0
 
 
 def test_other_markdown_files_still_import_as_articles(tmp_path: Path) -> None:
@@ -360,5 +337,5 @@ def test_other_markdown_files_still_import_as_articles(tmp_path: Path) -> None:
         "Harbour wall repairs begin\n\nWork on the wall starts on Monday morning.\n",
         encoding="utf-8",
     )
-    report = json.loads(ok("import", str(note), "--json", data_dir=tmp_path / "lib"))
+    report = json.loads(cli_ok("import", str(note), "--json", data_dir=tmp_path / "lib"))
     assert report["imported"] == 1 and report["errors"] == []

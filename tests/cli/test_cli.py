@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
@@ -31,26 +32,6 @@ Neighbours described the early trials as "unbearable" in a petition last spring.
 
 "The trams will be silent after ten in the evening," she added.
 """
-
-
-def run_cli(
-    *args: str, data_dir: Path, input_text: str | None = None, check: bool = False
-) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["NEWSREADER_DATA_DIR"] = str(data_dir)
-    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
-    env["COLUMNS"] = "120"
-    proc = subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=input_text,
-        timeout=60,
-    )
-    if check:
-        assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 @pytest.fixture

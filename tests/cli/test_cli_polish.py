@@ -5,9 +5,6 @@ counts that agree with their nouns, and a feed served as application/octet-strea
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from pytest_httpserver import HTTPServer
 
 from newsreader.paths import database_path
 from newsreader.store import Library
+from support import run_cli
 
 ONE_ENTRY = (
     b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
@@ -34,18 +32,6 @@ def server() -> Iterator[HTTPServer]:
         yield httpserver
 
 
-def run_cli(data: Path, *args: str, columns: int = 80) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NEWSREADER_DATA_DIR=str(data), COLUMNS=str(columns))
-    env["NEWSREADER_CONFIG_DIR"] = str(data / "config")
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-
-
 def article_file(tmp_path: Path) -> Path:
     path = tmp_path / "story.txt"
     path.write_text(f"{LONG_TITLE}\n\nThe body of the story, one paragraph.\n", encoding="utf-8")
@@ -54,13 +40,13 @@ def article_file(tmp_path: Path) -> Path:
 
 def test_export_json_flag(tmp_path: Path) -> None:
     data = tmp_path / "lib"
-    assert run_cli(data, "import", str(article_file(tmp_path))).returncode == 0
+    assert run_cli("import", str(article_file(tmp_path)), data_dir=data).returncode == 0
     for fmt in ("markdown", "opml"):
-        refused = run_cli(data, "export", "--format", fmt, "--json")
+        refused = run_cli("export", "--format", fmt, "--json", data_dir=data)
         assert refused.returncode == 2, refused.stdout
         assert "needs -o FILE" in refused.stderr and refused.stdout == ""
         out = tmp_path / f"out.{fmt}"
-        done = run_cli(data, "export", "--format", fmt, "--json", "-o", str(out))
+        done = run_cli("export", "--format", fmt, "--json", "-o", str(out), data_dir=data)
         assert done.returncode == 0, done.stderr
         document = json.loads(done.stdout)
         assert document == {
@@ -69,7 +55,7 @@ def test_export_json_flag(tmp_path: Path) -> None:
             "bookmarked": False,
             "bytes": out.stat().st_size,
         }
-    whole = run_cli(data, "export", "--json")  # --format json: the export is the document
+    whole = run_cli("export", "--json", data_dir=data)  # --format json: the export is the document
     assert json.loads(whole.stdout)["newsreader_export"] == 2
 
 
@@ -77,17 +63,17 @@ def test_new_library_after_the_command(tmp_path: Path) -> None:
     data = tmp_path / "lib"
     data.mkdir()
     database_path(data).write_bytes(b"this is not a database" * 100)
-    refused = run_cli(data, "list")
+    refused = run_cli("list", data_dir=data)
     assert refused.returncode == 1 and "--new-library" in refused.stderr
-    fixed = run_cli(data, "import", str(article_file(tmp_path)), "--new-library")
+    fixed = run_cli("import", str(article_file(tmp_path)), "--new-library", data_dir=data)
     assert fixed.returncode == 0, fixed.stderr
     assert list(data.glob("library.sqlite3.broken-*")), "the old file is kept aside"
-    assert run_cli(data, "list", "--json", "--new-library").returncode == 0
+    assert run_cli("list", "--json", "--new-library", data_dir=data).returncode == 0
 
 
 def test_import_lines_are_never_cut_when_piped(tmp_path: Path) -> None:
     data = tmp_path / "lib"
-    proc = run_cli(data, "import", str(article_file(tmp_path)), columns=80)
+    proc = run_cli("import", str(article_file(tmp_path)), data_dir=data, columns=80)
     assert proc.returncode == 0, proc.stderr
     assert any(LONG_TITLE in line for line in proc.stdout.splitlines()), proc.stdout
 
@@ -105,7 +91,7 @@ def test_feeds_at_80_columns_has_titles_and_urls(tmp_path: Path) -> None:
         library.record_fetch(feed.id, error="HTTP 500 Internal Server Error, at some length")
     finally:
         library.close()
-    proc = run_cli(data, "feeds", columns=80)
+    proc = run_cli("feeds", data_dir=data, columns=80)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert all(len(line.rstrip()) <= 80 for line in lines), lines
@@ -122,10 +108,10 @@ def test_counts_agree_and_octet_stream_feeds_subscribe(server: HTTPServer, tmp_p
         ONE_ENTRY, content_type="application/octet-stream"
     )
     data = tmp_path / "lib"
-    added = run_cli(data, "add", server.url_for("/feed"))
+    added = run_cli("add", server.url_for("/feed"), data_dir=data)
     assert added.returncode == 0, added.stderr
     assert added.stdout.rstrip().endswith(": 1 new article"), added.stdout
-    refreshed = run_cli(data, "refresh")
+    refreshed = run_cli("refresh", data_dir=data)
     assert refreshed.returncode == 0, refreshed.stderr
     assert "0 new articles from 1 feed" in refreshed.stdout, refreshed.stdout
     assert "1 feeds" not in refreshed.stdout

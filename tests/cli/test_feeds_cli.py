@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+
+from support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,18 +45,6 @@ def server() -> Iterator[HTTPServer]:
         yield httpserver
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NEWSREADER_DATA_DIR=str(data_dir), COLUMNS="160")
-    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-
-
 def test_add_refresh_feeds_remove(server: HTTPServer, tmp_path: Path) -> None:
     server.expect_request("/a.xml").respond_with_data(
         FEED_A, content_type="application/atom+xml", headers={"ETag": '"a-v1"'}
@@ -65,21 +53,21 @@ def test_add_refresh_feeds_remove(server: HTTPServer, tmp_path: Path) -> None:
     server.expect_request("/gone.xml").respond_with_data("missing", status=404)
     data = tmp_path / "lib"
 
-    added = run_cli(data, "add", server.url_for("/a.xml"), "--json")
+    added = run_cli("add", server.url_for("/a.xml"), "--json", data_dir=data)
     assert added.returncode == 0, added.stderr
     assert json.loads(added.stdout)["new"] == 2
-    assert run_cli(data, "add", server.url_for("/b.xml"), "--tag", "Rural").returncode == 0
+    assert run_cli("add", server.url_for("/b.xml"), "--tag", "Rural", data_dir=data).returncode == 0
 
-    refused = run_cli(data, "add", server.url_for("/gone.xml"))
+    refused = run_cli("add", server.url_for("/gone.xml"), data_dir=data)
     assert refused.returncode == 1
     assert "HTTP 404" in refused.stderr and "not subscribed" in refused.stderr
 
-    listing = json.loads(run_cli(data, "feeds", "--json").stdout)["feeds"]
+    listing = json.loads(run_cli("feeds", "--json", data_dir=data).stdout)["feeds"]
     assert {f["title"] for f in listing} == {"Harbour Gazette", "Valley Post"}
     assert {f["title"]: f["unread"] for f in listing} == {"Harbour Gazette": 2, "Valley Post": 1}
     assert next(f for f in listing if f["title"] == "Valley Post")["tags"] == ["Rural"]
 
-    refreshed = run_cli(data, "refresh", "--json")
+    refreshed = run_cli("refresh", "--json", data_dir=data)
     assert refreshed.returncode == 0, refreshed.stderr
     summary = json.loads(refreshed.stdout)
     assert summary["new"] == 0 and summary["errors"] == 0
@@ -87,18 +75,18 @@ def test_add_refresh_feeds_remove(server: HTTPServer, tmp_path: Path) -> None:
     assert conditional, "the second fetch of /a.xml sends its ETag"
 
     feed_id = next(f["id"] for f in listing if f["title"] == "Valley Post")
-    assert run_cli(data, "remove", str(feed_id)).returncode == 0
-    assert [f["title"] for f in json.loads(run_cli(data, "feeds", "--json").stdout)["feeds"]] == [
-        "Harbour Gazette"
-    ]
-    articles = json.loads(run_cli(data, "list", "--json").stdout)
+    assert run_cli("remove", str(feed_id), data_dir=data).returncode == 0
+    assert [
+        f["title"] for f in json.loads(run_cli("feeds", "--json", data_dir=data).stdout)["feeds"]
+    ] == ["Harbour Gazette"]
+    articles = json.loads(run_cli("list", "--json", data_dir=data).stdout)
     assert articles["total"] == 3, "unsubscribing keeps the articles"
 
 
 def test_refresh_reports_each_failure_and_keeps_going(server: HTTPServer, tmp_path: Path) -> None:
     server.expect_request("/a.xml").respond_with_data(FEED_A, content_type="application/atom+xml")
     data = tmp_path / "lib"
-    assert run_cli(data, "add", server.url_for("/a.xml")).returncode == 0
+    assert run_cli("add", server.url_for("/a.xml"), data_dir=data).returncode == 0
     # Subscribe to broken feeds through OPML (add would refuse them up front).
     opml = tmp_path / "subs.opml"
     opml.write_text(
@@ -110,7 +98,7 @@ def test_refresh_reports_each_failure_and_keeps_going(server: HTTPServer, tmp_pa
         "</body></opml>",
         encoding="utf-8",
     )
-    imported = run_cli(data, "import", str(opml), "--json")
+    imported = run_cli("import", str(opml), "--json", data_dir=data)
     report = json.loads(imported.stdout)
     assert report["feeds_added"] == 2
     assert "file:///etc/passwd" not in imported.stdout.split('"feeds_added"')[0]
@@ -120,7 +108,7 @@ def test_refresh_reports_each_failure_and_keeps_going(server: HTTPServer, tmp_pa
         "<html><body><p>Not a feed</p></body></html>", content_type="text/html"
     )
     server.expect_request("/500.xml").respond_with_data("boom", status=500)
-    refreshed = run_cli(data, "refresh", "--json")
+    refreshed = run_cli("refresh", "--json", data_dir=data)
     assert refreshed.returncode == 1
     outcome = {f["title"] or f["url"]: f for f in json.loads(refreshed.stdout)["feeds"]}
     assert outcome["Harbour Gazette"]["error"] is None
@@ -128,53 +116,57 @@ def test_refresh_reports_each_failure_and_keeps_going(server: HTTPServer, tmp_pa
     assert "HTTP 500" in outcome["Server error"]["error"]
     assert "Traceback" not in refreshed.stderr
 
-    feeds = {f["title"]: f for f in json.loads(run_cli(data, "feeds", "--json").stdout)["feeds"]}
+    feeds = {
+        f["title"]: f for f in json.loads(run_cli("feeds", "--json", data_dir=data).stdout)["feeds"]
+    }
     assert "HTTP 500" in feeds["Server error"]["last_error"]
     assert feeds["Harbour Gazette"]["last_error"] is None
-    text = run_cli(data, "feeds").stdout
+    text = run_cli("feeds", data_dir=data).stdout
     assert "HTTP 500" in text
 
 
 def test_add_refuses_non_web_urls(tmp_path: Path) -> None:
     for url in ("file:///etc/passwd", "javascript:alert(1)", "-rf", "data:text/plain,hi"):
-        proc = run_cli(tmp_path / "lib", "add", url)
+        proc = run_cli("add", url, data_dir=tmp_path / "lib")
         assert proc.returncode in (1, 2), url
         assert "URL refused" in proc.stderr or "usage:" in proc.stderr, proc.stderr
 
 
 def test_opml_import_and_export_round_trip(tmp_path: Path) -> None:
     data = tmp_path / "lib"
-    proc = run_cli(data, "import", str(REPO / "data" / "sample-subscriptions.opml"), "--json")
+    proc = run_cli(
+        "import", str(REPO / "data" / "sample-subscriptions.opml"), "--json", data_dir=data
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["feeds_added"] == 5
-    feeds = json.loads(run_cli(data, "feeds", "--json").stdout)["feeds"]
+    feeds = json.loads(run_cli("feeds", "--json", data_dir=data).stdout)["feeds"]
     tags = {f["title"]: f["tags"] for f in feeds}
     assert tags["Westmere Harbour Notices"] == ["News", "Local"]
     out = tmp_path / "export.opml"
-    assert run_cli(data, "export", "--format", "opml", "-o", str(out)).returncode == 0
+    assert run_cli("export", "--format", "opml", "-o", str(out), data_dir=data).returncode == 0
     again = tmp_path / "again"
-    run_cli(again, "import", str(out))
+    run_cli("import", str(out), data_dir=again)
     assert {
         (f["url"], tuple(f["tags"]))
-        for f in json.loads(run_cli(again, "feeds", "--json").stdout)["feeds"]
+        for f in json.loads(run_cli("feeds", "--json", data_dir=again).stdout)["feeds"]
     } == {(f["url"], tuple(f["tags"])) for f in feeds}
 
 
 def test_import_local_feed_and_web_page(tmp_path: Path) -> None:
     data = tmp_path / "lib"
     proc = run_cli(
-        data,
         "import",
         str(REPO / "data" / "sample-feed.atom"),
         str(REPO / "data" / "sample-article.html"),
         "--json",
+        data_dir=data,
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert [f["kind"] for f in report["files"]] == ["feed", "html"]
     assert report["imported"] >= 6
     page_id = report["files"][1]["created"][0]
-    page = json.loads(run_cli(data, "show", str(page_id), "--json").stdout)
+    page = json.loads(run_cli("show", str(page_id), "--json", data_dir=data).stdout)
     assert page["key_points"] and page["quotes"]
     assert any(b["kind"] == "caption" and b.get("credit") for b in page["blocks"])
 

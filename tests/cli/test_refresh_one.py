@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsreader.store import Library
+from support import run_cli
 
 
 def atom(title: str, guid: str) -> bytes:
@@ -36,18 +34,6 @@ def server() -> Iterator[HTTPServer]:
         yield httpserver
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NEWSREADER_DATA_DIR=str(data_dir), COLUMNS="160")
-    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-
-
 def subscribe(data_dir: Path, server: HTTPServer) -> tuple[int, str]:
     """Two subscriptions (added without fetching); returns the first's ID and the second's URL."""
     server.expect_request("/a.xml").respond_with_data(atom("Gazette", "a1"))
@@ -65,7 +51,7 @@ def fetched(server: HTTPServer) -> list[str]:
 
 def test_refresh_by_id_fetches_only_that_feed(server: HTTPServer, tmp_path: Path) -> None:
     first, _ = subscribe(tmp_path, server)
-    result = run_cli(tmp_path, "refresh", str(first), "--json")
+    result = run_cli("refresh", str(first), "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert [feed["feed_id"] for feed in report["feeds"]] == [first]
@@ -75,7 +61,7 @@ def test_refresh_by_id_fetches_only_that_feed(server: HTTPServer, tmp_path: Path
 
 def test_refresh_by_url_and_id_together_each_once(server: HTTPServer, tmp_path: Path) -> None:
     first, second_url = subscribe(tmp_path, server)
-    result = run_cli(tmp_path, "refresh", second_url, str(first), second_url, "--json")
+    result = run_cli("refresh", second_url, str(first), second_url, "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(fetched(server)) == ["/a.xml", "/b.xml"]
     assert json.loads(result.stdout)["new"] == 2
@@ -83,7 +69,7 @@ def test_refresh_by_url_and_id_together_each_once(server: HTTPServer, tmp_path: 
 
 def test_refresh_unknown_feed_fails_before_fetching(server: HTTPServer, tmp_path: Path) -> None:
     first, _ = subscribe(tmp_path, server)
-    result = run_cli(tmp_path, "refresh", str(first), "999")
+    result = run_cli("refresh", str(first), "999", data_dir=tmp_path)
     assert result.returncode == 1
     assert "no subscription 999" in result.stderr
     assert "Traceback" not in result.stderr
@@ -92,12 +78,12 @@ def test_refresh_unknown_feed_fails_before_fetching(server: HTTPServer, tmp_path
 
 def test_refreshed_entry_keeps_links_and_enclosure(server: HTTPServer, tmp_path: Path) -> None:
     first, _ = subscribe(tmp_path, server)
-    assert run_cli(tmp_path, "refresh", str(first)).returncode == 0
-    shown = json.loads(run_cli(tmp_path, "show", "1", "--json").stdout)
+    assert run_cli("refresh", str(first), data_dir=tmp_path).returncode == 0
+    shown = json.loads(run_cli("show", "1", "--json", data_dir=tmp_path).stdout)
     assert shown["links"] == [{"text": "a source", "url": "https://ref.example/x"}]
     assert shown["enclosures"] == [
         {"url": "https://cdn.example/ep.mp3", "type": "audio/mpeg", "length": 2000000}
     ]
-    text = run_cli(tmp_path, "show", "1").stdout
+    text = run_cli("show", "1", data_dir=tmp_path).stdout
     assert "[1] a source  https://ref.example/x" in text
     assert "audio/mpeg · 2.0 MB  https://cdn.example/ep.mp3" in text

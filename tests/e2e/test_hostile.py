@@ -31,7 +31,7 @@ import pytest
 
 from newsreader.sanitize import has_unsafe
 from newsreader.urls import is_safe_web_url
-from support import Tmux, list_lines, visible_text, wait_for_list_search
+from support import Tmux, list_lines, run_cli, visible_text, wait_for_list_search
 
 HOSTILE_DIR = Path(__file__).parents[1] / "hostile"
 CORPUS = sorted(p for p in HOSTILE_DIR.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -53,21 +53,6 @@ Harbour cranes return after winter repairs
 
 The harbour authority said the cranes passed their load tests on Monday.
 """
-
-
-def run_cli(*args: str, data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """The installed CLI code path, in a subprocess, with isolated data and config dirs."""
-    env = dict(os.environ)
-    env["NEWSREADER_DATA_DIR"] = str(data_dir)
-    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
-    env["COLUMNS"] = "120"
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
 
 
 def strings(value: Any) -> Iterator[str]:

@@ -9,9 +9,6 @@ article repeating a word in its body outranked the one with it in its title.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,7 @@ from newsreader.model.article import Article, Block, BlockKind
 from newsreader.model.filters import Rules, parse_filters
 from newsreader.model.library import ListQuery
 from newsreader.store import Library, fts_query
+from support import run_cli
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FILLER = " ".join(
@@ -27,26 +25,10 @@ FILLER = " ".join(
 )
 
 
-def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["NEWSREADER_DATA_DIR"] = str(data_dir)
-    env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
-    env["COLUMNS"] = "120"
-    proc = subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc
-
-
 @pytest.fixture
 def real_library(tmp_path: Path) -> Path:
     """The bundled samples imported by the CLI, plus one title-only match and body matches."""
-    run_cli("import", *sorted(str(p) for p in DATA.glob("*.txt")), data_dir=tmp_path)
+    run_cli("import", *sorted(str(p) for p in DATA.glob("*.txt")), data_dir=tmp_path, check=True)
     library = Library(tmp_path / "library.sqlite3")
     library.add_article(
         Article(
@@ -75,7 +57,7 @@ def real_library(tmp_path: Path) -> Path:
 
 
 def cli_hits(data_dir: Path, query: str) -> list[dict[str, object]]:
-    out = run_cli("search", query, "--json", "--limit", "50", data_dir=data_dir).stdout
+    out = run_cli("search", query, "--json", "--limit", "50", data_dir=data_dir, check=True).stdout
     results: list[dict[str, object]] = json.loads(out)["results"]
     return results
 
