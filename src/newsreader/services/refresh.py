@@ -1,11 +1,13 @@
-"""Refresh subscriptions: fetch every feed, parse them on every core, store them one by one.
+"""Refresh subscriptions: fetch every feed, parse them on every core, store them as parsed.
 
 Shared by `newsreader refresh` and the TUI's background refresh. Parsing is
 nearly all of a refresh's CPU, so in the CLI the bodies are parsed in forked
 worker processes while the rest download, as `import` parses files; this process
-stays the single writer. Each feed's result is stored in its own transaction as
-soon as it is parsed, so one bad feed never loses or blocks the others, an
-interrupted refresh leaves every finished feed stored, and the TUI can show new
+stays the single writer. Each feed's result is stored as soon as it is parsed,
+together with the others the workers finished meanwhile: one transaction for
+those (its commit is shared), a savepoint for each feed in it, so one bad feed
+is rolled back alone and never loses or blocks the others, an interrupted
+refresh leaves whole feeds stored or none of a feed, and the TUI can show new
 articles while the rest download. Feeds that answered 304 change nothing but
 their fetch time, so they are recorded together in one transaction at the end.
 Nothing here raises for a feed's failure: it becomes that feed's error line.
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from newsreader.errors import NewsreaderError
 from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.store import Feed, Library
+from newsreader.store.feeds import FeedFetch
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -33,6 +36,12 @@ if TYPE_CHECKING:
     from newsreader.parse.feed import ParsedFeed
 
 DEFAULT_MAX_BYTES = MAX_DOCUMENT_BYTES
+
+BATCH_FEEDS = 8
+"""Most parsed feeds stored in one transaction."""
+BATCH_ENTRIES = 4000
+"""Most entries in one transaction (a bigger single feed is one transaction of its own): a
+transaction holds the library's write lock, which readers in this process wait for."""
 
 
 @dataclass(slots=True)
@@ -221,6 +230,7 @@ async def refresh_async(
     count = workers if workers is not None else _default_workers()
     parsers = _Parsers(count) if count > 1 and len(targets) > 1 else None
     parsing: list[asyncio.Future[None]] = []
+    ready: list[tuple[Feed, Any, ParsedBody]] = []
     unchanged: list[tuple[Feed, Any]] = []
     loop = asyncio.get_running_loop()
 
@@ -234,7 +244,13 @@ async def refresh_async(
         body = await loop.run_in_executor(
             parsers.get(), _parse_job, result.body or b"", feed.url, result.url, feed.title
         )
-        done(store_fetch_result(library, feed, result, body))
+        ready.append((feed, result, body))
+        # One turn of the loop lets the other parses that finished while the last
+        # batch was being stored join this one; nothing waits for parses still running.
+        await asyncio.sleep(0)
+        while ready:
+            for outcome in store_parsed(library, _take_batch(ready)):
+                done(outcome)
 
     def on_result(result: Any) -> None:
         feed = by_id[result.request.key]
@@ -270,6 +286,78 @@ async def refresh_async(
         outcomes.get(feed.id) or FeedOutcome(feed.id, feed.url, feed.title, error="not fetched")
         for feed in targets
     ]
+
+
+def _take_batch(ready: list[tuple[Feed, Any, ParsedBody]]) -> list[tuple[Feed, Any, ParsedBody]]:
+    """Take the first of `ready` (always one, then up to `BATCH_FEEDS` / `BATCH_ENTRIES`)."""
+    entries = 0
+    count = 0
+    for _feed, _result, body in ready:
+        entries += len(body.records)
+        if count and (count >= BATCH_FEEDS or entries > BATCH_ENTRIES):
+            break
+        count += 1
+    batch = ready[:count]
+    del ready[:count]
+    return batch
+
+
+def store_parsed(
+    library: Library, batch: Sequence[tuple[Feed, Any, ParsedBody]]
+) -> list[FeedOutcome]:
+    """Store parsed feeds in one transaction (`Library.record_fetches`); outcomes in order.
+
+    A feed the library refuses is rolled back alone and reports why. Should
+    the transaction as a whole fail, each feed is stored in a transaction of
+    its own instead, so one feed's failure still never costs the others.
+    """
+    if len(batch) == 1:
+        feed, result, body = batch[0]
+        return [store_fetch_result(library, feed, result, body)]
+    fetches = [
+        FeedFetch(
+            feed.id,
+            body.records if body.error is None else (),
+            body.error,
+            result.etag,
+            result.last_modified,
+            body.title or None,
+            body.link,
+        )
+        for feed, result, body in batch
+    ]
+    try:
+        answers = library.record_fetches(fetches)
+    except NewsreaderError:
+        return [store_fetch_result(library, feed, result, body) for feed, result, body in batch]
+    outcomes: list[FeedOutcome] = []
+    for (feed, result, body), answer in zip(batch, answers, strict=True):
+        outcome = FeedOutcome(feed.id, feed.url, feed.title, elapsed=result.elapsed)
+        if body.error is not None:
+            outcome.error = body.error
+        elif isinstance(answer, str):
+            outcome.error = answer
+        else:
+            outcome.new = sum(a.created for a in answer)
+            outcome.updated = sum(a.updated for a in answer)
+            outcome.title = feed.title or body.title or feed.url
+        outcomes.append(outcome)
+    _retain(library, [o for o in outcomes if o.new])
+    return outcomes
+
+
+def _retain(library: Library, gained: list[FeedOutcome]) -> None:
+    """Apply retention to the feeds that gained articles, as `Library.record_fetch` does."""
+    if not gained:
+        return
+    rules = library.rules()
+    if not rules.retains:
+        return
+    try:
+        library.prune(rules, feed_ids=[outcome.feed_id for outcome in gained])
+    except NewsreaderError as exc:  # stored, but not pruned: say so, as for one feed
+        for outcome in gained:
+            outcome.error = str(exc)
 
 
 def _parse_job(body: bytes, name: str, url: str | None, feed_title: str) -> ParsedBody:
@@ -347,8 +435,9 @@ class BackgroundRefresh:
     the app's event loop closes, so quitting waited for in-flight fetches and
     the feed being parsed. Here `cancel` stops the fetches (the HTTP client is
     closed by the cancelled task) and returns at once; the daemon thread never
-    holds up the process's exit. Each feed is committed in its own
-    transaction, so a refresh cut short anywhere leaves whole feeds or none.
+    holds up the process's exit. Each feed is committed whole (in a
+    transaction of its own or a savepoint of a shared one), so a refresh cut
+    short anywhere leaves whole feeds or none.
     """
 
     def __init__(

@@ -9,14 +9,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from newsreader.errors import NotFoundError
 from newsreader.model.article import Article
+from newsreader.model.filters import Rules
 from newsreader.model.library import AddResult, Feed
+from newsreader.model.record import ArticleRecord
 from newsreader.sanitize import clean_line
 from newsreader.store.articles import insert_records
 from newsreader.store.db import utc_now
 from newsreader.store.rules import RulesMixin
+from newsreader.store.sqlite_errors import describe_error
 
 _FEED_COLUMNS = (
     "SELECT f.id, f.url, f.title, f.site_url, f.tags, f.etag, f.last_modified,"
@@ -97,6 +101,54 @@ def _subscribe(
     return int(cursor.lastrowid or 0), True
 
 
+@dataclass(frozen=True, slots=True)
+class FeedFetch:
+    """One feed's refresh result to store: its entries (or its error) and what it said of itself."""
+
+    feed_id: int
+    articles: Sequence[Article | ArticleRecord] = ()
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    site_url: str | None = None
+
+
+def _store_fetch(
+    db: sqlite3.Connection, fetch: FeedFetch, now: str, rules: Rules
+) -> list[AddResult]:
+    """Store one feed's entries and status inside the caller's transaction."""
+    results = insert_records(db, fetch.articles, fetch.feed_id, rules)
+    _store_status(db, fetch, now)
+    return results
+
+
+def _store_status(db: sqlite3.Connection, fetch: FeedFetch, now: str) -> None:
+    """Record when `fetch`'s feed was fetched and its error, or what it said of itself."""
+    if fetch.error is not None:
+        db.execute(
+            "UPDATE feeds SET last_fetch = ?, last_error = ? WHERE id = ?",
+            (now, clean_line(fetch.error), fetch.feed_id),
+        )
+        return
+    db.execute(
+        "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL,"
+        " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+        " title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,"
+        " site_url = COALESCE(site_url, ?) WHERE id = ?",
+        (
+            now,
+            now,
+            fetch.etag,
+            fetch.last_modified,
+            fetch.title,
+            clean_line(fetch.title or ""),
+            fetch.site_url,
+            fetch.feed_id,
+        ),
+    )
+
+
 class FeedsMixin(RulesMixin):
     """Subscribing, listing, unsubscribing, and storing refresh results."""
 
@@ -158,33 +210,42 @@ class FeedsMixin(RulesMixin):
         site_url: str | None = None,
     ) -> list[AddResult]:
         """Store one feed's refresh result, entries and status, in one transaction."""
-        now = utc_now()
+        fetch = FeedFetch(feed_id, articles, error, etag, last_modified, title, site_url)
         rules = self.rules()
         with self._write() as db:
-            results = insert_records(db, articles, feed_id, rules)
-            if error is not None:
-                db.execute(
-                    "UPDATE feeds SET last_fetch = ?, last_error = ? WHERE id = ?",
-                    (now, clean_line(error), feed_id),
-                )
-            else:
-                db.execute(
-                    "UPDATE feeds SET last_fetch = ?, last_ok = ?, last_error = NULL,"
-                    " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
-                    " title = CASE WHEN title = '' AND ? IS NOT NULL THEN ? ELSE title END,"
-                    " site_url = COALESCE(site_url, ?) WHERE id = ?",
-                    (
-                        now,
-                        now,
-                        etag,
-                        last_modified,
-                        title,
-                        clean_line(title or ""),
-                        site_url,
-                        feed_id,
-                    ),
-                )
-        return results
+            return _store_fetch(db, fetch, utc_now(), rules)
+
+    def record_fetches(self, fetches: Sequence[FeedFetch]) -> list[list[AddResult] | str]:
+        """Store several feeds' refresh results in one transaction, each feed all or nothing.
+
+        Why: each transaction's commit is a real part of what storing a feed
+        costs, so feeds parsed at the same moment share one. Each feed is
+        written under its own SAVEPOINT: a feed whose entries the library
+        refuses (a constraint, a trigger) is rolled back to that savepoint
+        alone, its status records the error, and its entry in the answer is
+        that error's text; the others' results are stored.
+        A failure that ends the whole transaction (SQLite rolls back some
+        I/O and memory errors by itself), or the commit's own, raises
+        `StoreError` with nothing stored, for the caller to store the feeds
+        one by one.
+        """
+        now = utc_now()
+        rules = self.rules()
+        answers: list[list[AddResult] | str] = []
+        with self._write() as db:
+            for fetch in fetches:
+                db.execute("SAVEPOINT feed")
+                try:
+                    answers.append(_store_fetch(db, fetch, now, rules))
+                except sqlite3.Error as exc:
+                    if not db.in_transaction:
+                        raise  # the whole transaction is gone: `_write` reports it
+                    db.execute("ROLLBACK TO feed")
+                    message = f"{self.path}: {describe_error(exc)}"
+                    _store_status(db, replace(fetch, error=message), now)
+                    answers.append(message)
+                db.execute("RELEASE feed")
+        return answers
 
     def record_not_modified(self, fetches: Iterable[tuple[int, str | None, str | None]]) -> None:
         """Store that feeds answered 304, as (feed id, etag, last_modified), in one transaction.
