@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -55,20 +53,14 @@ class Gauge:
         return handle
 
 
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    with HTTPServer(host="127.0.0.1", port=0, threaded=True) as httpserver:
-        yield httpserver
-
-
 def serve(server: HTTPServer, gauge: Gauge, delay: float = 0.0) -> list[str]:
     for n in range(FEEDS):
         server.expect_request(f"/f{n}.xml").respond_with_handler(gauge.handler(n, delay))
     return [server.url_for(f"/f{n}.xml") for n in range(FEEDS)]
 
 
-def test_twenty_feeds_in_one_command(server: HTTPServer, tmp_path: Path) -> None:
-    urls = serve(server, Gauge())
+def test_twenty_feeds_in_one_command(threaded_server: HTTPServer, tmp_path: Path) -> None:
+    urls = serve(threaded_server, Gauge())
     added = run_cli("add", *urls, "--tag", "Bulk", data_dir=tmp_path)
     assert added.returncode == 0, added.stderr
     lines = added.stdout.splitlines()
@@ -89,14 +81,14 @@ def test_twenty_feeds_in_one_command(server: HTTPServer, tmp_path: Path) -> None
 
 
 def test_one_bad_url_is_reported_while_the_rest_subscribe(
-    server: HTTPServer, tmp_path: Path
+    threaded_server: HTTPServer, tmp_path: Path
 ) -> None:
-    urls = serve(server, Gauge())[:3]
-    server.expect_request("/gone.xml").respond_with_data("missing", status=404)
-    server.expect_request("/page.html").respond_with_data(
+    urls = serve(threaded_server, Gauge())[:3]
+    threaded_server.expect_request("/gone.xml").respond_with_data("missing", status=404)
+    threaded_server.expect_request("/page.html").respond_with_data(
         "<html><body>not a feed</body></html>", content_type="text/html"
     )
-    gone, page = server.url_for("/gone.xml"), server.url_for("/page.html")
+    gone, page = threaded_server.url_for("/gone.xml"), threaded_server.url_for("/page.html")
     given = [urls[0], gone, urls[1], "ftp://files.example/feed.xml", page, urls[2]]
     added = run_cli("add", *given, data_dir=tmp_path)
     assert added.returncode == 1
@@ -117,17 +109,17 @@ def test_one_bad_url_is_reported_while_the_rest_subscribe(
     assert documents[1]["created"] is True and documents[1]["error"] is None
 
 
-def test_concurrent_but_bounded(server: HTTPServer, tmp_path: Path) -> None:
+def test_concurrent_but_bounded(threaded_server: HTTPServer, tmp_path: Path) -> None:
     """All on one host: fetched two at a time (the per-host limit), never one by one."""
     gauge = Gauge()
-    urls = serve(server, gauge, delay=0.2)
+    urls = serve(threaded_server, gauge, delay=0.2)
     added = run_cli("add", *urls, data_dir=tmp_path)
     assert added.returncode == 0, added.stderr
     assert gauge.peak == 2
 
 
-def test_title_needs_a_single_url(server: HTTPServer, tmp_path: Path) -> None:
-    urls = serve(server, Gauge())[:2]
+def test_title_needs_a_single_url(threaded_server: HTTPServer, tmp_path: Path) -> None:
+    urls = serve(threaded_server, Gauge())[:2]
     refused = run_cli("add", *urls, "--title", "Mine", data_dir=tmp_path)
     assert refused.returncode == 1
     assert "--title" in refused.stderr

@@ -5,10 +5,8 @@ counts that agree with their nouns, and a feed served as application/octet-strea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 
 from newsreader.paths import database_path
@@ -24,12 +22,6 @@ ONE_ENTRY = (
     b"<content type='html'>&lt;p&gt;The tide.&lt;/p&gt;</content></entry></feed>"
 )
 LONG_TITLE = "A headline long enough that an eighty column pipe would have cut it in two places"
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    with HTTPServer(host="127.0.0.1", port=0) as httpserver:
-        yield httpserver
 
 
 def article_file(tmp_path: Path) -> Path:

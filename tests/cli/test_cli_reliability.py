@@ -13,7 +13,6 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -300,12 +299,6 @@ def test_undecodable_names_in_human_output(
 
 
 # -- 15 and 16. `feeds`: clean tags, and columns that never collapse ---------------------
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    with HTTPServer(host="127.0.0.1", port=0) as httpserver:
-        yield httpserver
 
 
 def test_tags_are_cleaned_where_they_enter(server: HTTPServer, data_dir: Path) -> None:

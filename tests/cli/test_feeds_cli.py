@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,12 +36,6 @@ FEED_A = atom(
     ],
 )
 FEED_B = atom("Valley Post", [("b1", "Orchard frost warning", "Growers lit braziers overnight.")])
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    with HTTPServer(host="127.0.0.1", port=0) as httpserver:
-        yield httpserver
 
 
 def test_add_refresh_feeds_remove(server: HTTPServer, tmp_path: Path) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 
 from newsreader.store import Library
@@ -26,12 +24,6 @@ def atom(title: str, guid: str) -> bytes:
         ' length="2000000"/>'
         "</entry></feed>"
     ).encode()
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    with HTTPServer(host="127.0.0.1", port=0) as httpserver:
-        yield httpserver
 
 
 def subscribe(data_dir: Path, server: HTTPServer) -> tuple[int, str]:

@@ -7,7 +7,6 @@ import gzip
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -19,101 +18,84 @@ from newsreader.fetch import FetchRequest, FetchResult, FetchTimeouts, fetch_man
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 
 
-@pytest.fixture(scope="module")
-def _threaded_server() -> Iterator[HTTPServer]:
-    """A threaded pytest-httpserver on 127.0.0.1 (stalls and concurrency need threads).
-
-    Module-scoped because stopping a threaded server costs ~0.5 s.
-    """
-    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpserver.start()
-    yield httpserver
-    httpserver.stop()
-
-
-@pytest.fixture
-def server(_threaded_server: HTTPServer) -> Iterator[HTTPServer]:
-    _threaded_server.clear()
-    yield _threaded_server
-    _threaded_server.clear()
-
-
 def run(requests: list[FetchRequest], **kwargs: object) -> list[FetchResult]:
     return asyncio.run(fetch_many(requests, **kwargs))  # type: ignore[arg-type]
 
 
-def test_200_feed(server: HTTPServer) -> None:
-    server.expect_request("/feed.xml").respond_with_data(
+def test_200_feed(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/feed.xml").respond_with_data(
         FEED,
         content_type="application/rss+xml",
         headers={"ETag": '"v1"', "Last-Modified": "Wed, 13 Mar 2024 10:00:00 GMT"},
     )
-    result = fetch_one(server.url_for("/feed.xml"))
+    result = fetch_one(reused_server.url_for("/feed.xml"))
     assert result.ok, result.error
     assert result.status == 200
     assert result.body == FEED
     assert result.etag == '"v1"'
     assert result.last_modified == "Wed, 13 Mar 2024 10:00:00 GMT"
     assert result.content_type == "application/rss+xml"
-    request = next(request for request, _ in server.log if request.path == "/feed.xml")
+    request = next(request for request, _ in reused_server.log if request.path == "/feed.xml")
     assert request.headers["User-Agent"] == f"newsreader/{__version__}"
 
 
-def test_gzip_body_decoded(server: HTTPServer) -> None:
-    server.expect_request("/gz").respond_with_data(
+def test_gzip_body_decoded(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/gz").respond_with_data(
         gzip.compress(FEED), headers={"Content-Encoding": "gzip"}
     )
-    assert fetch_one(server.url_for("/gz")).body == FEED
+    assert fetch_one(reused_server.url_for("/gz")).body == FEED
 
 
-def test_304_conditional_get(server: HTTPServer) -> None:
-    server.expect_request(
+def test_304_conditional_get(reused_server: HTTPServer) -> None:
+    reused_server.expect_request(
         "/feed.xml",
         headers={"If-None-Match": '"v1"', "If-Modified-Since": "Wed, 13 Mar 2024 10:00:00 GMT"},
     ).respond_with_data("", status=304)
     result = fetch_one(
-        server.url_for("/feed.xml"), etag='"v1"', last_modified="Wed, 13 Mar 2024 10:00:00 GMT"
+        reused_server.url_for("/feed.xml"),
+        etag='"v1"',
+        last_modified="Wed, 13 Mar 2024 10:00:00 GMT",
     )
     assert result.ok and result.not_modified
     assert result.status == 304
     assert result.body is None
 
 
-def test_stalled_server_times_out(server: HTTPServer) -> None:
+def test_stalled_server_times_out(reused_server: HTTPServer) -> None:
     def stall(request: Request) -> Response:
         time.sleep(1.0)
         return Response("late")
 
-    server.expect_request("/slow").respond_with_handler(stall)
+    reused_server.expect_request("/slow").respond_with_handler(stall)
     started = time.monotonic()
-    result = fetch_one(server.url_for("/slow"), timeout=FetchTimeouts(connect=1, read=0.3))
+    result = fetch_one(reused_server.url_for("/slow"), timeout=FetchTimeouts(connect=1, read=0.3))
     assert time.monotonic() - started < 0.9
     assert not result.ok
     assert result.error == "timed out after 0.3 s"
 
 
-def test_oversize_body(server: HTTPServer) -> None:
-    server.expect_request("/big").respond_with_data(b"x" * 5000)
-    result = fetch_one(server.url_for("/big"), max_bytes=1000)
+def test_oversize_body(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/big").respond_with_data(b"x" * 5000)
+    result = fetch_one(reused_server.url_for("/big"), max_bytes=1000)
     assert result.error == "response larger than 1000 bytes"
     assert result.body is None
 
 
-def test_oversize_body_without_content_length(server: HTTPServer) -> None:
+def test_oversize_body_without_content_length(reused_server: HTTPServer) -> None:
     def chunked(request: Request) -> Response:
         return Response((b"y" * 500 for _ in range(10)), direct_passthrough=True)
 
-    server.expect_request("/stream").respond_with_handler(chunked)
-    result = fetch_one(server.url_for("/stream"), max_bytes=1000)
+    reused_server.expect_request("/stream").respond_with_handler(chunked)
+    result = fetch_one(reused_server.url_for("/stream"), max_bytes=1000)
     assert result.error == "response larger than 1000 bytes"
 
 
-def test_megabyte_cap_message(server: HTTPServer) -> None:
+def test_megabyte_cap_message(reused_server: HTTPServer) -> None:
     def big(request: Request) -> Response:
         return Response((b"z" * 65536 for _ in range(40)), direct_passthrough=True)
 
-    server.expect_request("/big").respond_with_handler(big)
-    result = fetch_one(server.url_for("/big"), max_bytes=2 * 1024 * 1024)
+    reused_server.expect_request("/big").respond_with_handler(big)
+    result = fetch_one(reused_server.url_for("/big"), max_bytes=2 * 1024 * 1024)
     assert result.error == "response larger than 2 MB"
 
 
@@ -126,27 +108,27 @@ def _chain(server: HTTPServer, hops: int) -> str:
     return server.url_for("/r0")
 
 
-def test_redirect_chain_followed(server: HTTPServer) -> None:
-    result = fetch_one(_chain(server, 3))
+def test_redirect_chain_followed(reused_server: HTTPServer) -> None:
+    result = fetch_one(_chain(reused_server, 3))
     assert result.ok, result.error
     assert result.body == FEED
-    assert result.url == server.url_for("/r3")
+    assert result.url == reused_server.url_for("/r3")
 
 
-def test_too_many_redirects(server: HTTPServer) -> None:
-    result = fetch_one(_chain(server, 6))
+def test_too_many_redirects(reused_server: HTTPServer) -> None:
+    result = fetch_one(_chain(reused_server, 6))
     assert result.error == "too many redirects (>5)"
 
 
-def test_redirect_to_file_refused(server: HTTPServer) -> None:
-    server.expect_request("/evil").respond_with_data(
+def test_redirect_to_file_refused(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/evil").respond_with_data(
         "", status=301, headers={"Location": "file:///etc/passwd"}
     )
-    result = fetch_one(server.url_for("/evil"))
+    result = fetch_one(reused_server.url_for("/evil"))
     assert result.error == "redirect to file:///etc/passwd refused"
 
 
-def test_429_retry_after_then_success(server: HTTPServer) -> None:
+def test_429_retry_after_then_success(reused_server: HTTPServer) -> None:
     calls: list[float] = []
 
     def limited(request: Request) -> Response:
@@ -155,25 +137,25 @@ def test_429_retry_after_then_success(server: HTTPServer) -> None:
             return Response("slow down", status=429, headers={"Retry-After": "1"})
         return Response(FEED)
 
-    server.expect_request("/limited").respond_with_handler(limited)
-    result = fetch_one(server.url_for("/limited"), max_retry_wait=0.3)
+    reused_server.expect_request("/limited").respond_with_handler(limited)
+    result = fetch_one(reused_server.url_for("/limited"), max_retry_wait=0.3)
     assert result.ok, result.error
     assert result.body == FEED
     assert len(calls) == 2
     assert calls[1] - calls[0] >= 0.25
 
 
-def test_503_gives_up_after_retries(server: HTTPServer) -> None:
-    server.expect_request("/down").respond_with_data("", status=503)
-    result = fetch_one(server.url_for("/down"), retries=2, backoff=0.01)
+def test_503_gives_up_after_retries(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/down").respond_with_data("", status=503)
+    result = fetch_one(reused_server.url_for("/down"), retries=2, backoff=0.01)
     assert result.error == "HTTP 503 Service Unavailable (gave up after 2 retries)"
     # Filter by path: a stalled handler from an earlier test may log late on this shared server.
-    assert len([request for request, _ in server.log if request.path == "/down"]) == 3
+    assert len([request for request, _ in reused_server.log if request.path == "/down"]) == 3
 
 
-def test_404(server: HTTPServer) -> None:
-    server.expect_request("/missing").respond_with_data("nope", status=404)
-    result = fetch_one(server.url_for("/missing"))
+def test_404(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/missing").respond_with_data("nope", status=404)
+    result = fetch_one(reused_server.url_for("/missing"))
     assert result.error == "HTTP 404 Not Found"
     assert result.status == 404
 
@@ -219,7 +201,7 @@ def test_bad_urls_refused_without_request(url: str) -> None:
     assert "refused" in result.error
 
 
-def test_per_host_concurrency(server: HTTPServer) -> None:
+def test_per_host_concurrency(reused_server: HTTPServer) -> None:
     lock = threading.Lock()
     active = 0
     peak = 0
@@ -234,10 +216,10 @@ def test_per_host_concurrency(server: HTTPServer) -> None:
             active -= 1
         return Response(FEED)
 
-    server.expect_request("/c").respond_with_handler(slow)
+    reused_server.expect_request("/c").respond_with_handler(slow)
     seen: list[FetchResult] = []
     progress: list[tuple[int, int]] = []
-    requests = [FetchRequest(server.url_for("/c"), key=index) for index in range(6)]
+    requests = [FetchRequest(reused_server.url_for("/c"), key=index) for index in range(6)]
     results = run(
         requests,
         concurrency=8,
@@ -252,10 +234,10 @@ def test_per_host_concurrency(server: HTTPServer) -> None:
     assert progress[-1] == (6, 6)
 
 
-def test_fetch_one_inside_running_loop(server: HTTPServer) -> None:
-    server.expect_request("/feed").respond_with_data(FEED)
+def test_fetch_one_inside_running_loop(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/feed").respond_with_data(FEED)
 
     async def inside() -> FetchResult:
-        return fetch_one(server.url_for("/feed"))
+        return fetch_one(reused_server.url_for("/feed"))
 
     assert asyncio.run(inside()).body == FEED

@@ -17,7 +17,7 @@ import sys
 import textwrap
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -27,25 +27,6 @@ from newsreader.fetch import FetchRequest, FetchResult, FetchTimeouts, fetch_man
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 MB = 1024 * 1024
-
-
-@pytest.fixture(scope="module")
-def _threaded_server() -> Iterator[HTTPServer]:
-    """A threaded pytest-httpserver on 127.0.0.1 (slow handlers and the bomb child need threads).
-
-    Module-scoped because stopping a threaded server costs ~0.5 s.
-    """
-    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpserver.start()
-    yield httpserver
-    httpserver.stop()
-
-
-@pytest.fixture
-def server(_threaded_server: HTTPServer) -> Iterator[HTTPServer]:
-    _threaded_server.clear()
-    yield _threaded_server
-    _threaded_server.clear()
 
 
 def _gzip_of_zeros(megabytes: int) -> bytes:
@@ -116,29 +97,29 @@ def _fetch_with_memory_cap(url: str, headroom: int) -> dict[str, object]:
 
 @pytest.mark.parametrize("form", ["stacked", "two headers"])
 def test_double_gzip_bomb_stops_at_the_cap(
-    server: HTTPServer, double_gzip_bomb: bytes, form: str
+    reused_server: HTTPServer, double_gzip_bomb: bytes, form: str
 ) -> None:
-    server.expect_request("/bomb").respond_with_response(_stacked(double_gzip_bomb, form))
+    reused_server.expect_request("/bomb").respond_with_response(_stacked(double_gzip_bomb, form))
     # 384 MB of headroom holds the 10 MB cap many times over, and not the gigabyte.
-    outcome = _fetch_with_memory_cap(server.url_for("/bomb"), 384 * MB)
+    outcome = _fetch_with_memory_cap(reused_server.url_for("/bomb"), 384 * MB)
     assert outcome == {"error": "response larger than 10 MB", "size": 0}
 
 
 @pytest.mark.parametrize("form", ["stacked", "two headers"])
-def test_double_gzip_within_the_cap_decoded(server: HTTPServer, form: str) -> None:
-    server.expect_request("/gz2").respond_with_response(
+def test_double_gzip_within_the_cap_decoded(reused_server: HTTPServer, form: str) -> None:
+    reused_server.expect_request("/gz2").respond_with_response(
         _stacked(gzip.compress(gzip.compress(FEED)), form)
     )
-    result = fetch_one(server.url_for("/gz2"))
+    result = fetch_one(reused_server.url_for("/gz2"))
     assert result.ok, result.error
     assert result.body == FEED
 
 
-def test_gzip_bomb_stops_at_a_small_cap(server: HTTPServer) -> None:
-    server.expect_request("/gz").respond_with_data(
+def test_gzip_bomb_stops_at_a_small_cap(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/gz").respond_with_data(
         _gzip_of_zeros(64), headers={"Content-Encoding": "gzip"}
     )
-    result = fetch_one(server.url_for("/gz"), max_bytes=MB)
+    result = fetch_one(reused_server.url_for("/gz"), max_bytes=MB)
     assert result.error == "response larger than 1 MB"
     assert result.body is None
 
@@ -146,56 +127,58 @@ def test_gzip_bomb_stops_at_a_small_cap(server: HTTPServer) -> None:
 @pytest.mark.parametrize(
     "body", [zlib.compress(FEED), zlib.compress(FEED)[2:-4]], ids=["zlib", "raw deflate"]
 )
-def test_deflate_decoded(server: HTTPServer, body: bytes) -> None:
-    server.expect_request("/deflate").respond_with_data(
+def test_deflate_decoded(reused_server: HTTPServer, body: bytes) -> None:
+    reused_server.expect_request("/deflate").respond_with_data(
         body, headers={"Content-Encoding": "deflate"}
     )
-    result = fetch_one(server.url_for("/deflate"))
+    result = fetch_one(reused_server.url_for("/deflate"))
     assert result.ok, result.error
     assert result.body == FEED
 
 
-def test_identity_and_empty_codings_ignored(server: HTTPServer) -> None:
-    server.expect_request("/id").respond_with_data(
+def test_identity_and_empty_codings_ignored(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/id").respond_with_data(
         gzip.compress(FEED), headers={"Content-Encoding": "identity, gzip,"}
     )
-    assert fetch_one(server.url_for("/id")).body == FEED
+    assert fetch_one(reused_server.url_for("/id")).body == FEED
 
 
-def test_three_stacked_codings_refused(server: HTTPServer) -> None:
+def test_three_stacked_codings_refused(reused_server: HTTPServer) -> None:
     body = gzip.compress(gzip.compress(gzip.compress(FEED)))
-    server.expect_request("/gz3").respond_with_data(
+    reused_server.expect_request("/gz3").respond_with_data(
         body, headers={"Content-Encoding": "gzip, gzip, gzip"}
     )
-    result = fetch_one(server.url_for("/gz3"))
+    result = fetch_one(reused_server.url_for("/gz3"))
     assert result.error == "too many stacked Content-Encodings (3, at most 2)"
     assert result.body is None
 
 
-def test_unknown_coding_refused(server: HTTPServer) -> None:
-    server.expect_request("/br").respond_with_data(FEED, headers={"Content-Encoding": "br"})
-    result = fetch_one(server.url_for("/br"))
+def test_unknown_coding_refused(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/br").respond_with_data(FEED, headers={"Content-Encoding": "br"})
+    result = fetch_one(reused_server.url_for("/br"))
     assert result.error == "unsupported Content-Encoding br"
 
 
-def test_unknown_coding_name_not_echoed_when_not_a_token(server: HTTPServer) -> None:
-    server.expect_request("/odd").respond_with_data(FEED, headers={"Content-Encoding": "x\x1b[2Jy"})
-    result = fetch_one(server.url_for("/odd"))
+def test_unknown_coding_name_not_echoed_when_not_a_token(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/odd").respond_with_data(
+        FEED, headers={"Content-Encoding": "x\x1b[2Jy"}
+    )
+    result = fetch_one(reused_server.url_for("/odd"))
     assert result.error == "unsupported Content-Encoding"
 
 
-def test_bad_compression_reported(server: HTTPServer) -> None:
-    server.expect_request("/bad").respond_with_data(
+def test_bad_compression_reported(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/bad").respond_with_data(
         b"not gzip at all", headers={"Content-Encoding": "gzip"}
     )
-    result = fetch_one(server.url_for("/bad"))
+    result = fetch_one(reused_server.url_for("/bad"))
     assert result.error == "could not decode the response body (bad compression)"
 
 
-def test_only_decodable_codings_asked_for(server: HTTPServer) -> None:
-    server.expect_request("/feed").respond_with_data(FEED)
-    assert fetch_one(server.url_for("/feed")).ok
-    request = next(request for request, _ in server.log if request.path == "/feed")
+def test_only_decodable_codings_asked_for(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/feed").respond_with_data(FEED)
+    assert fetch_one(reused_server.url_for("/feed")).ok
+    request = next(request for request, _ in reused_server.log if request.path == "/feed")
     assert request.headers["Accept-Encoding"] == "gzip, deflate"
 
 
@@ -210,35 +193,42 @@ def _slow(seconds: float, response: Response) -> Callable[[Request], Response]:
     return handler
 
 
-def test_time_limit_covers_every_redirect_hop(server: HTTPServer) -> None:
+def test_time_limit_covers_every_redirect_hop(reused_server: HTTPServer) -> None:
     for hop in range(5):
         redirect = Response("", status=302, headers={"Location": f"/hop{hop + 1}"})
-        server.expect_request(f"/hop{hop}").respond_with_handler(_slow(0.5, redirect))
-    server.expect_request("/hop5").respond_with_handler(_slow(0.5, Response(FEED)))
+        reused_server.expect_request(f"/hop{hop}").respond_with_handler(_slow(0.5, redirect))
+    reused_server.expect_request("/hop5").respond_with_handler(_slow(0.5, Response(FEED)))
     started = time.monotonic()
-    result = fetch_one(server.url_for("/hop0"), timeout=FetchTimeouts(read=5, total=1.5))
+    result = fetch_one(reused_server.url_for("/hop0"), timeout=FetchTimeouts(read=5, total=1.5))
     elapsed = time.monotonic() - started
     assert result.error == "timed out after 1.5 s (total)"
     assert elapsed < 1.5 + 0.75
 
 
-def test_retry_after_past_the_time_limit_fails_at_once(server: HTTPServer) -> None:
-    server.expect_request("/busy").respond_with_data("", status=503, headers={"Retry-After": "5"})
+def test_retry_after_past_the_time_limit_fails_at_once(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/busy").respond_with_data(
+        "", status=503, headers={"Retry-After": "5"}
+    )
     started = time.monotonic()
-    result = fetch_one(server.url_for("/busy"), retries=1, timeout=FetchTimeouts(total=2))
+    result = fetch_one(reused_server.url_for("/busy"), retries=1, timeout=FetchTimeouts(total=2))
     elapsed = time.monotonic() - started
     assert result.error == (
         "HTTP 503 Service Unavailable (a retry in 5 s would pass the 2 s time limit)"
     )
     assert elapsed < 1.0
-    assert len([request for request, _ in server.log if request.path == "/busy"]) == 1
+    assert len([request for request, _ in reused_server.log if request.path == "/busy"]) == 1
 
 
-def test_time_limit_covers_retries_and_backoff(server: HTTPServer) -> None:
-    server.expect_request("/flaky").respond_with_handler(_slow(0.4, Response("", status=503)))
+def test_time_limit_covers_retries_and_backoff(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/flaky").respond_with_handler(
+        _slow(0.4, Response("", status=503))
+    )
     started = time.monotonic()
     result = fetch_one(
-        server.url_for("/flaky"), retries=2, backoff=0.5, timeout=FetchTimeouts(read=5, total=2)
+        reused_server.url_for("/flaky"),
+        retries=2,
+        backoff=0.5,
+        timeout=FetchTimeouts(read=5, total=2),
     )
     elapsed = time.monotonic() - started
     # 0.4 s answer, 0.5 s wait, 0.4 s answer: the next 1 s wait no longer fits.
@@ -248,9 +238,9 @@ def test_time_limit_covers_retries_and_backoff(server: HTTPServer) -> None:
     assert elapsed < 2 + 0.5
 
 
-def test_waiting_for_a_slot_does_not_spend_the_time_limit(server: HTTPServer) -> None:
-    server.expect_request("/queued").respond_with_handler(_slow(0.4, Response(FEED)))
-    requests = [FetchRequest(server.url_for("/queued"), key=index) for index in range(4)]
+def test_waiting_for_a_slot_does_not_spend_the_time_limit(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/queued").respond_with_handler(_slow(0.4, Response(FEED)))
+    requests = [FetchRequest(reused_server.url_for("/queued"), key=index) for index in range(4)]
     # One at a time: the last starts about 1.2 s in, past its 1 s limit had queueing counted.
     results: list[FetchResult] = asyncio.run(
         fetch_many(requests, concurrency=1, timeout=FetchTimeouts(total=1))
@@ -261,9 +251,9 @@ def test_waiting_for_a_slot_does_not_spend_the_time_limit(server: HTTPServer) ->
 # --------------------------------------------------------------------------- 304 without validators
 
 
-def test_304_to_an_unconditional_request_is_an_error(server: HTTPServer) -> None:
-    server.expect_request("/feed.xml").respond_with_data("", status=304)
-    result = fetch_one(server.url_for("/feed.xml"))
+def test_304_to_an_unconditional_request_is_an_error(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/feed.xml").respond_with_data("", status=304)
+    result = fetch_one(reused_server.url_for("/feed.xml"))
     assert not result.ok
     assert not result.not_modified
     assert result.error == "HTTP 304 Not Modified to a request that was not conditional"
@@ -271,12 +261,14 @@ def test_304_to_an_unconditional_request_is_an_error(server: HTTPServer) -> None
 
 
 def test_304_to_a_conditional_request_after_a_redirect_is_not_modified(
-    server: HTTPServer,
+    reused_server: HTTPServer,
 ) -> None:
-    server.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
-    server.expect_request("/new", headers={"If-None-Match": '"v1"'}).respond_with_data(
+    reused_server.expect_request("/old").respond_with_data(
+        "", status=301, headers={"Location": "/new"}
+    )
+    reused_server.expect_request("/new", headers={"If-None-Match": '"v1"'}).respond_with_data(
         "", status=304
     )
-    result = fetch_one(server.url_for("/old"), etag='"v1"')
+    result = fetch_one(reused_server.url_for("/old"), etag='"v1"')
     assert result.ok, result.error
     assert result.not_modified
