@@ -11,11 +11,9 @@ libraries, which would slow the first paint.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -30,12 +28,13 @@ from textual.theme import Theme
 
 from newsreader.config import Config, load_config, save_config
 from newsreader.errors import NewsreaderError
-from newsreader.model.library import Feed, StoredArticle
+from newsreader.model.library import StoredArticle
 from newsreader.store import Library
 from newsreader.ui.compat import load_screen_css, start_installed_screen
 from newsreader.ui.host import READER
 from newsreader.ui.keymap import apply_overrides, textual_keymap
 from newsreader.ui.keys import KEYS, bindings, shown_keys
+from newsreader.ui.refresh_ui import RefreshUI
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.sync_ui import STARTUP_DELAY, SyncController
 from newsreader.ui.writes import Writes
@@ -43,37 +42,15 @@ from newsreader.ui.writes import Writes
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from newsreader.services.refresh import FeedOutcome
     from newsreader.ui.screens.reader_screen import ReaderScreen
     from newsreader.ui.widgets.article_view import LineRecipe, PreparedLines
 
-"""Name of the installed (reused) reader screen."""
 PALETTE_BUILTINS = frozenset({"Theme", "Quit"})
 """Textual's own palette commands that work here (see `get_system_commands`)."""
 OUTSIDE_POLL = 1.0
 """Seconds between checks for changes made by another process (a CLI `bookmark`, a refresh)."""
 PREPARE_DELAY = 0.15
 """Seconds the list's cursor rests on a row before the article under it is prepared."""
-NO_FEEDS_HINT = (
-    "No subscriptions yet: add one with `newsreader add URL`"
-    " or import an OPML file with `newsreader import FILE.opml`"
-)
-
-
-class RefreshProgress(Message):
-    """Posted from the refresh thread as each feed is stored (totals so far)."""
-
-    def __init__(self, done: int, total: int, outcome: FeedOutcome, changed: int) -> None:
-        super().__init__()
-        self.done = done
-        self.total = total
-        self.outcome = outcome
-        self.changed = changed
-        """New + updated articles so far: the list reloads when this grows."""
-
-    def can_replace(self, message: Message) -> bool:
-        # Totals are cumulative, so a burst of progress collapses to the latest.
-        return isinstance(message, RefreshProgress)
 
 
 class ArticlePrepared(Message):
@@ -85,34 +62,7 @@ class ArticlePrepared(Message):
         self.key = key
 
 
-class RefreshFinished(Message):
-    """Posted from the refresh thread when every feed is done (or it failed as a whole)."""
-
-    def __init__(self, outcomes: Sequence[FeedOutcome], total: int, error: str | None) -> None:
-        super().__init__()
-        self.outcomes = list(outcomes)
-        self.total = total
-        self.error = error
-
-
-def refresh_summary(outcomes: Sequence[FeedOutcome], total: int) -> str:
-    """`Refreshed 50 feeds: 120 new, 2 failed (see feeds) — Valley Post: HTTP 500 …`."""
-    new = sum(o.new for o in outcomes)
-    failed = [o for o in outcomes if o.error]
-    text = f"Refreshed {total} feed{'s' if total != 1 else ''}: {new} new"
-    updated = sum(o.updated for o in outcomes)
-    if updated:
-        text += f", {updated} updated"
-    if failed:
-        text += f", {len(failed)} failed (see feeds)"
-        for outcome in failed[:3]:
-            text += f"\n{outcome.title or outcome.url}: {outcome.error}"
-        if len(failed) > 3:
-            text += f"\n… and {len(failed) - 3} more"
-    return text
-
-
-class NewsreaderApp(App[None]):
+class NewsreaderApp(RefreshUI, App[None]):
     """Full-screen news reader over one `Library`."""
 
     CSS_PATH = "newsreader.tcss"
@@ -373,7 +323,7 @@ class NewsreaderApp(App[None]):
                 return screen
         return None
 
-    # -- refreshing subscriptions ---------------------------------------------
+    # -- sync ---------------------------------------------------------------------
 
     def action_sync(self) -> None:
         """`S` / "Sync now": push local changes and pull the server's, in the background."""
@@ -382,138 +332,6 @@ class NewsreaderApp(App[None]):
     def sync_note(self) -> str:
         """`offline — 12 changes waiting` after a failed sync, else ""."""
         return self.syncer.note()
-
-    def start_refresh(self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False) -> None:
-        """`r`: refresh every subscription (or only `feed_ids`) in the background.
-
-        With sync on, refreshing means syncing (the server fetches the feeds),
-        then fetching the feeds kept local only.
-        """
-        if self.syncer.configured:
-            self.syncer.start(quiet=quiet, then_refresh=True, feed_ids=feed_ids)
-            return
-        self.start_direct_refresh(feed_ids, quiet=quiet)
-
-    def start_direct_refresh(
-        self, feed_ids: Sequence[int] | None = None, *, quiet: bool = False
-    ) -> None:
-        """Fetch every subscription (or only `feed_ids`) here, in the background.
-
-        A second request meanwhile is a no-op. `quiet` (the timer's refresh)
-        says nothing when there is nothing to refresh. Feeds the sync server
-        fetches are left to it.
-        """
-        if self.refreshing:
-            if not quiet:
-                done, total = self._refresh_done
-                self.notify(f"Already refreshing ({done}/{total})", timeout=2)
-            return
-        try:
-            feeds = self.library.feeds()
-        except NewsreaderError as exc:
-            if not quiet:
-                self.notify(str(exc), severity="error", markup=False)
-            return
-        if feed_ids:
-            wanted = set(feed_ids)
-            feeds = [feed for feed in feeds if feed.id in wanted]
-        if self.syncer.configured:
-            server_fetches = self.library.synced_feed_ids()
-            feeds = [feed for feed in feeds if feed.id not in server_fetches]
-        if not feeds:
-            if not quiet:
-                self.notify(NO_FEEDS_HINT, severity="warning", markup=False, timeout=8)
-            return
-        self.refreshing = True
-        self._refresh_seen = 0
-        self._refresh_done = (0, len(feeds))
-        screen = self.list_screen()
-        if screen is not None:
-            screen.refresh_started(len(feeds))
-        self._show_refresh_in_reader(0, len(feeds))
-        self._refresh_worker(feeds)
-
-    def on_feed_sidebar_refresh_requested(self, message: Message) -> None:
-        """`r` on the sidebar: the highlighted feed, a folder's feeds, or (All) every one."""
-        self.start_refresh(getattr(message, "feed_ids", None) or None)
-
-    def _refresh_on_timer(self) -> None:
-        """The `refresh_minutes` timer: a quiet refresh, skipped while one runs."""
-        self.start_refresh(quiet=True)
-
-    @work(exclusive=True, group="refresh", exit_on_error=False)
-    async def _refresh_worker(self, feeds: list[Feed]) -> None:
-        """Waits for a `BackgroundRefresh` (its own daemon thread) and reports its end.
-
-        Each feed is committed by the refresh as it arrives; this only posts
-        progress. When the app quits, Textual cancels this worker and the
-        refresh is cancelled without being waited for: `q` exits at once.
-        """
-        from newsreader.services.refresh import BackgroundRefresh
-
-        total = len(feeds)
-        changed = 0
-        loop = asyncio.get_running_loop()
-        finished = asyncio.Event()
-
-        def on_outcome(outcome: FeedOutcome) -> None:  # on the refresh thread
-            nonlocal changed
-            changed += outcome.new + outcome.updated
-            self.post_message(RefreshProgress(len(run.outcomes), total, outcome, changed))
-
-        def on_done() -> None:  # on the refresh thread
-            # RuntimeError: the app's loop is gone, so nobody is waiting.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(finished.set)
-
-        run = BackgroundRefresh(self.library, feeds, on_outcome=on_outcome, on_done=on_done)
-        run.start()
-        try:
-            await finished.wait()
-        except asyncio.CancelledError:
-            run.cancel()
-            raise
-        self.post_message(RefreshFinished(run.outcomes, total, run.error))
-
-    @on(RefreshProgress)
-    def _refresh_progress(self, message: RefreshProgress) -> None:
-        self._refresh_done = (message.done, message.total)
-        changed = message.changed != self._refresh_seen
-        self._refresh_seen = message.changed
-        screen = self.list_screen()
-        if screen is not None and screen.is_mounted:
-            screen.refresh_progress(message.done, message.total, message.outcome, changed)
-        self._show_refresh_in_reader(message.done, message.total)
-
-    def _show_refresh_in_reader(self, done: int, total: int | None) -> None:
-        """`Refreshing 3/10` in the reader's bar too (None: the refresh ended)."""
-        if not self.is_screen_installed(READER):
-            return
-        reader = self.get_screen(READER)
-        show = getattr(reader, "show_refresh", None)
-        if show is not None and reader.is_mounted:
-            show(self.sync_note() or None if total is None else f"Refreshing {done}/{total}")
-
-    @on(RefreshFinished)
-    def _refresh_finished(self, message: RefreshFinished) -> None:
-        self.refreshing = False
-        self._show_refresh_in_reader(0, None)
-        screen = self.list_screen()
-        if screen is not None and screen.is_mounted:
-            screen.refresh_finished()
-        if message.error is not None:
-            self.notify(
-                f"Refresh stopped: {message.error}", severity="error", markup=False, timeout=10
-            )
-            return
-        failed = any(outcome.error for outcome in message.outcomes)
-        self.notify(
-            refresh_summary(message.outcomes, message.total),
-            title="Refresh",
-            severity="warning" if failed else "information",
-            markup=False,
-            timeout=8 if failed else 5,
-        )
 
     # -- theme ----------------------------------------------------------------
 
