@@ -78,7 +78,9 @@ async def test_search_in_a_folder_covers_its_feeds_only(tmp_path: Path) -> None:
         app = NewsreaderApp(library)
         async with app.run_test(size=SIZE) as pilot:
             screen = _list_screen(app)
-            screen.select_scope(FeedScope(kind="folder", folder="News", feed_ids=news, label="News"))
+            screen.select_scope(
+                FeedScope(kind="folder", folder="News", feed_ids=news, label="News")
+            )
             await pilot.pause()
             await pilot.press("slash", *"tidal")
             await wait_for_list_search(pilot, "tidal")
