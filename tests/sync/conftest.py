@@ -33,6 +33,8 @@ from servers import (
     free_port,
     miniflux_server,
     postgres_cluster,
+    run_psql,
+    stop_process,
     wait_port,
 )
 from servers import Miniflux as Miniflux
@@ -76,6 +78,10 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.feeds: dict[str, str] = {}
+        self._serve(0)
+
+    def _serve(self, port: int) -> None:
+        """Serve `feeds` on 127.0.0.1:`port` (0: any free port) from a thread."""
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -94,7 +100,7 @@ class FeedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -204,20 +210,10 @@ class TinyTinyRSS:
         raise RuntimeError(f"tt-rss {op}: not logged in")
 
     def psql(self, sql: str) -> str:
-        done = subprocess.run(
-            ["psql", self.database_url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
-            capture_output=True, text=True, check=True, timeout=60,
-        )  # fmt: skip
-        return done.stdout
+        return run_psql(self.database_url, sql, timeout=60)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def start(self) -> None:
         self.process = _spawn_ttrss(self.url, self.log)
@@ -310,26 +306,8 @@ class Port80FeedServer(FeedServer):
                     self._lock.close()
                     raise RuntimeError(f"port 80 stayed locked ({PORT80_LOCK})") from None
                 time.sleep(0.2)
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = owner.feeds.get(self.path)
-                if body is None:
-                    self.send_error(404)
-                    return
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
         try:
-            self.server = ThreadingHTTPServer(("127.0.0.1", 80), Handler)
+            self._serve(80)
         except PermissionError:
             self._lock.close()
             pytest.skip(
@@ -338,9 +316,6 @@ class Port80FeedServer(FeedServer):
         except OSError as exc:
             self._lock.close()
             raise RuntimeError(f"127.0.0.1:80 is taken by another program ({exc})") from None
-        self.port = 80
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
 
     def url(self, path: str) -> str:
         return f"http://0.0.0.0{path}"

@@ -133,6 +133,26 @@ def miniflux_binary() -> Path:
     return MINIFLUX
 
 
+def run_psql(database_url: str, sql: str, *, timeout: float) -> str:
+    """Run SQL in one of the cluster's databases as psql does; its unaligned, quiet output."""
+    done = subprocess.run(
+        ["psql", database_url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
+        capture_output=True, text=True, check=True, timeout=timeout,
+    )  # fmt: skip
+    return done.stdout
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server politely, then by force if it has not gone within ten seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class Miniflux:
     """One running Miniflux with its own database; `api` is an admin client of its API."""
@@ -154,20 +174,10 @@ class Miniflux:
 
     def psql(self, sql: str) -> str:
         """Run SQL in Miniflux's own database (what a test or benchmark cannot do by API)."""
-        done = subprocess.run(
-            ["psql", self.env["DATABASE_URL"], "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
-            capture_output=True, text=True, check=True, timeout=600,
-        )  # fmt: skip
-        return done.stdout
+        return run_psql(self.env["DATABASE_URL"], sql, timeout=600)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def start(self) -> None:
         self.process = _spawn(self.env, self.log)
