@@ -275,7 +275,8 @@ _LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z’'\-]+")
 """A word the article writes in lower case: what `_LowerWords` answers for."""
 _LOWER_WORD_SHAPE = re.compile(r"[a-z][a-z’'\-]+")
 _WORD_BEFORE = re.compile(r"[\w’']")
-_WORD_GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz’'-")
+_LOWER_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_WORD_GOES_ON = _LOWER_LETTERS | frozenset("’'-")
 
 
 class _LowerWords:
@@ -305,12 +306,14 @@ class _LowerWords:
         text = self._text
         at = text.find(word)
         while at >= 0:
-            end = at + len(word)
-            if end >= len(text) or text[end] not in _WORD_GOES_ON:
-                if at and text[at - 1] == "-":
-                    return word in self._every_word()
-                if not at or not _WORD_BEFORE.match(text, at - 1):
-                    return True
+            before = text[at - 1] if at else " "
+            if before not in _LOWER_LETTERS:  # most finds are inside a longer word
+                end = at + len(word)
+                if end >= len(text) or text[end] not in _WORD_GOES_ON:
+                    if before == "-":
+                        return word in self._every_word()
+                    if not _WORD_BEFORE.match(before):
+                        return True
             at = text.find(word, at + 1)
         return False
 
