@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -116,19 +117,27 @@ class SyncController:
         self._then_refresh = (then_refresh, feed_ids)
         self._show(progress_label("push", 0, None))
         loop = asyncio.get_running_loop()
+        # The UI loop's context (Textual's active app is a context variable): what the
+        # thread hands back runs in it, so a timer or widget made there finds its app.
+        context = contextvars.copy_context()
         thread = threading.Thread(
-            target=self._run, args=(loop, app.config), name="newsreader-sync", daemon=True
+            target=self._run,
+            args=(loop, context, app.config),
+            name="newsreader-sync",
+            daemon=True,
         )
         thread.start()
 
-    def _run(self, loop: asyncio.AbstractEventLoop, config: Any) -> None:
+    def _run(
+        self, loop: asyncio.AbstractEventLoop, context: contextvars.Context, config: Any
+    ) -> None:
         """On the sync thread: the whole sync; its end handed to the UI loop."""
         last = 0.0
 
         def hand(callback: Callable[..., None], *args: Any) -> None:
             # RuntimeError: the app's loop is closed (the user quit); nobody is waiting.
             with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(callback, *args)
+                loop.call_soon_threadsafe(callback, *args, context=context)
 
         def progress(stage: str, done: int, total: int | None) -> None:
             nonlocal last
