@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from newsreader.ui.screens.reader_screen import ReaderScreen
-    from newsreader.ui.widgets.article_view import LineRecipe, PreparedLines
+    from newsreader.ui.widgets.reader_prepare import LineRecipe, PreparedLines
 
 PALETTE_BUILTINS = frozenset({"Theme", "Quit"})
 """Textual's own palette commands that work here (see `get_system_commands`)."""
@@ -290,7 +290,7 @@ class NewsreaderApp(RefreshUI, App[None]):
 
     @work(thread=True, exclusive=True, group="prepare-article", exit_on_error=False)
     def _prepare_worker(self, article_id: int, recipe: LineRecipe, key: tuple[object, ...]) -> None:
-        from newsreader.ui.widgets.article_view import build_lines
+        from newsreader.ui.widgets.reader_prepare import build_lines
 
         try:
             stored = self.library.get(article_id)

@@ -26,9 +26,10 @@ from newsreader.ui.keys import Scope, bindings, is_key
 from newsreader.ui.screens.quotes_screen import QuotesScreen
 from newsreader.ui.screens.reader_links import ReaderLinksMixin
 from newsreader.ui.screens.reader_navigation import ReaderNavigation
-from newsreader.ui.widgets.article_view import ArticleView, PreparedLines
+from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.find_bar import FindBar
 from newsreader.ui.widgets.key_hints import KeyHints
+from newsreader.ui.widgets.reader_prepare import PreparedLines
 from newsreader.ui.widgets.status_bar import ReaderBar
 from newsreader.ui.widgets.typeahead import forward_typeahead
 from newsreader.urls import describe_url, is_safe_web_url

@@ -6,7 +6,8 @@ on every highlight change. Here the article becomes styled units wrapped into
 lines once per width (`reader_lines`); `render_line` slices only the lines on
 screen, overlays find matches on them (`reader_find`), and keeps the resulting
 strips in an LRU. Find therefore costs a regex pass over the units, not a
-re-render.
+re-render. Lines built off the UI thread for a fast open are taken over
+through `reader_prepare.ReaderPreparation`.
 
 Styles come from component classes in `newsreader.tcss`, so themes apply;
 a style update drops every cache.
@@ -15,7 +16,7 @@ a style update drops every cache.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -46,6 +47,7 @@ from newsreader.ui.widgets.reader_lines import (
     lay_out,
     line_at,
 )
+from newsreader.ui.widgets.reader_prepare import ReaderPreparation
 from newsreader.ui.widgets.typeahead import open_box_or_forward
 
 MAX_STRIPS = 512
@@ -56,38 +58,7 @@ def _same_article(shown: StoredArticle, new: StoredArticle) -> bool:
     return shown.id == new.id and shown.article == new.article
 
 
-class LineRecipe(NamedTuple):
-    """What an article's wrapped lines depend on, taken from the view on the UI thread.
-
-    Why: the lines of the article under the list's cursor are built in a
-    worker thread while the user looks at the list (`NewsreaderApp`), and a
-    thread must not ask Textual for styles. The view adopts the lines only
-    if its recipe is still the same (no resize, theme or setting change).
-    """
-
-    width: int
-    styles: tuple[tuple[str, Style], ...]
-    """Every component style by short name (`paragraph`), sorted: also the identity."""
-    brief: bool
-
-
-class PreparedLines(NamedTuple):
-    """An article's units and their wrapping for `recipe`, built off the UI thread."""
-
-    stored: StoredArticle
-    units: list[Unit]
-    layout: Layout
-    recipe: LineRecipe
-
-
-def build_lines(stored: StoredArticle, recipe: LineRecipe) -> PreparedLines:
-    """`stored`'s units and wrapped lines for `recipe`: plain values, safe in a thread."""
-    styles = dict(recipe.styles)
-    units = build_units(stored.article, styles.__getitem__, brief=recipe.brief)
-    return PreparedLines(stored, units, lay_out(units, recipe.width), recipe)
-
-
-class ArticleView(DirectScrollView, can_focus=True):
+class ArticleView(ReaderPreparation, DirectScrollView, can_focus=True):
     """Scrollable, searchable rendering of one `StoredArticle`."""
 
     BINDINGS = bindings("reader-nav")
@@ -164,10 +135,7 @@ class ArticleView(DirectScrollView, can_focus=True):
             self._layout = None
         if not same or self._matches:
             self._strips.clear()
-        self._matches = []
-        self._by_unit = {}
-        self.current_match = -1
-        self.find_query = ""
+        self._forget_find()
         # The scrollbar too, now: the screen's next layout then places it, instead
         # of a second (and third) layout when it appears or disappears later.
         self.relayout_now()
@@ -175,57 +143,6 @@ class ArticleView(DirectScrollView, can_focus=True):
         if keep_scroll and query:
             self.find(query)
         self.refresh()
-
-    def line_recipe(self) -> LineRecipe | None:
-        """What this view would build an article's lines from now; None before its layout."""
-        if self.scrollable_content_region.width <= 0:
-            return None
-        prefix = "article-view--"
-        styles = tuple(
-            (name[len(prefix) :], self.get_component_rich_style(name, partial=True))
-            for name in sorted(self.COMPONENT_CLASSES)
-        )
-        return LineRecipe(self._content_width(), styles, self._brief())
-
-    def holds(self, article_id: int, recipe: LineRecipe) -> bool:
-        """The article `article_id` is shown with lines built from `recipe`."""
-        return (
-            self.stored is not None
-            and self.stored.id == article_id
-            and self._layout is not None
-            and self._layout.width == recipe.width
-            and self._built_signature == tuple(style for _, style in recipe.styles)
-            and self._built_brief == recipe.brief
-        )
-
-    def adopt(self, prepared: PreparedLines) -> bool:
-        """Show `prepared` (built off screen), from the top; False if its recipe is stale."""
-        if self.line_recipe() != prepared.recipe:
-            return False
-        self.stored = prepared.stored
-        self._units = prepared.units
-        self._layout = prepared.layout
-        self._built_signature = tuple(style for _, style in prepared.recipe.styles)
-        self._built_brief = prepared.recipe.brief
-        self._strips.clear()
-        self._matches = []
-        self._by_unit = {}
-        self.current_match = -1
-        self.find_query = ""
-        self.virtual_size = Size(prepared.recipe.width, len(prepared.layout.lines))
-        update_scrollbars(self)
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
-        return True
-
-    def warm_lines(self) -> None:
-        """Paint the lines on screen into the cache now (off screen, while nothing waits)."""
-        region = self.scrollable_content_region
-        if region.width <= 0 or self._layout is None:
-            return
-        self._check_gutter()
-        for y in range(region.height):
-            self.paint_line(y, region.width, self.scroll_offset.y)
 
     @property
     def line_count(self) -> int:
@@ -392,6 +309,13 @@ class ArticleView(DirectScrollView, can_focus=True):
         self.refresh()
 
     # -- find helpers -----------------------------------------------------
+
+    def _forget_find(self) -> None:
+        """No matches and no query: a new article (or new lines) starts unsearched."""
+        self._matches = []
+        self._by_unit = {}
+        self.current_match = -1
+        self.find_query = ""
 
     def _first_visible_match(self) -> int:
         """The first match at or below the top of the view (so typing does not jump back)."""
