@@ -2,37 +2,41 @@
 
 Shared by `newsreader refresh` and the TUI's background refresh. Parsing is
 nearly all of a refresh's CPU, so in the CLI the bodies are parsed in forked
-worker processes while the rest download, as `import` parses files; this process
-stays the single writer. Each feed's result is stored as soon as it is parsed,
-together with the others the workers finished meanwhile: one transaction for
-those (its commit is shared), a savepoint for each feed in it, so one bad feed
-is rolled back alone and never loses or blocks the others, an interrupted
-refresh leaves whole feeds stored or none of a feed, and the TUI can show new
-articles while the rest download. Feeds that answered 304 change nothing but
-their fetch time, so they are recorded together in one transaction at the end.
-Nothing here raises for a feed's failure: it becomes that feed's error line.
+worker processes while the rest download, as `import` parses files
+(`services.refresh_parse`); this process stays the single writer. Each feed's
+result is stored as soon as it is parsed, together with the others the workers
+finished meanwhile: one transaction for those (its commit is shared), a
+savepoint for each feed in it, so one bad feed is rolled back alone and never
+loses or blocks the others, an interrupted refresh leaves whole feeds stored or
+none of a feed, and the TUI can show new articles while the rest download. Feeds
+that answered 304 change nothing but their fetch time, so they are recorded
+together in one transaction at the end. Nothing here raises for a feed's
+failure: it becomes that feed's error line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from newsreader.errors import NewsreaderError
 from newsreader.limits import MAX_DOCUMENT_BYTES
+from newsreader.services.refresh_parse import (
+    ParsedBody,
+    Parsers,
+    default_workers,
+    parse_body,
+    parse_job,
+    records_of,
+)
 from newsreader.store import Feed, Library
 from newsreader.store.feeds import FeedFetch
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
-    from newsreader.model.record import ArticleRecord
     from newsreader.parse.feed import ParsedFeed
 
 DEFAULT_MAX_BYTES = MAX_DOCUMENT_BYTES
@@ -70,41 +74,6 @@ class FeedOutcome:
         }
 
 
-@dataclass(slots=True)
-class ParsedBody:
-    """One feed body parsed (in a worker or here): plain values, cheap to send back."""
-
-    records: list[ArticleRecord] = field(default_factory=list)
-    title: str = ""
-    link: str | None = None
-    error: str | None = None
-
-
-def parse_body(body: bytes, *, name: str, url: str | None, feed_title: str = "") -> ParsedBody:
-    """Parse a fetched body into records ready to store; never raises (runs in workers)."""
-    from newsreader.parse.feed import parse_feed
-
-    try:
-        parsed = parse_feed(body, name=name, url=url)
-    except NewsreaderError as exc:
-        return ParsedBody(error=str(exc))
-    except RecursionError:
-        return ParsedBody(error=f"{name}: document nested too deeply to read")
-    except MemoryError:
-        return ParsedBody(error=f"{name}: document too large to read")
-    return _records(parsed, feed_title)
-
-
-def _records(parsed: ParsedFeed, feed_title: str) -> ParsedBody:
-    from newsreader.model.record import record_for
-
-    source = feed_title or parsed.title
-    for entry in parsed.entries:
-        entry.source = source or entry.source
-    records = [record_for(entry) for entry in parsed.entries]
-    return ParsedBody(records, parsed.title, parsed.link)
-
-
 def store_fetch_result(
     library: Library,
     feed: Feed,
@@ -130,7 +99,7 @@ def store_fetch_result(
         elif isinstance(parsed, ParsedBody):
             body = parsed
         else:
-            body = _records(parsed, feed.title)
+            body = records_of(parsed, feed.title)
         if body.error is not None:
             outcome.error = body.error
         else:
@@ -164,46 +133,6 @@ def store_fetch_result(
     return outcome
 
 
-def _default_workers() -> int:
-    """Every core from the main thread; none from another (the TUI's refresh thread).
-
-    Forking a process that runs other threads (Textual's) can copy a lock some
-    thread holds; the TUI refreshes in the background and parses in-process.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return 1
-    return os.cpu_count() or 1
-
-
-class _Parsers:
-    """A fork pool made on the first body to parse, so a refresh of 304s forks nothing."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: Executor | None = None
-
-    def get(self) -> Executor:
-        if self.pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # Loaded before the fork, so workers share it instead of importing their own.
-            import newsreader.parse.feed  # noqa: F401
-            from newsreader.services.import_pool import start_worker
-
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=start_worker,
-                initargs=(os.getpid(),),
-            )
-        return self.pool
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-
-
 async def refresh_async(
     library: Library,
     feeds: Sequence[Feed] | None = None,
@@ -227,8 +156,8 @@ async def refresh_async(
     targets = [f for f in (library.feeds() if feeds is None else feeds) if f.id not in synced]
     by_id = {feed.id: feed for feed in targets}
     outcomes: dict[int, FeedOutcome] = {}
-    count = workers if workers is not None else _default_workers()
-    parsers = _Parsers(count) if count > 1 and len(targets) > 1 else None
+    count = workers if workers is not None else default_workers()
+    parsers = Parsers(count) if count > 1 and len(targets) > 1 else None
     parsing: list[asyncio.Future[None]] = []
     ready: list[tuple[Feed, Any, ParsedBody]] = []
     unchanged: list[tuple[Feed, Any]] = []
@@ -242,7 +171,7 @@ async def refresh_async(
     async def parse_then_store(feed: Feed, result: Any) -> None:
         assert parsers is not None
         body = await loop.run_in_executor(
-            parsers.get(), _parse_job, result.body or b"", feed.url, result.url, feed.title
+            parsers.get(), parse_job, result.body or b"", feed.url, result.url, feed.title
         )
         ready.append((feed, result, body))
         # One turn of the loop lets the other parses that finished while the last
@@ -358,11 +287,6 @@ def _retain(library: Library, gained: list[FeedOutcome]) -> None:
     except NewsreaderError as exc:  # stored, but not pruned: say so, as for one feed
         for outcome in gained:
             outcome.error = str(exc)
-
-
-def _parse_job(body: bytes, name: str, url: str | None, feed_title: str) -> ParsedBody:
-    """`parse_body` with positional arguments, as `run_in_executor` passes them."""
-    return parse_body(body, name=name, url=url, feed_title=feed_title)
 
 
 def _store_unchanged(

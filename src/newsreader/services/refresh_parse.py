@@ -1,0 +1,108 @@
+"""Parsing a refresh's fetched bodies: in forked worker processes, or in this one.
+
+Why a module of its own: parsing is nearly all of a refresh's CPU, so in the
+CLI the bodies are parsed in forked workers while the rest download (as
+`import` parses files), and what comes back must be plain values, cheap to
+send between processes. Turning a body into records and running the pool that
+does it is one job; fetching and storing stay in `services.refresh`, the
+single writer.
+
+The feed parser is imported when a body is first parsed (or just before the
+pool forks), never when this module is: a refresh of 304s loads none of it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsreader.errors import NewsreaderError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from newsreader.model.record import ArticleRecord
+    from newsreader.parse.feed import ParsedFeed
+
+
+@dataclass(slots=True)
+class ParsedBody:
+    """One feed body parsed (in a worker or here): plain values, cheap to send back."""
+
+    records: list[ArticleRecord] = field(default_factory=list)
+    title: str = ""
+    link: str | None = None
+    error: str | None = None
+
+
+def parse_body(body: bytes, *, name: str, url: str | None, feed_title: str = "") -> ParsedBody:
+    """Parse a fetched body into records ready to store; never raises (runs in workers)."""
+    from newsreader.parse.feed import parse_feed
+
+    try:
+        parsed = parse_feed(body, name=name, url=url)
+    except NewsreaderError as exc:
+        return ParsedBody(error=str(exc))
+    except RecursionError:
+        return ParsedBody(error=f"{name}: document nested too deeply to read")
+    except MemoryError:
+        return ParsedBody(error=f"{name}: document too large to read")
+    return records_of(parsed, feed_title)
+
+
+def records_of(parsed: ParsedFeed, feed_title: str) -> ParsedBody:
+    """`parsed`'s entries as records, each credited to the feed's own title if it has one."""
+    from newsreader.model.record import record_for
+
+    source = feed_title or parsed.title
+    for entry in parsed.entries:
+        entry.source = source or entry.source
+    records = [record_for(entry) for entry in parsed.entries]
+    return ParsedBody(records, parsed.title, parsed.link)
+
+
+def parse_job(body: bytes, name: str, url: str | None, feed_title: str) -> ParsedBody:
+    """`parse_body` with positional arguments, as `run_in_executor` passes them."""
+    return parse_body(body, name=name, url=url, feed_title=feed_title)
+
+
+def default_workers() -> int:
+    """Every core from the main thread; none from another (the TUI's refresh thread).
+
+    Forking a process that runs other threads (Textual's) can copy a lock some
+    thread holds; the TUI refreshes in the background and parses in-process.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return 1
+    return os.cpu_count() or 1
+
+
+class Parsers:
+    """A fork pool made on the first body to parse, so a refresh of 304s forks nothing."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: Executor | None = None
+
+    def get(self) -> Executor:
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # Loaded before the fork, so workers share it instead of importing their own.
+            import newsreader.parse.feed  # noqa: F401
+            from newsreader.services.import_pool import start_worker
+
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=start_worker,
+                initargs=(os.getpid(),),
+            )
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
