@@ -38,7 +38,7 @@ def parse_all(
 
         _preload_parsers(files)
 
-        with _terminate_raises():  # before the fork: no moment with workers and no handler
+        with terminate_raises():  # before the fork: no moment with workers and no handler
             pool = ProcessPoolExecutor(
                 max_workers=count, initializer=start_worker, initargs=(os.getpid(),)
             )
@@ -67,8 +67,12 @@ class ImportTerminated(SystemExit):
 
 
 @contextlib.contextmanager
-def _terminate_raises() -> Iterator[None]:
-    """Turn SIGTERM into `ImportTerminated` while workers run, if nobody else handles it.
+def terminate_raises() -> Iterator[None]:
+    """Turn SIGTERM into `ImportTerminated` while an import runs, if nobody else handles it.
+
+    The importer holds it over parsing AND storing: restoring the default action
+    the moment parsing ends would drop a SIGTERM that arrived just before (Python
+    runs the handler later, and finds none), and the import would end as if never asked.
 
     Only in the main thread (the only one that may set handlers) and only over
     the default action, so a host application's own handler is left alone.

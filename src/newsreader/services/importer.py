@@ -25,7 +25,7 @@ from newsreader.model.record import ArticleRecord
 from newsreader.services.import_files import iter_files
 from newsreader.services.import_kinds import Kind
 from newsreader.services.import_parse import parse_file
-from newsreader.services.import_pool import parse_all
+from newsreader.services.import_pool import parse_all, terminate_raises
 from newsreader.store import Library
 
 __all__ = ["FileResult", "ImportReport", "import_paths", "parse_file"]
@@ -137,33 +137,34 @@ def import_paths(
                 on_file(result)
         pending.clear()
 
-    waiting = 0
-    for name, parsed in parse_all(files, skip, workers):
-        result = FileResult(
-            path=name, kind=parsed.kind, error=parsed.error, warnings=parsed.warnings
-        )
-        items = parsed.items
-        if result.error or result.kind is None:
-            report.files.append(result)
-            if on_file:
-                on_file(result)
-            continue
-        if result.kind in ("opml", "backup"):
-            try:
-                (_restore if result.kind == "backup" else _subscribe)(library, items, result)
-            except NewsreaderError as exc:
-                result.error = f"{result.path}: not stored: {exc}"
-            report.files.append(result)
-            if on_file:
-                on_file(result)
-            continue
-        pending.append((result, items))
-        waiting += len(items)
-        if waiting >= batch_size:
+    with terminate_raises():  # SIGTERM while parsing or storing: stop, exit 143
+        waiting = 0
+        for name, parsed in parse_all(files, skip, workers):
+            result = FileResult(
+                path=name, kind=parsed.kind, error=parsed.error, warnings=parsed.warnings
+            )
+            items = parsed.items
+            if result.error or result.kind is None:
+                report.files.append(result)
+                if on_file:
+                    on_file(result)
+                continue
+            if result.kind in ("opml", "backup"):
+                try:
+                    (_restore if result.kind == "backup" else _subscribe)(library, items, result)
+                except NewsreaderError as exc:
+                    result.error = f"{result.path}: not stored: {exc}"
+                report.files.append(result)
+                if on_file:
+                    on_file(result)
+                continue
+            pending.append((result, items))
+            waiting += len(items)
+            if waiting >= batch_size:
+                flush()
+                waiting = 0
+        if pending:
             flush()
-            waiting = 0
-    if pending:
-        flush()
     return report
 
 
