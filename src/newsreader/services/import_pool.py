@@ -4,7 +4,7 @@ Parsing is CPU-bound, so a big import parses in worker processes; this
 module owns their lifecycle: parsers loaded before the fork, workers that die
 with the parent (even one killed by SIGKILL) and leave Ctrl-C to it, SIGTERM
 turned into a clean unwind, and a pool stopped at once on the way out.
-`services.refresh` starts its own pool with the same worker initializer.
+`services.refresh_parse` starts its own pool with the same worker initializer.
 """
 
 from __future__ import annotations
