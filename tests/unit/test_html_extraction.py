@@ -75,6 +75,22 @@ def test_dc_date_og_url_and_host_as_site() -> None:
     assert article.source == "rivers.example.org"
 
 
+def test_json_ld_inside_a_cdata_wrapper_still_gives_the_date_and_publisher() -> None:
+    """MediaWiki wraps its JSON-LD in `<![CDATA[ … ]]>`; the date must not be lost to it."""
+    body = " ".join(["The estuary survey counted more wading birds than in any year before."] * 8)
+    html = f"""<html><head><title>Estuary survey</title>
+<script type="application/ld+json">
+  <![CDATA[
+  {{"@context":"https:\\/\\/schema.org","@type":"Article","name":"Estuary survey",
+   "publisher":{{"@type":"Organization","name":"Marsh Society"}},
+   "datePublished":"2011-06-09T07:30:00Z"}}
+  ]]>
+</script></head><body><article><h1>Estuary survey</h1><p>{body}</p></article></body></html>"""
+    article = parse_html(html.encode(), name="estuary.html")
+    assert article.published == datetime(2011, 6, 9, 7, 30, tzinfo=UTC)
+    assert article.source == "Marsh Society"
+
+
 def test_fetched_url_wins_over_canonical() -> None:
     article = page("cnn_highlights.html", url="https://example.com/fetched")
     assert article.url == "https://example.com/fetched"

@@ -170,7 +170,7 @@ def _json_ld(doc: Any) -> list[dict[str, Any]]:
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(_unwrapped_script(script.text or ""))
         except (ValueError, RecursionError):
             continue
         pending = [data]
@@ -186,6 +186,16 @@ def _json_ld(doc: Any) -> list[dict[str, Any]]:
                     found.append(item)
     found.sort(key=lambda item: "webpage" in str(item.get("@type") or "").lower())
     return found
+
+
+def _unwrapped_script(text: str) -> str:
+    """Script text without the `<![CDATA[ … ]]>` or `<!-- … -->` wrapper old XHTML habits
+    put around it (MediaWiki does), which JSON cannot read."""
+    text = text.strip()
+    for opening, closing in (("<![CDATA[", "]]>"), ("<!--", "-->")):
+        if text.startswith(opening) and text.endswith(closing):
+            text = text[len(opening) : -len(closing)].strip()
+    return text
 
 
 def _ld_text(linked: list[dict[str, Any]], key: str) -> str:
