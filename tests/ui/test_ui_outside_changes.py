@@ -9,23 +9,18 @@ what the row shows, never flip a stored state the user has not seen.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from textual import events
 
-from newsreader.paths import database_path
 from newsreader.store import Library
-from newsreader.ui import app as app_module
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.status_bar import FilterBar, ReaderBar
-from support import build_library, wait_until
+from support import run_cli, wait_until
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
@@ -39,19 +34,6 @@ def listing(app: NewsreaderApp) -> ArticleList:
 
 def bar_text(app: NewsreaderApp) -> str:
     return str(app.screen.query_one(FilterBar).content)
-
-
-@pytest.fixture
-def library_path(tmp_path: Path) -> Path:
-    path = database_path(tmp_path)
-    build_library(path, fillers=5).close()
-    return path
-
-
-@pytest.fixture
-def no_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No timer: the app sees outside changes only when a test lets it."""
-    monkeypatch.setattr(app_module, "OUTSIDE_POLL", 3600.0)
 
 
 async def test_a_bookmark_and_a_read_from_another_connection_show_within_the_poll(
@@ -87,16 +69,7 @@ async def test_the_real_cli_in_another_process_shows_in_the_list(
         rows = listing(app)
         first = rows.current
         assert first is not None and not first.bookmarked
-        env = dict(os.environ, NEWSREADER_DATA_DIR=str(tmp_path))
-        env["NEWSREADER_CONFIG_DIR"] = str(tmp_path / "config")
-        proc = subprocess.run(
-            [sys.executable, "-m", "newsreader", "bookmark", str(first.id)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
-        assert proc.returncode == 0, proc.stderr
+        run_cli("bookmark", str(first.id), data_dir=tmp_path, timeout=60, check=True)
         await wait_until(
             pilot,
             lambda: (row := rows.current) is not None and row.bookmarked,

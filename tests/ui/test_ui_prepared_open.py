@@ -15,30 +15,15 @@ from pathlib import Path
 import pytest
 
 from newsreader.model.article import Block, BlockKind
-from newsreader.paths import database_path
 from newsreader.store import Library
-from newsreader.ui import app as app_module
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.host import READER
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
-from support import build_library, document_text, visible_text, wait_until
+from support import document_text, visible_text, wait_until
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
-
-
-@pytest.fixture
-def library_path(tmp_path: Path) -> Path:
-    path = database_path(tmp_path)
-    build_library(path, fillers=5).close()
-    return path
-
-
-@pytest.fixture
-def no_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No timer: the app sees outside changes only when a test lets it."""
-    monkeypatch.setattr(app_module, "OUTSIDE_POLL", 3600.0)
 
 
 def reader_of(app: NewsreaderApp) -> ReaderScreen | None:
