@@ -183,3 +183,43 @@ def test_refresh_progress_prints_feed_titles_literally(
     captured = capsys.readouterr()
     assert title in captured.err, "the per-feed line names the feed as given"
     assert title in captured.out, "and so does the summary table"
+
+
+def test_import_refresh_subscribes_and_fetches_only_the_new_feeds(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    server.expect_request("/a.xml").respond_with_data(FEED_A, content_type="application/atom+xml")
+    server.expect_request("/b.xml").respond_with_data(FEED_B, content_type="application/atom+xml")
+    server.expect_request("/500.xml").respond_with_data("boom", status=500)
+    data = tmp_path / "lib"
+    assert run_cli("add", server.url_for("/a.xml"), data_dir=data).returncode == 0
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+        f'<outline text="Harbour" xmlUrl="{server.url_for("/a.xml")}"/>'
+        f'<outline text="Valley" xmlUrl="{server.url_for("/b.xml")}"/>'
+        f'<outline text="Server error" xmlUrl="{server.url_for("/500.xml")}"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    before = len(server.log)
+
+    done = run_cli("import", str(opml), "--refresh", "--json", data_dir=data)
+
+    assert done.returncode == 1, "a feed that failed to fetch is an error, as in refresh"
+    report = json.loads(done.stdout)
+    assert report["feeds_added"] == 2
+    fetched = {f["url"]: f for f in report["refresh"]["feeds"]}
+    assert set(fetched) == {server.url_for("/b.xml"), server.url_for("/500.xml")}
+    assert report["refresh"]["new"] == 1 and report["refresh"]["errors"] == 1
+    assert "HTTP 500" in fetched[server.url_for("/500.xml")]["error"]
+    paths = [request.path for request, _ in server.log[before:]]
+    assert "/a.xml" not in paths, "a feed already subscribed is not fetched again"
+    titles = {
+        a["title"] for a in json.loads(run_cli("list", "--json", data_dir=data).stdout)["articles"]
+    }
+    assert "Orchard frost warning" in titles
+
+    again = run_cli("import", str(opml), "--refresh", data_dir=data)
+    assert again.returncode == 0, again.stderr
+    assert "0 imported" in again.stdout and "Refresh summary" not in again.stdout

@@ -245,25 +245,39 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 error(sync_error)
                 return EXIT_ERROR
             return EXIT_OK
-        if args.json or not sys.stderr.isatty():
-            outcomes = refresh(library, subscriptions)
-        else:
-            outcomes = _refresh_with_progress(library, subscriptions)
+        outcomes = fetch_subscriptions(library, subscriptions, quiet=args.json)
     errors = [o for o in outcomes if o.error]
     if args.json:
-        document = {
-            "feeds": [o.to_dict() for o in outcomes],
-            "new": sum(o.new for o in outcomes),
-            "errors": len(errors),
-        }
+        document = refresh_document(outcomes)
         if settings is not None:
             document["sync"] = synced if synced is not None else {"error": sync_error}
         print_json(document)
     else:
-        _print_summary(outcomes)
+        print_refresh_summary(outcomes)
     if sync_error is not None:
         error(sync_error)
     return EXIT_ERROR if errors or sync_error is not None else EXIT_OK
+
+
+def fetch_subscriptions(
+    library: Library, subscriptions: Sequence[Feed], *, quiet: bool
+) -> list[FeedOutcome]:
+    """Refresh `subscriptions`, with a progress bar when stderr is a terminal and not `quiet`.
+
+    Shared by `refresh` and `import --refresh`, so both show the same progress.
+    """
+    if quiet or not sys.stderr.isatty():
+        return refresh(library, subscriptions)
+    return _refresh_with_progress(library, subscriptions)
+
+
+def refresh_document(outcomes: Sequence[FeedOutcome]) -> dict[str, object]:
+    """A refresh's `--json` document: each feed's outcome, the new articles, the failures."""
+    return {
+        "feeds": [o.to_dict() for o in outcomes],
+        "new": sum(o.new for o in outcomes),
+        "errors": sum(1 for o in outcomes if o.error),
+    }
 
 
 def _sync_config() -> Config | None:
@@ -326,7 +340,7 @@ def _refresh_with_progress(library: Library, subscriptions: Sequence[Feed]) -> l
         return refresh(library, subscriptions, on_outcome=on_outcome)
 
 
-def _print_summary(outcomes: list[FeedOutcome]) -> None:
+def print_refresh_summary(outcomes: Sequence[FeedOutcome]) -> None:
     from rich.table import Table
     from rich.text import Text
 

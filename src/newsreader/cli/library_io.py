@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.cli.context import open_library
 from newsreader.cli.output import (
@@ -30,14 +31,33 @@ from newsreader.cli.output import (
 from newsreader.errors import NewsreaderError
 from newsreader.paths import config_dir, config_path, data_dir, database_path, samples_dir
 
+if TYPE_CHECKING:
+    from newsreader.services.importer import ImportReport
+    from newsreader.services.refresh import FeedOutcome
+    from newsreader.store import Library
+
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Import files; with `--refresh`, then fetch the feeds it subscribed, in this process.
+
+    `import subscriptions.opml --refresh` is subscribing and reading in one
+    step (newsboat's `-x reload` on a new urls file): one start-up, and the
+    feed parser's workers forked once.
+    """
     from newsreader.services.importer import import_paths
 
+    outcomes = None
     with open_library(args) as library:
         report = import_paths(library, args.paths)
+        if getattr(args, "refresh", False):
+            outcomes = _refresh_added(library, report, quiet=args.json)
     if args.json:
-        print_json(report.to_dict())
+        document = report.to_dict()
+        if outcomes is not None:
+            from newsreader.cli.feeds import refresh_document
+
+            document["refresh"] = refresh_document(outcomes)
+        print_json(document)
     else:
         from rich.text import Text
 
@@ -68,9 +88,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         if report.failed:
             summary += f", {len(report.failed)} failed"
         out.print(Text(summary, style="bold"))
+        if outcomes:
+            from newsreader.cli.feeds import print_refresh_summary
+
+            print_refresh_summary(outcomes)
     for message in report.failed:
         error(message)
-    return EXIT_ERROR if report.failed else EXIT_OK
+    fetch_failed = any(outcome.error for outcome in outcomes or ())
+    return EXIT_ERROR if report.failed or fetch_failed else EXIT_OK
+
+
+def _refresh_added(library: Library, report: ImportReport, *, quiet: bool) -> list[FeedOutcome]:
+    """Fetch the subscriptions this import added (none added: nothing is fetched)."""
+    from newsreader.cli.feeds import fetch_subscriptions
+
+    added = {url for file in report.files for url in file.feeds_added}
+    feeds = [feed for feed in library.feeds() if feed.url in added]
+    return fetch_subscriptions(library, feeds, quiet=quiet) if feeds else []
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

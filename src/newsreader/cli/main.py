@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = command("import", "import article files, web pages, feeds or OPML (dirs recursively)")
     cmd.add_argument("paths", nargs="+", metavar="PATH")
+    cmd.add_argument(
+        "--refresh", action="store_true", help="then fetch the feeds it subscribed (OPML)"
+    )
 
     cmd = command("parse", "parse one file and print it, storing nothing")
     cmd.add_argument("file", metavar="FILE")
