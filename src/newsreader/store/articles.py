@@ -46,21 +46,68 @@ def insert_records(
     now = utc_now()
     fallback = time.time()
     feed_text = _feed_text(db, feed_id) if rules.filters else ""
+    known = _FeedState.of(db, feed_id)
     for position, item in enumerate(articles):
         record = item if isinstance(item, ArticleRecord) else record_for(item)
         sort_ts = record.published_ts
         if sort_ts is None:
             sort_ts = fallback - position * 1e-3  # undated: newest first, in given order
-        result = _add_one(db, record, now, sort_ts, feed_id)
+        result = _add_one(db, record, now, sort_ts, feed_id, known)
         if result.created and rules.filters:
             _apply_action(db, result.id, rules, record, feed_text or record.source, now)
         results.append(result)
+    known.flush(db)
     created = sum(1 for result in results if result.created)
     if created:
         # The counter is kept here, once per transaction: a per-row trigger
         # slowed bulk imports markedly (migration 4).
         db.execute("UPDATE counters SET value = value + ? WHERE name = 'articles'", (created,))
     return results
+
+
+_INSERT_FTS = (
+    "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+class _FeedState:
+    """What one `insert_records` call knows of its feed, to skip look-ups that cannot hit.
+
+    Why: a feed's first fetch (just subscribed) stores hundreds of entries, and
+    for each one the look-ups by guid and among deleted entries cost as much as
+    a good part of the insert itself, yet find nothing when the feed has no
+    stored or deleted entries: one query each per call says so. The entries
+    stored by this call are remembered by guid, so a guid repeated within the
+    feed is still found (and updated in place) as before. The full-text rows
+    of new articles are written together at the end (`flush`), or before
+    anything that could touch them.
+    """
+
+    __slots__ = ("empty", "fts", "no_deleted", "stored")
+
+    def __init__(self, *, empty: bool, no_deleted: bool) -> None:
+        self.empty = empty
+        """The feed had no articles when the call began: guids are looked up in `stored`."""
+        self.no_deleted = no_deleted
+        """The feed has no deleted entries: no look-up there."""
+        self.stored: dict[str, tuple[int, str]] = {}
+        """guid -> (id, content hash) of the entries this call stored, while `empty`."""
+        self.fts: list[tuple[object, ...]] = []
+        """Full-text rows of new articles not yet written."""
+
+    @classmethod
+    def of(cls, db: sqlite3.Connection, feed_id: int | None) -> _FeedState:
+        if feed_id is None:
+            return cls(empty=False, no_deleted=True)
+        empty = db.execute("SELECT 1 FROM articles WHERE feed_id = ? LIMIT 1", (feed_id,))
+        gone = db.execute("SELECT 1 FROM deleted_entries WHERE feed_id = ? LIMIT 1", (feed_id,))
+        return cls(empty=empty.fetchone() is None, no_deleted=gone.fetchone() is None)
+
+    def flush(self, db: sqlite3.Connection) -> None:
+        """Write the pending full-text rows (in rowid order, as they were added)."""
+        if self.fts:
+            db.executemany(_INSERT_FTS, self.fts)
+            self.fts.clear()
 
 
 def _feed_text(db: sqlite3.Connection, feed_id: int | None) -> str:
@@ -102,38 +149,52 @@ def _add_one(
     now: str,
     sort_ts: float,
     feed_id: int | None,
+    known: _FeedState,
 ) -> AddResult:
     digest = record.content_hash
-    existing = None
+    existing: tuple[int, str, int] | None = None
     if feed_id is not None and record.guid:
-        existing = db.execute(
-            "SELECT id, content_hash, full_text FROM articles WHERE feed_id = ? AND guid = ?",
-            (feed_id, record.guid),
-        ).fetchone()
+        if known.empty:
+            hit = known.stored.get(record.guid)
+            existing = None if hit is None else (hit[0], hit[1], 0)
+        else:
+            row = db.execute(
+                "SELECT id, content_hash, full_text FROM articles WHERE feed_id = ? AND guid = ?",
+                (feed_id, record.guid),
+            ).fetchone()
+            existing = None if row is None else (row[0], row[1], row[2])
     if existing is not None:
-        article_id = existing["id"]
-        if existing["content_hash"] == digest or existing["full_text"]:
+        article_id, stored_hash, full_text = existing
+        if stored_hash == digest or full_text:
             # A fetched full article (reader view) is never replaced by the feed's summary.
             _fill_media(db, article_id, record)
             return AddResult(article_id, created=False)
         clash = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
         if clash is not None:
             return AddResult(article_id, created=False)
+        known.flush(db)
         _write_content(db, article_id, record, digest)
+        if known.empty and record.guid:
+            known.stored[record.guid] = (article_id, digest)
         return AddResult(article_id, created=False, updated=True)
-    found = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
-    if found is not None:
-        return AddResult(found["id"], created=False)
-    if feed_id is not None and record.guid:
+    if feed_id is not None and record.guid and not known.no_deleted:
         gone = db.execute(
             "SELECT 1 FROM deleted_entries WHERE feed_id = ? AND guid = ?", (feed_id, record.guid)
         ).fetchone()
         if gone is not None:
+            found = db.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (digest,)
+            ).fetchone()
+            if found is not None:
+                return AddResult(found["id"], created=False)
             return AddResult(0, created=False)  # the user deleted it: a refresh keeps it gone
+    # A clash on the content hash (the same text stored already) inserts nothing:
+    # cheaper than looking the hash up first, as nearly every entry is new.
     cursor = db.execute(
         "INSERT INTO articles (content_hash, guid, title, title_key, source, url, published,"
         " sort_ts, imported_at, words, content, feed_id, links, enclosures, author)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (content_hash) DO NOTHING",
         (
             digest,
             record.guid,
@@ -152,11 +213,13 @@ def _add_one(
             record.author,
         ),
     )
+    if cursor.rowcount != 1:
+        found = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+        return AddResult(found["id"], created=False)
     article_id = int(cursor.lastrowid or 0)
-    db.execute(
-        "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)",
-        (article_id, *record.fts),
-    )
+    known.fts.append((article_id, *record.fts))
+    if known.empty and record.guid:
+        known.stored[record.guid] = (article_id, digest)
     return AddResult(article_id, created=True)
 
 
@@ -189,10 +252,7 @@ def _write_content(
         ),
     )
     db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-    db.execute(
-        "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)",
-        (article_id, *record.fts),
-    )
+    db.execute(_INSERT_FTS, (article_id, *record.fts))
 
 
 def _fill_media(db: sqlite3.Connection, article_id: int, record: ArticleRecord) -> None:
