@@ -194,23 +194,25 @@ async def refresh_async(
         FetchRequest(feed.url, etag=feed.etag, last_modified=feed.last_modified, key=feed.id)
         for feed in targets
     ]
-    try:
-        await fetch_many(
-            requests,
-            concurrency=concurrency,
-            per_host=per_host,
-            max_bytes=max_bytes,
-            on_result=on_result,
-            **fetch_options,
-        )
-        if parsing:
-            await asyncio.gather(*parsing)
-    finally:
-        for task in parsing:
-            task.cancel()
-        if parsers is not None:
-            parsers.close()
-    _store_unchanged(library, unchanged, done)
+    # One bulk write: the WAL is checkpointed once at the end, not every few feeds.
+    with library.bulk_writes():
+        try:
+            await fetch_many(
+                requests,
+                concurrency=concurrency,
+                per_host=per_host,
+                max_bytes=max_bytes,
+                on_result=on_result,
+                **fetch_options,
+            )
+            if parsing:
+                await asyncio.gather(*parsing)
+        finally:
+            for task in parsing:
+                task.cancel()
+            if parsers is not None:
+                parsers.close()
+        _store_unchanged(library, unchanged, done)
     return [
         outcomes.get(feed.id) or FeedOutcome(feed.id, feed.url, feed.title, error="not fetched")
         for feed in targets

@@ -53,6 +53,21 @@ _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _BUSY_PAUSE_MAX = 0.05
 """Longest sleep between tries for a held write lock (SQLite's own handler tops out near it)."""
 
+BULK_CHECKPOINT_PAGES = 16384
+"""WAL pages (64 MiB at 4 KiB pages) a bulk write lets build up before a checkpoint.
+
+SQLite's default (1000 pages) checkpoints a dozen times during a big refresh,
+each time copying pages (many rewritten again right after) and syncing; this
+bound still keeps the WAL from growing without limit over a refresh of any size."""
+
+BULK_CACHE_KIB = 65536
+"""Page cache of the connection during a bulk write: the indexes being filled stay in memory,
+instead of being written to the WAL and read back each time the default cache overflows."""
+
+BULK_CHECKPOINT_ROWS = 1000
+"""Rows a bulk write must change before its end checkpoints: a refresh that stored little
+(feeds answering 304) leaves that to SQLite, as any small write does."""
+
 
 def utc_now() -> str:
     """The time stamps stored for imports, reads, bookmarks and fetches."""
@@ -140,6 +155,10 @@ class Database(OpenModes):
         self._lock = threading.RLock()
         self._local = threading.local()
         """Per thread: `wait` False inside `without_waiting`."""
+        self._bulk_depth = 0
+        """How many `bulk_writes` blocks are open (threads may share one, or nest them)."""
+        self._bulk_saved: tuple[int, int, int] = (0, 0, 0)
+        """The connection's autocheckpoint, cache size and total changes when the bulk began."""
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no library here")
         existed = self.path.exists()
@@ -283,6 +302,81 @@ class Database(OpenModes):
             raise
         finally:
             self._lock.release()
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Many write transactions in a row (a refresh, an import): checkpoint once, at the end.
+
+        Why: the WAL is copied into the library file at a checkpoint. By
+        default SQLite does that every 1000 pages, which over a big refresh
+        means many copies and syncs of pages that the next transaction
+        rewrites, and the default page cache (8 MB) overflows into the WAL
+        and is read back. Inside the block the checkpoint waits for
+        `BULK_CHECKPOINT_PAGES` and the page cache is `BULK_CACHE_KIB`; at the
+        end of the outermost block (when it changed `BULK_CHECKPOINT_ROWS` rows
+        or more) one checkpoint copies everything and truncates the WAL when
+        no reader still needs it, so the library does not keep a WAL as big as
+        the refresh. Every transaction commits as before: a kill keeps all of
+        them, as it always did (a power cut, with `synchronous = NORMAL`, may
+        lose the ones since the last checkpoint, as before).
+        """
+        if self.read_only:
+            yield
+            return
+        with self._lock:
+            self._bulk_depth += 1
+            if self._bulk_depth == 1:
+                self._bulk_saved = (
+                    int(self._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]),
+                    int(self._db.execute("PRAGMA cache_size").fetchone()[0]),
+                    self._db.total_changes,
+                )
+                self._db.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+                self._db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._bulk_depth -= 1
+                if self._bulk_depth == 0:
+                    self._end_bulk()
+
+    def _end_bulk(self) -> None:
+        """Restore the connection's settings and checkpoint after a bulk write that wrote much."""
+        pages, cache, changes = self._bulk_saved
+        try:
+            self._db.execute(f"PRAGMA wal_autocheckpoint = {pages}")
+            self._db.execute(f"PRAGMA cache_size = {cache}")
+            wrote = self._db.total_changes - changes
+        except sqlite3.Error:  # closed meanwhile (the app quit mid-refresh): nothing to restore
+            return
+        if wrote >= BULK_CHECKPOINT_ROWS:
+            self.checkpoint()
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the library and empty it, without waiting for anyone.
+
+        A reader still on an older snapshot (the TUI) or another process
+        writing makes it copy what it can and leave the rest for SQLite's own
+        next checkpoint; never raises, since everything is committed already.
+        Returns whether the WAL was emptied.
+        """
+        if self.read_only:
+            return False
+        with self._lock:
+            if self._db.in_transaction:
+                return False
+            try:
+                self._db.execute("PRAGMA busy_timeout = 0")
+                try:
+                    busy, _log, _done = self._db.execute(
+                        "PRAGMA wal_checkpoint(TRUNCATE)"
+                    ).fetchone()
+                finally:
+                    self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            except sqlite3.Error:
+                return False
+            return not busy
 
     def _begin_immediate(self) -> None:
         """Take this object's lock and start the write transaction; the lock stays held.
