@@ -36,6 +36,9 @@ from newsreader.parse.quote_patterns import QUOTE_BLOCK_RATIO
 from newsreader.parse.quote_referents import resolve_speakers
 from newsreader.parse.speakers import NameIndex
 
+_QUOTABLE = (BlockKind.PARAGRAPH, BlockKind.QUOTE)
+"""The kinds of block a quotation is looked for in (headings and captions are not)."""
+
 
 def extract_quotes(
     blocks: list[Block], *, title: str = "", key_points: Sequence[str] = ()
@@ -45,13 +48,17 @@ def extract_quotes(
     The input list is not modified. `title` and `key_points` are only used to
     find the fullest form of each speaker's name.
     """
-    names = NameIndex([title, *key_points, *(block.text for block in blocks)])
     infos: list[BlockInfo | None] = []
     for block in blocks:
-        if block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE) and has_marks(block.text):
+        if block.kind in _QUOTABLE and has_marks(block.text):
             infos.append(analyse(block.text))
         else:
             infos.append(None)
+    if not any(infos):
+        # No quotation anywhere (most feed entries): every later step would leave each
+        # block as it is and find no quote, so skip them and the name index.
+        return list(blocks), []
+    names = NameIndex([title, *key_points, *(block.text for block in blocks)])
     link_continuations(infos)
     from_previous_paragraph(blocks, infos)
     resolve_speakers(blocks, infos, names)
