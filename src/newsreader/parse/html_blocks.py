@@ -81,6 +81,9 @@ def html_to_blocks_and_links(
     """
     from newsreader.parse.links import links_in_tree
 
+    simple = _simple_paragraphs(html)
+    if simple is not None:
+        return [], simple, []  # bare paragraphs hold no link (what links_in_html answers)
     if "<a" not in html and "<A" not in html:
         return (*html_to_blocks(html), [])  # no links: what links_in_html answers
     root = parse_fragment(html)
@@ -105,12 +108,24 @@ def _simple_paragraphs(html: str) -> list[Block] | None:
     newline aside, which collapsing removes). Anything else returns None and
     takes the full path.
     """
-    if len(html) > _SIMPLE_MAX_CHARS or not _SIMPLE_PARAGRAPHS.fullmatch(html):
+    if len(html) > _SIMPLE_MAX_CHARS:
         return None
-    if not html.replace("\n", "").replace("\t", "").isprintable():
+    inner = html[3:-4] if html.startswith("<p>") and html.endswith("</p>") else "<"
+    if "<" not in inner and "&" not in inner:
+        texts = [inner]  # one paragraph, the usual entry: no regular expression needed
+    elif _SIMPLE_PARAGRAPHS.fullmatch(html):
+        texts = _PARAGRAPH_TEXT.findall(html)
+    else:
         return None
-    paragraphs = (squash(text) for text in _PARAGRAPH_TEXT.findall(html))
-    return [Block(BlockKind.PARAGRAPH, line) for line in paragraphs if line]
+    if html.isprintable() and "  " not in html:
+        # Printable text's only whitespace is the space, here never doubled: collapsing
+        # whitespace only drops a space at either end.
+        lines = [text.strip(" ") for text in texts]
+    elif html.replace("\n", "").replace("\t", "").isprintable():
+        lines = [squash(text) for text in texts]
+    else:
+        return None
+    return [Block(BlockKind.PARAGRAPH, line) for line in lines if line]
 
 
 def text_to_blocks(text: str) -> list[Block]:
