@@ -86,4 +86,6 @@ def _all_printable(text: str) -> bool:
     non-printable to `str.isprintable`, which scans in C; most article text
     passes and skips the regular expressions, a fraction of their cost.
     """
+    if text.isprintable():  # no tab or newline either: no copies to make
+        return True
     return text.replace("\n", "").replace("\t", "").isprintable()

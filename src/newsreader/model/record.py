@@ -75,14 +75,19 @@ def record_for(article: Article) -> ArticleRecord:
     )
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""`json.dumps(..., ensure_ascii=False, separators=(",", ":"))` without building an encoder
+for every call, as `dumps` does whenever it is given options."""
+
+
 def _encode_links(article: Article) -> str | None:
     links = [[text, url] for text, url in article.links if is_safe_web_url(url)]
-    return json.dumps(links, ensure_ascii=False, separators=(",", ":")) if links else None
+    return _JSON.encode(links) if links else None
 
 
 def _encode_enclosures(article: Article) -> str | None:
     enclosures = [item.to_dict() for item in article.enclosures if is_safe_web_url(item.url)]
-    return json.dumps(enclosures, ensure_ascii=False, separators=(",", ":")) if enclosures else None
+    return _JSON.encode(enclosures) if enclosures else None
 
 
 def _title_key(title: str) -> str:
@@ -91,14 +96,12 @@ def _title_key(title: str) -> str:
 
 
 def _encode_content(article: Article) -> str:
-    return json.dumps(
+    return _JSON.encode(
         {
             "key_points": article.key_points,
             "blocks": [block.to_dict() for block in article.blocks],
             "quotes": [quote.to_dict() for quote in article.quotes],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )
 
 
