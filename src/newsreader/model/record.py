@@ -96,6 +96,9 @@ def _title_key(title: str) -> str:
 
 
 def _encode_content(article: Article) -> str:
+    spelled = _spell_content(article)
+    if spelled is not None:
+        return spelled
     return _JSON.encode(
         {
             "key_points": article.key_points,
@@ -103,6 +106,75 @@ def _encode_content(article: Article) -> str:
             "quotes": [quote.to_dict() for quote in article.quotes],
         }
     )
+
+
+_ENCODE_STRING = json.encoder.encode_basestring
+"""How `json` writes a string when `ensure_ascii=False` (the C speedup where it is built)."""
+
+
+def _string(text: str) -> str:
+    """`_ENCODE_STRING(text)` for text `_clean_article` has passed: its only control
+    characters can be tab and newline, so text without those, `"` and `\\` needs no escape
+    (`json` escapes nothing else), and four substring scans are far cheaper than its own."""
+    if '"' in text or "\\" in text or "\n" in text or "\t" in text:
+        return _ENCODE_STRING(text)
+    return f'"{text}"'
+
+
+def _spell_content(article: Article) -> str | None:
+    """`_JSON.encode` of the content dict of a `_clean_article` result, written out directly;
+    None for an odd value.
+
+    Why: `JSONEncoder.encode` builds its C encoder on every call, which cost more
+    than encoding a typical entry. Only the plain shapes are spelled here (lists of
+    exact `str`, `Block` and `Quote`, `int` offsets); anything else, a subclass or
+    a value of another type, returns None and takes the encoder's path, so the
+    text is always exactly what it would write.
+    """
+    points, blocks, quotes = article.key_points, article.blocks, article.quotes
+    if type(points) is not list or type(blocks) is not list or type(quotes) is not list:
+        return None
+    string = _string
+    parts = ['{"key_points":[']
+    for number, point in enumerate(points):
+        if type(point) is not str:
+            return None
+        parts.append(string(point) if not number else "," + string(point))
+    parts.append('],"blocks":[')
+    for number, block in enumerate(blocks):
+        text, credit, speaker = block.text, block.credit, block.speaker
+        if type(block) is not Block or type(text) is not str:
+            return None
+        parts.append('{"kind":' if not number else ',{"kind":')
+        parts += (_ENCODE_STRING(str(block.kind)), ',"text":', string(text))
+        if credit is not None:
+            if type(credit) is not str:
+                return None
+            parts += (',"credit":', string(credit))
+        if speaker is not None:
+            if type(speaker) is not str:
+                return None
+            parts += (',"speaker":', string(speaker))
+        parts.append("}")
+    parts.append('],"quotes":[')
+    for number, quote in enumerate(quotes):
+        text, speaker, at = quote.text, quote.speaker, quote.block
+        start, end = quote.start, quote.end
+        if type(quote) is not Quote or type(text) is not str:
+            return None
+        if type(at) is not int or type(start) is not int or type(end) is not int:
+            return None
+        if speaker is not None and type(speaker) is not str:
+            return None
+        parts += (
+            '{"text":' if not number else ',{"text":',
+            string(text),
+            ',"speaker":',
+            "null" if speaker is None else string(speaker),
+            f',"block":{at},"start":{start},"end":{end}}}',
+        )
+    parts.append("]}")
+    return "".join(parts)
 
 
 def _clean_article(article: Article) -> Article:
