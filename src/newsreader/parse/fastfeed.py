@@ -36,11 +36,12 @@ from newsreader.urls import is_safe_web_url
 
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 """feedparser's own fix-up before it joins a URI to its base (`feedparser.urls._urljoin`)."""
-_PLAIN_WEB_URI = re.compile(r"https?://(?![/?#])[!-~]+")
-"""An absolute http(s) URI with a host, printable ASCII only: see `_joins_to_itself`."""
+_PLAIN_WEB_URI = re.compile(r"https?://(?![/?#])[!-:<-Z\\^-~]+")
+"""An absolute http(s) URI with a host, printable ASCII but `;`, `[` and `]` only: see
+`_joins_to_itself`."""
+_WEB_SCHEMES = ("http://", "https://")
 _OPAQUE_URI = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?!//)")
 """A scheme with no authority after it (`urn:`, `tag:`, `mailto:`): see `_joins_to_itself`."""
-_SPLIT_DROPS = re.compile(r"[\t\r\n]")
 
 _GUID_TAG = re.compile(rb"<guid\b([^>]*)>", re.IGNORECASE)
 _PERMALINK_FALSE = re.compile(rb"""ispermalink\s*=\s*["']\s*false""", re.IGNORECASE)
@@ -137,17 +138,22 @@ def _joins_to_itself(uri: str) -> bool:
     (no `;` params, no brackets, no empty `?` query or `#` fragment, which
     that round trip would drop). Everything else takes the slow path.
     """
-    opaque = _OPAQUE_URI.match(uri)
-    if opaque is not None:  # urlsplit drops tabs and newlines, which could make `//` appear
+    if not uri.startswith(_WEB_SCHEMES):  # those never match `_OPAQUE_URI`: `//` follows
+        opaque = _OPAQUE_URI.match(uri)
+        if opaque is None:
+            return False
+        # urlsplit drops tabs and newlines, which could make `//` appear
         scheme = opaque.group(1).lower()
-        return scheme not in ("http", "https") and not _SPLIT_DROPS.search(uri)
-    if not _PLAIN_WEB_URI.fullmatch(uri) or ";" in uri or "[" in uri or "]" in uri:
+        return scheme not in ("http", "https") and not ("\t" in uri or "\r" in uri or "\n" in uri)
+    if not _PLAIN_WEB_URI.fullmatch(uri):
         return False
-    head, hashed, fragment = uri.partition("#")
-    if hashed and not fragment:
+    end = uri.find("#")
+    if end == len(uri) - 1:  # an empty fragment
         return False
-    _, asked, query = head.partition("?")
-    return not (asked and not query)
+    if end < 0:
+        end = len(uri)
+    asked = uri.find("?", 0, end)
+    return asked < 0 or asked < end - 1  # no query, or a non-empty one
 
 
 class _Ids:
@@ -220,15 +226,20 @@ def _feed(feed: Any, base: str) -> dict[str, Any]:
 
 
 def _entry(entry: Any, base: str, ids: _Ids) -> dict[str, Any]:
-    links = [
-        {
-            "rel": link.rel or "alternate",
-            "href": _urljoin(base, link.href),
-            "type": getattr(link, "type", None),
-            "length": getattr(link, "length", None),
-        }
-        for link in entry.links or []
-    ]
+    link = entry.link
+    joined = _urljoin(base, link)
+    links = []
+    for item in entry.links or []:
+        href = item.href
+        links.append(
+            {
+                "rel": item.rel or "alternate",
+                # the alternate link is usually `link` itself: joined once
+                "href": joined if href == link else _urljoin(base, href),
+                "type": getattr(item, "type", None),
+                "length": getattr(item, "length", None),
+            }
+        )
     title = _detail(entry.title_detail)
     summary = _detail(entry.summary_detail)
     contents = []
@@ -239,7 +250,7 @@ def _entry(entry: Any, base: str, ids: _Ids) -> dict[str, Any]:
         "id": ids(entry.id),
         "title": _value(title, entry.title or ""),
         "title_detail": title,
-        "link": _urljoin(base, entry.link),
+        "link": joined,
         "links": links,
         "summary": _value(summary, entry.summary),
         "summary_detail": summary,
