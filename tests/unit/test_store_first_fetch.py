@@ -19,6 +19,7 @@ import pytest
 
 from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import Library
+from newsreader.store.feeds import FeedFetch
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -103,3 +104,32 @@ def test_every_new_article_of_a_first_fetch_is_searchable(library: Library) -> N
     assert all(r.created for r in results)
     for n in (0, 17, 49):
         assert [hit.row.id for hit in library.search(f"keyword{n}")] == [results[n].id]
+
+
+def test_a_batch_of_feeds_indexes_the_stored_ones_and_not_the_refused_one(
+    library: Library,
+) -> None:
+    """`record_fetches` writes the full-text rows after the last savepoint: check they match."""
+    a, b = (library.add_feed(f"http://example.test/{n}")[0] for n in "ab")
+    library._db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.title = 'Entry 99'"
+        " BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    answers = library.record_fetches(
+        [
+            FeedFetch(a.id, [entry(1, body="Alpha harbour text."), entry(2)]),
+            FeedFetch(b.id, [entry(3, body="Bravo harbour text."), entry(99)]),
+            FeedFetch(a.id, [entry(1, body="Alpha edited harbour text."), entry(4)]),
+        ]
+    )
+    first, refused, again = answers
+    assert isinstance(first, list) and isinstance(again, list)
+    assert isinstance(refused, str) and "refused" in refused
+    assert [(r.created, r.updated) for r in again] == [(False, True), (True, False)]
+    assert again[0].id == first[0].id
+    assert library.search("bravo") == []
+    assert [hit.row.id for hit in library.search("edited")] == [first[0].id]
+    assert library.search("alpha harbour text", limit=5)[0].row.id == first[0].id
+    hits = {hit.row.id for hit in library.search("lighthouses")}
+    assert hits == {first[1].id, again[1].id}
+    library._db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")

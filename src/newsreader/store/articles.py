@@ -34,6 +34,7 @@ def insert_records(
     articles: Iterable[Article | ArticleRecord],
     feed_id: int | None,
     rules: Rules = NO_RULES,
+    fts_rows: list[tuple[object, ...]] | None = None,
 ) -> list[AddResult]:
     """Store articles inside the caller's transaction (`add_articles`, `record_fetch`).
 
@@ -41,12 +42,16 @@ def insert_records(
     hidden one is never listed, a read one never counted unread, not even for
     a moment. A feed entry the user deleted is not stored again (its result
     has id 0 and `created` False).
+
+    Given `fts_rows`, the full-text rows of new articles are left there for
+    the caller to write (`write_fts`) before its transaction commits, instead
+    of being written here (see `FeedsMixin.record_fetches` for why).
     """
     results: list[AddResult] = []
     now = utc_now()
     fallback = time.time()
     feed_text = _feed_text(db, feed_id) if rules.filters else ""
-    known = _FeedState.of(db, feed_id)
+    known = _FeedState.of(db, feed_id, [] if fts_rows is None else fts_rows)
     for position, item in enumerate(articles):
         record = item if isinstance(item, ArticleRecord) else record_for(item)
         sort_ts = record.published_ts
@@ -56,7 +61,8 @@ def insert_records(
         if result.created and rules.filters:
             _apply_action(db, result.id, rules, record, feed_text or record.source, now)
         results.append(result)
-    known.flush(db)
+    if fts_rows is None:
+        known.flush(db)
     created = sum(1 for result in results if result.created)
     if created:
         # The counter is kept here, once per transaction: a per-row trigger
@@ -85,29 +91,35 @@ class _FeedState:
 
     __slots__ = ("empty", "fts", "no_deleted", "stored")
 
-    def __init__(self, *, empty: bool, no_deleted: bool) -> None:
+    def __init__(self, fts: list[tuple[object, ...]], *, empty: bool, no_deleted: bool) -> None:
         self.empty = empty
         """The feed had no articles when the call began: guids are looked up in `stored`."""
         self.no_deleted = no_deleted
         """The feed has no deleted entries: no look-up there."""
         self.stored: dict[str, tuple[int, str]] = {}
         """guid -> (id, content hash) of the entries this call stored, while `empty`."""
-        self.fts: list[tuple[object, ...]] = []
+        self.fts = fts
         """Full-text rows of new articles not yet written."""
 
     @classmethod
-    def of(cls, db: sqlite3.Connection, feed_id: int | None) -> _FeedState:
+    def of(
+        cls, db: sqlite3.Connection, feed_id: int | None, fts: list[tuple[object, ...]]
+    ) -> _FeedState:
         if feed_id is None:
-            return cls(empty=False, no_deleted=True)
+            return cls(fts, empty=False, no_deleted=True)
         empty = db.execute("SELECT 1 FROM articles WHERE feed_id = ? LIMIT 1", (feed_id,))
         gone = db.execute("SELECT 1 FROM deleted_entries WHERE feed_id = ? LIMIT 1", (feed_id,))
-        return cls(empty=empty.fetchone() is None, no_deleted=gone.fetchone() is None)
+        return cls(fts, empty=empty.fetchone() is None, no_deleted=gone.fetchone() is None)
 
     def flush(self, db: sqlite3.Connection) -> None:
-        """Write the pending full-text rows (in rowid order, as they were added)."""
-        if self.fts:
-            db.executemany(_INSERT_FTS, self.fts)
-            self.fts.clear()
+        write_fts(db, self.fts)
+
+
+def write_fts(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    """Write pending full-text rows (in rowid order, as they were added) and forget them."""
+    if rows:
+        db.executemany(_INSERT_FTS, rows)
+        rows.clear()
 
 
 def _feed_text(db: sqlite3.Connection, feed_id: int | None) -> str:
