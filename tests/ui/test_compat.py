@@ -4,6 +4,8 @@ call whose behaviour changed, and the docstring of its wrapper says what depends
 
 from __future__ import annotations
 
+import asyncio
+import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -11,8 +13,10 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.constants import MAX_FPS
 from textual.events import ScreenResume
 from textual.geometry import Size
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
@@ -154,6 +158,71 @@ async def test_lay_out_screen_sizes_a_screen_that_is_not_shown() -> None:
         assert label.region.width == 50
         assert not screen._layout_required, "laid out: showing it needs no second layout"
         assert app.screen is not screen
+
+
+async def test_layout_pending_says_a_hidden_screen_waits_for_a_layout() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = OffScreen()
+        app.install_screen(screen, "off")
+        compat.start_installed_screen(app, "off")
+        await pilot.pause()
+        compat.lay_out_screen(screen, Size(40, 10))
+        assert not compat.layout_pending(screen)
+        await screen.mount(Label("late", id="late"))  # as the reader's scrollbar, after its layout
+        await pilot.pause()
+        late = screen.query_one("#late", Label)
+        assert compat.layout_pending(screen), "a widget mounted since asks for another layout"
+        assert not late.region, "and it is not placed until then"
+        compat.lay_out_screen(screen, Size(40, 10))
+        assert not compat.layout_pending(screen)
+        assert late.region
+
+
+class Ticking(OffScreen):
+    """Notes when its update timer ticks (the tick that lays out and paints a shown screen)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticks: list[float] = []
+
+    def _on_timer_update(self) -> None:
+        self.ticks.append(time.monotonic())
+        super()._on_timer_update()
+
+
+async def _first_tick_after_push(app: App[None], pilot: Pilot[None], screen: Ticking) -> float:
+    """Seconds from pushing `screen` to its update timer's first tick after it."""
+    screen.ticks.clear()
+    pushed = time.monotonic()
+    app.push_screen(screen)
+    while not screen.ticks:
+        await asyncio.sleep(0.001)
+    assert app.screen is screen
+    first = screen.ticks[0] - pushed
+    app.pop_screen()
+    await pilot.pause()
+    return first
+
+
+async def test_start_update_timer_lets_the_first_frame_of_a_hidden_screen_go_at_once() -> None:
+    period = 1 / MAX_FPS
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        cold, warm = Ticking(), Ticking()
+        for name, screen in (("cold", cold), ("warm", warm)):
+            app.install_screen(screen, name)
+            compat.start_installed_screen(app, name)
+        await pilot.pause()
+        for screen in (cold, warm):
+            compat.lay_out_screen(screen, Size(40, 10))  # makes the timer, paused
+        compat.start_update_timer(warm)
+        await pilot.pause(3 * period)
+        assert warm.ticks and not cold.ticks, "it ticks once, hidden; the other never ran"
+        assert app.screen is not warm, "starting the timer shows nothing"
+        waited = await _first_tick_after_push(app, pilot, cold)
+        assert waited >= 0.9 * period, "Textual's timer no longer waits a period on its first run"
+        assert await _first_tick_after_push(app, pilot, warm) < waited
 
 
 async def test_update_scrollbars_shows_the_scrollbar_at_once() -> None:

@@ -16,11 +16,13 @@ import pytest
 
 from newsreader.model.article import Block, BlockKind
 from newsreader.store import Library
+from newsreader.ui import compat
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.host import READER
+from newsreader.ui.screens.list_search import LAST_ARTICLE_STATE
 from newsreader.ui.screens.reader_screen import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
-from support import document_text, visible_text, wait_until
+from support import article_id, document_text, visible_text, wait_until
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
@@ -120,4 +122,38 @@ async def test_an_outside_change_is_prepared_again_and_never_shown_stale(
         await pilot.press("enter")
         assert app.screen is reader
         assert "Changed once more." in visible_text(reader.view)
+    library.close()
+
+
+async def test_the_first_enter_finds_the_reader_laid_out_and_the_library_written(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the first Enter after launch used to do first, done while the list was shown:
+    the reader's layout (its scrollbar mounted after the off-screen one asked for another)
+    and the library's first write (SQLite syncs a fresh write-ahead log's header)."""
+    with Library(library_path) as setup:
+        long_id = article_id(setup, "A long read about tides")
+        setup.set_state(LAST_ARTICLE_STATE, long_id)
+    wal = library_path.with_name(library_path.name + "-wal")
+    library = Library(library_path)
+    app = NewsreaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not wal.exists() or wal.stat().st_size == 0, "nothing written at launch"
+        await wait_until(pilot, lambda: holds(app, long_id), "the long article prepared")
+        reader = reader_of(app)
+        assert reader is not None
+        await wait_until(pilot, lambda: not compat.layout_pending(reader), "the reader laid out")
+        await wait_until(pilot, lambda: app.writes._queued == 0, "the warm-up write")
+        assert wal.stat().st_size > 0, "the library's first write is done"
+        layouts: list[object] = []
+        original = reader._refresh_layout
+        monkeypatch.setattr(
+            reader, "_refresh_layout", lambda *a, **k: layouts.append(a) or original(*a, **k)
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is reader and reader.stored.id == long_id
+        assert reader.view.show_vertical_scrollbar
+        assert layouts == [], "the first Enter laid the reader out again"
+        assert "A long read about tides" in visible_text(reader.view)
     library.close()

@@ -105,6 +105,34 @@ def lay_out_screen(screen: Screen[Any], size: Size) -> None:
     screen._layout_required = False
 
 
+def layout_pending(screen: Screen[Any]) -> bool:
+    """Whether `screen` waits to be laid out again (a widget mounted or resized since).
+
+    Relies on `Screen._layout_required`, the flag `Widget.refresh(layout=True)`
+    sets on the screen and its update timer clears after laying it out. A
+    widget whose mount finishes after the reader was laid out off screen (the
+    article's scrollbar) sets it again: left set, the first Enter lays the
+    whole screen out before its first frame.
+    """
+    return screen._layout_required
+
+
+def start_update_timer(screen: Screen[Any]) -> None:
+    """Start `screen`'s update timer now, while it is not shown, so its first frame is not late.
+
+    Relies on `Screen._update_timer`, the paused interval timer (one tick per
+    `1 / MAX_FPS` seconds) whose tick lays out and paints a screen's changes,
+    and on how `Timer._run` counts: a timer made paused starts its clock when
+    first resumed and then sleeps a whole period before its first tick, while
+    one that has ticked before ticks at once when resumed. The reader is laid
+    out off screen, so its timer was never resumed: the first Enter waited a
+    whole period for its first frame. Resumed here, it ticks once (not the
+    current screen: the tick only pauses it again) and the first Enter finds
+    it as every later one does.
+    """
+    screen._update_timer.resume()
+
+
 # -- scroll views -------------------------------------------------------------
 
 

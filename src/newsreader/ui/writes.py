@@ -25,6 +25,7 @@ Cursor moves never come here: only actual writes do.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -154,6 +155,25 @@ class Writes:
         )
         job.setting = True
         self._enqueue(job)
+
+    def warm_up(self, key: str, value: Any) -> None:
+        """Save setting `key` again with `value`, the value it holds, on the writer thread, quietly.
+
+        Why: the first commit after the library is opened starts SQLite's
+        write-ahead log afresh and waits for the disk to sync its header. The
+        first key that writes paid for it: Enter, marking the article read,
+        before the article showed. Done while the user looks at the list, on
+        the writer thread, it is out of the way. Nothing depends on it: a busy
+        or read-only library is left alone and a failure is not shown.
+        """
+        if self._queued or self.library.read_only:
+            return
+
+        def run() -> None:
+            with contextlib.suppress(NewsreaderError), self.library.without_waiting():
+                self.library.set_state(key, value)
+
+        self._enqueue(_Job(run, "", ("warm-up", key), None, None))
 
     def setting(self, key: str, default: Any = None) -> Any:
         """A setting as the user last chose it: its queued value, else the stored one."""

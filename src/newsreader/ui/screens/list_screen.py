@@ -158,6 +158,8 @@ class ListScreen(ListMarking, ListDeleting, ListSearchScope, ListSearch, ListSta
         except NewsreaderError:
             return  # the real open will report it
         self.host.prepare_reader(stored)
+        # The library's first write is slow (`Writes.warm_up`): not on the first Enter.
+        self.host.writes.warm_up(FILTER_STATE, self.filter)
 
     def _load_feeds(self) -> list[Feed]:
         try:

@@ -20,7 +20,13 @@ from newsreader.errors import NewsreaderError
 from newsreader.model.library import StoredArticle
 from newsreader.store import Library
 from newsreader.ui.browser import BrowserError, open_in_browser
-from newsreader.ui.compat import css_generation, lay_out_screen, skip_restyle_on_resume
+from newsreader.ui.compat import (
+    css_generation,
+    lay_out_screen,
+    layout_pending,
+    skip_restyle_on_resume,
+    start_update_timer,
+)
 from newsreader.ui.host import Host
 from newsreader.ui.keys import Scope, bindings, is_key
 from newsreader.ui.screens.quotes_screen import QuotesScreen
@@ -35,6 +41,8 @@ from newsreader.ui.widgets.typeahead import forward_typeahead
 from newsreader.urls import describe_url, is_safe_web_url
 
 FETCHING = "Fetching full article…"
+SETTLE_TRIES = 3
+"""Off-screen layouts at most after the first, while widgets mounted by it settle."""
 
 
 class FullTextDone(Message):
@@ -114,6 +122,25 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
         self.view.relayout_now()
         lay_out_screen(self, size)
         self.view.warm_lines()
+        self.call_after_refresh(self._settle_off_screen, size, SETTLE_TRIES)
+
+    def _settle_off_screen(self, size: Size, tries: int) -> None:
+        """Leave nothing for the first frame but painting: the layout, and the update timer.
+
+        A widget mounted by the layout (the article's scrollbar, the first
+        time one is needed) finishes mounting after it and asks for another
+        layout, which the first Enter would do. And the screen's update timer,
+        which draws its frames, has never run while the screen was hidden:
+        its first run waits a whole frame period (`compat.start_update_timer`).
+        """
+        if self.is_current:
+            return  # shown meanwhile: Textual lays it out and paints it itself
+        if layout_pending(self) and tries > 0:
+            lay_out_screen(self, size)
+            # Looked at again once the messages that layout sent are handled.
+            self.call_after_refresh(self._settle_off_screen, size, tries - 1)
+            return
+        start_update_timer(self)
 
     def prepare(self, prepared: PreparedLines) -> bool:
         """Hold the article under the list's cursor, its lines built and painted, off screen.
