@@ -1,9 +1,10 @@
 """Bulk writes (a refresh): the WAL is checkpointed once at the end and emptied.
 
-Inside `Library.bulk_writes` SQLite's checkpoint every 1000 pages is raised
-and the page cache enlarged; at the end the connection's settings come back
-and, after a write that stored much, one checkpoint empties the WAL, so a
-library left open (the TUI) does not keep a WAL as big as the refresh.
+Inside `Library.bulk_writes` SQLite's checkpoint every 1000 pages is raised,
+the page cache enlarged and rollback journals kept in memory; at the end the
+connection's settings come back and, after a write that stored much, one
+checkpoint empties the WAL, so a library left open (the TUI) does not keep a
+WAL as big as the refresh.
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ def wal_size(path: Path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
-def settings(library: Library) -> tuple[int, int]:
+def settings(library: Library) -> tuple[int, int, int]:
     db = library._db
     return (
         int(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]),
         int(db.execute("PRAGMA cache_size").fetchone()[0]),
+        int(db.execute("PRAGMA temp_store").fetchone()[0]),
     )
 
 

@@ -157,8 +157,9 @@ class Database(OpenModes):
         """Per thread: `wait` False inside `without_waiting`."""
         self._bulk_depth = 0
         """How many `bulk_writes` blocks are open (threads may share one, or nest them)."""
-        self._bulk_saved: tuple[int, int, int] = (0, 0, 0)
-        """The connection's autocheckpoint, cache size and total changes when the bulk began."""
+        self._bulk_saved: tuple[int, int, int, int] = (0, 0, 0, 0)
+        """The connection's autocheckpoint, cache size, temp store and total changes when the
+        bulk write began."""
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no library here")
         existed = self.path.exists()
@@ -312,7 +313,10 @@ class Database(OpenModes):
         means many copies and syncs of pages that the next transaction
         rewrites, and the default page cache (8 MB) overflows into the WAL
         and is read back. Inside the block the checkpoint waits for
-        `BULK_CHECKPOINT_PAGES` and the page cache is `BULK_CACHE_KIB`; at the
+        `BULK_CHECKPOINT_PAGES`, the page cache is `BULK_CACHE_KIB`, and the
+        journals that let a savepoint (one per feed of a batch) or a statement
+        roll back are kept in memory rather than written to a temporary file
+        (they are never needed after a crash: the WAL is what survives one); at the
         end of the outermost block (when it changed `BULK_CHECKPOINT_ROWS` rows
         or more) one checkpoint copies everything and truncates the WAL when
         no reader still needs it, so the library does not keep a WAL as big as
@@ -329,10 +333,12 @@ class Database(OpenModes):
                 self._bulk_saved = (
                     int(self._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]),
                     int(self._db.execute("PRAGMA cache_size").fetchone()[0]),
+                    int(self._db.execute("PRAGMA temp_store").fetchone()[0]),
                     self._db.total_changes,
                 )
                 self._db.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
                 self._db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+                self._db.execute("PRAGMA temp_store = MEMORY")
         try:
             yield
         finally:
@@ -343,10 +349,11 @@ class Database(OpenModes):
 
     def _end_bulk(self) -> None:
         """Restore the connection's settings and checkpoint after a bulk write that wrote much."""
-        pages, cache, changes = self._bulk_saved
+        pages, cache, temp_store, changes = self._bulk_saved
         try:
             self._db.execute(f"PRAGMA wal_autocheckpoint = {pages}")
             self._db.execute(f"PRAGMA cache_size = {cache}")
+            self._db.execute(f"PRAGMA temp_store = {temp_store}")
             wrote = self._db.total_changes - changes
         except sqlite3.Error:  # closed meanwhile (the app quit mid-refresh): nothing to restore
             return
