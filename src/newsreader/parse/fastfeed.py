@@ -205,9 +205,13 @@ def _text(value: Any, kind: str) -> tuple[Any, str]:
 
 
 def _detail(construct: Any) -> dict[str, Any] | None:
+    """`{"type", "value"}` of a text construct, read as `_text` reads it (inlined: per entry)."""
     if construct is None:
         return None
-    value, kind = _text(construct.value, getattr(construct, "type", "") or "")
+    value = construct.value
+    kind = getattr(construct, "type", "") or ""
+    if isinstance(value, str) and "html" in kind and "<" not in value:
+        return {"type": "text/plain", "value": html.unescape(value)}
     return {"type": kind, "value": value}
 
 
@@ -248,11 +252,12 @@ def _entry(entry: Any, base: str, ids: _Ids) -> dict[str, Any]:
         contents.append({"value": value, "type": kind})
     return {
         "id": ids(entry.id),
-        "title": _value(title, entry.title or ""),
+        # the fallbacks are read only when needed: each read copies out of the Rust parser
+        "title": title["value"] if title is not None else entry.title or "",
         "title_detail": title,
         "link": joined,
         "links": links,
-        "summary": _value(summary, entry.summary),
+        "summary": summary["value"] if summary is not None else entry.summary,
         "summary_detail": summary,
         "content": contents,
         "base": base,
