@@ -111,6 +111,7 @@ def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
         warnings=warnings,
     )
     source = feed_title or clean_line(name)
+    feed_author: str | None = None  # the feed's own author, cleaned once when first needed
     for index, entry in enumerate(entries, start=1):
         try:
             article = _entry_article(entry, source=source, name=name, index=index)
@@ -125,7 +126,10 @@ def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
         if article is None:
             warnings.append(f"{name}: skipped entry {index}, it has neither title nor content")
             continue
-        article.author = article.author or clean_line(str(feed_info.get("author") or "")) or None
+        if not article.author:
+            if feed_author is None:
+                feed_author = clean_line(str(feed_info.get("author") or ""))
+            article.author = feed_author or None
         result.entries.append(article)
     return result
 
@@ -254,15 +258,15 @@ def _body_source(entry: Any) -> tuple[str, str] | None:
     candidates: list[tuple[str, str]] = []
     for content in entry.get("content") or []:
         value = content.get("value") if isinstance(content, dict) else None
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value and not value.isspace():  # no stripped copy
             candidates.append((value, str(content.get("type") or "")))
     if not candidates:
         summary = entry.get("summary")
         detail = entry.get("summary_detail") or {}
-        if isinstance(summary, str) and summary.strip():
+        if isinstance(summary, str) and summary and not summary.isspace():
             candidates.append((summary, str(detail.get("type") or "")))
-    if not candidates:
-        return None
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
     # Prefer HTML content over a plain-text alternative when an entry has both.
     return max(candidates, key=lambda item: ("html" in item[1], len(item[0])))
 
