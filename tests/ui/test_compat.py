@@ -179,6 +179,28 @@ async def test_layout_pending_says_a_hidden_screen_waits_for_a_layout() -> None:
         assert late.region
 
 
+async def test_hide_toast_rack_hides_what_showing_the_screen_would() -> None:
+    app = ProbeApp()
+    async with app.run_test(size=(40, 10), notifications=True) as pilot:
+        screen = OffScreen()
+        app.install_screen(screen, "off")
+        compat.start_installed_screen(app, "off")
+        await pilot.pause()
+        (rack,) = screen.query(compat.TOAST_RACK)
+        assert not rack.styles.inline.has_rule("display"), "left to its CSS until first shown"
+        compat.hide_toast_rack(screen)
+        assert not rack.display
+        app.push_screen("off")
+        await pilot.pause()
+        assert not rack.display, "no notifications: shown screens keep it hidden"
+        app.pop_screen()
+        await pilot.pause()
+        app.notify("hello")
+        app.push_screen("off")
+        await pilot.pause()
+        assert rack.display, "a notification shows it again when the screen is shown"
+
+
 class Ticking(OffScreen):
     """Notes when its update timer ticks (the tick that lays out and paints a shown screen)."""
 

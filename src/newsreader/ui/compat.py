@@ -117,6 +117,24 @@ def layout_pending(screen: Screen[Any]) -> bool:
     return screen._layout_required
 
 
+TOAST_RACK = "#textual-toastrack"
+"""The id of the notification area Textual composes into every screen."""
+
+
+def hide_toast_rack(screen: Screen[Any]) -> None:
+    """Hide `screen`'s notification area now, as showing the screen without notifications would.
+
+    Relies on Textual composing a `ToastRack` with id `textual-toastrack` into
+    every screen (with notifications on), its display left to its CSS until
+    `App._refresh_notifications` (run when a screen is resumed) sets it from
+    whether there are notifications. Setting it the first time asks for a
+    layout, so the first Enter laid the reader out again right after its
+    first frame. Never hides a notification: each resume sets it again.
+    """
+    for rack in screen.query(TOAST_RACK):
+        rack.display = False
+
+
 def start_update_timer(screen: Screen[Any]) -> None:
     """Start `screen`'s update timer now, while it is not shown, so its first frame is not late.
 

@@ -173,7 +173,7 @@ class Writes:
             with contextlib.suppress(NewsreaderError), self.library.without_waiting():
                 self.library.set_state(key, value)
 
-        self._enqueue(_Job(run, "", ("warm-up", key), None, None))
+        self._enqueue(_Job(run, "Settings not saved", ("warm-up", key), None, None))
 
     def setting(self, key: str, default: Any = None) -> Any:
         """A setting as the user last chose it: its queued value, else the stored one."""

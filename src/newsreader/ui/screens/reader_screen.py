@@ -22,6 +22,7 @@ from newsreader.store import Library
 from newsreader.ui.browser import BrowserError, open_in_browser
 from newsreader.ui.compat import (
     css_generation,
+    hide_toast_rack,
     lay_out_screen,
     layout_pending,
     skip_restyle_on_resume,
@@ -118,6 +119,7 @@ class ReaderScreen(ReaderNavigation, ReaderLinksMixin, Screen[None]):
         size) on the first Enter. Done here, while the user reads the list,
         with the article's first screen of lines painted.
         """
+        hide_toast_rack(self)  # as the first push would, after its first frame
         lay_out_screen(self, size)
         self.view.relayout_now()
         lay_out_screen(self, size)
