@@ -63,7 +63,7 @@ _ENCODING_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "euc-kr": "cp949"}
 
 def fast_parse(data: bytes, url: str | None) -> dict[str, Any] | None:
     """A feedparser-shaped dict of `data`, or None when feedparser should read it instead."""
-    if b"xml:base" in data or _BAD_CHAR_REF.search(data):
+    if b"xml:base" in data or (b"&#" in data and _BAD_CHAR_REF.search(data)):
         return None
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
         return None
@@ -100,12 +100,14 @@ def _decodes(data: bytes, encoding: str) -> bool:
     """True when `data` is valid in `encoding` (after its BOM), so nothing became U+FFFD."""
     name = _ENCODING_ALIASES.get(encoding.lower(), encoding)
     try:
-        codecs.lookup(name)
+        codec = codecs.lookup(name)
     except LookupError:
         return False
     for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if data.startswith(bom):
             return True  # the parser followed the BOM, which cannot lie
+    if codec.name == "utf-8" and data.isascii():
+        return True  # ASCII is UTF-8: no need to decode a copy of the whole feed
     try:
         data.decode(name)
     except UnicodeDecodeError:
