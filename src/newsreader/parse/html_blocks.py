@@ -31,7 +31,7 @@ from newsreader.parse.html_tree import (
     tag_name,
     text_of,
 )
-from newsreader.sanitize import clean_text
+from newsreader.sanitize import all_printable, clean_text
 
 _MAX_DEPTH = 120
 """Below this depth a subtree is read as flat text (Python recursion stays shallow)."""
@@ -117,14 +117,14 @@ def _simple_paragraphs(html: str) -> list[Block] | None:
         texts = _PARAGRAPH_TEXT.findall(html)
     else:
         return None
-    if html.isprintable() and "  " not in html:
+    if not all_printable(html):
+        return None
+    if "\n" in html or "\t" in html or "  " in html:
+        lines = [squash(text) for text in texts]
+    else:
         # Printable text's only whitespace is the space, here never doubled: collapsing
         # whitespace only drops a space at either end.
         lines = [text.strip(" ") for text in texts]
-    elif html.replace("\n", "").replace("\t", "").isprintable():
-        lines = [squash(text) for text in texts]
-    else:
-        return None
     return [Block(BlockKind.PARAGRAPH, line) for line in lines if line]
 
 
