@@ -250,7 +250,8 @@ class FeedsMixin(RulesMixin):
         with self._write() as db:
             for fetch in fetches:
                 if fetch.feed_id in seen:
-                    # Its entries stored above are matched (and updated) through the index.
+                    # Updating in place one of its entries stored above replaces that
+                    # entry's full-text row, which must be written by then.
                     write_fts(db, fts_rows)
                 seen.add(fetch.feed_id)
                 feed_rows: list[tuple[object, ...]] = []
