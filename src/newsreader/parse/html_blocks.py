@@ -79,11 +79,11 @@ def html_to_blocks_and_links(
     Why: an entry with links was parsed by lxml twice, once for its blocks and
     once for its links. The links are read first, since converting edits the tree.
     """
-    from newsreader.parse.links import links_in_tree
-
     simple = _simple_paragraphs(html)
     if simple is not None:
         return [], simple, []  # bare paragraphs hold no link (what links_in_html answers)
+    from newsreader.parse.links import links_in_tree
+
     if "<a" not in html and "<A" not in html:
         return (*html_to_blocks(html), [])  # no links: what links_in_html answers
     root = parse_fragment(html)
