@@ -103,6 +103,7 @@ async def fetch_many(
     on_result: Callable[[FetchResult], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     transport: Any = None,
+    gate: asyncio.Semaphore | None = None,
 ) -> list[FetchResult]:
     """Fetch every request concurrently; results come back in request order.
 
@@ -112,7 +113,10 @@ async def fetch_many(
     the wait fits in the fetch's `total` time limit. `on_result`
     is called as each request finishes and `on_progress(done, total)` after;
     exceptions raised by those callbacks are the caller's and propagate.
-    `transport` is an httpx transport for tests.
+    `transport` is an httpx transport for tests. `gate`, when given, is
+    acquired before each request starts and released by the caller once it is
+    done with the result: what a caller still holds (bodies waiting to be parsed
+    and stored) bounds how far the fetching runs ahead.
     """
     import asyncio
 
@@ -150,6 +154,8 @@ async def fetch_many(
 
     async def run(request: FetchRequest) -> FetchResult:
         nonlocal done
+        if gate is not None:
+            await gate.acquire()
         result = await _fetch_one(client, request, settings)
         done += 1
         if on_result is not None:

@@ -3,7 +3,8 @@
 Shared by `newsreader refresh` and the TUI's background refresh. Parsing is
 nearly all of a refresh's CPU, so in the CLI the bodies are parsed in forked
 worker processes while the rest download, as `import` parses files
-(`services.refresh_parse`); this process stays the single writer. Each feed's
+(`services.refresh_parse`); this process stays the single writer, on a thread
+of its own so that fetching and handing out bodies go on while it writes. Each feed's
 result is stored as soon as it is parsed, together with the others the workers
 finished meanwhile: one transaction for those (its commit is shared), a
 savepoint for each feed in it, so one bad feed is rolled back alone and never
@@ -20,6 +21,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -147,7 +149,8 @@ async def refresh_async(
     """Fetch, parse and store `feeds` (default: all subscriptions); outcomes in feed order.
 
     `workers` processes parse the bodies (default: every core from the main
-    thread, else in-process); this coroutine's thread stores every result.
+    thread, else in-process); one thread stores every result (with workers, a
+    thread of its own, else this coroutine's).
     """
     import_httpx()
     from newsreader.fetch import FetchRequest, fetch_many
@@ -158,9 +161,17 @@ async def refresh_async(
     outcomes: dict[int, FeedOutcome] = {}
     count = workers if workers is not None else default_workers()
     parsers = Parsers(count) if count > 1 and len(targets) > 1 else None
+    # With parse workers, the stores run on a thread of their own: SQLite lets go of the GIL
+    # while it writes, so this loop goes on fetching and handing bodies to the workers
+    # meanwhile instead of stalling them for the length of every batch.
+    writer = ThreadPoolExecutor(1, thread_name_prefix="newsreader-writer") if parsers else None
+    # Fetching may run ahead of the writer by this many feeds, no more: bodies and parsed
+    # entries waiting in memory stay bounded however many feeds there are.
+    ahead = asyncio.Semaphore(max(concurrency, 2 * count + BATCH_FEEDS)) if writer else None
     parsing: list[asyncio.Future[None]] = []
     ready: list[tuple[Feed, Any, ParsedBody]] = []
     unchanged: list[tuple[Feed, Any]] = []
+    storing: asyncio.Future[None] | None = None
     loop = asyncio.get_running_loop()
 
     def done(outcome: FeedOutcome) -> None:
@@ -168,25 +179,46 @@ async def refresh_async(
         if on_outcome:
             on_outcome(outcome)
 
-    async def parse_then_store(feed: Feed, result: Any) -> None:
-        assert parsers is not None
-        body = await loop.run_in_executor(
-            parsers.get(), parse_job, result.body or b"", feed.url, result.url, feed.title
-        )
-        ready.append((feed, result, body))
-        # One turn of the loop lets the other parses that finished while the last
-        # batch was being stored join this one; nothing waits for parses still running.
-        await asyncio.sleep(0)
+    async def store_ready() -> None:
+        """Store what is parsed, a batch at a time; what parses meanwhile joins the next."""
         while ready:
-            for outcome in store_parsed(library, _take_batch(ready)):
+            batch = _take_batch(ready)
+            for outcome in await loop.run_in_executor(writer, store_parsed, library, batch):
                 done(outcome)
+
+    async def parse_then_store(feed: Feed, result: Any) -> None:
+        nonlocal storing
+        assert parsers is not None
+        try:
+            body = await loop.run_in_executor(
+                parsers.get(), parse_job, result.body or b"", feed.url, result.url, feed.title
+            )
+            ready.append((feed, result, body))
+            if storing is None or storing.done():
+                storing = asyncio.ensure_future(store_ready())
+            await storing  # its failure (the library's, or a cancel) is every waiter's
+        finally:
+            release()
+
+    async def store_failure(feed: Feed, result: Any) -> None:
+        try:
+            done(await loop.run_in_executor(writer, store_fetch_result, library, feed, result))
+        finally:
+            release()
+
+    def release() -> None:
+        if ahead is not None:
+            ahead.release()
 
     def on_result(result: Any) -> None:
         feed = by_id[result.request.key]
         if result.not_modified and not result.error:
+            release()
             unchanged.append((feed, result))
         elif parsers is not None and not result.error:
             parsing.append(asyncio.ensure_future(parse_then_store(feed, result)))
+        elif writer is not None:
+            parsing.append(asyncio.ensure_future(store_failure(feed, result)))
         else:
             done(store_fetch_result(library, feed, result))
 
@@ -203,6 +235,7 @@ async def refresh_async(
                 per_host=per_host,
                 max_bytes=max_bytes,
                 on_result=on_result,
+                gate=ahead,
                 **fetch_options,
             )
             if parsing:
@@ -212,6 +245,10 @@ async def refresh_async(
                 task.cancel()
             if parsers is not None:
                 parsers.close()
+            if writer is not None:
+                # A batch being written is finished (whole feeds or none), queued ones dropped,
+                # before the library can be closed.
+                writer.shutdown(wait=True, cancel_futures=True)
         _store_unchanged(library, unchanged, done)
     return [
         outcomes.get(feed.id) or FeedOutcome(feed.id, feed.url, feed.title, error="not fetched")
