@@ -137,7 +137,9 @@ def import_paths(
                 on_file(result)
         pending.clear()
 
-    with terminate_raises():  # SIGTERM while parsing or storing: stop, exit 143
+    # SIGTERM while parsing or storing: stop, exit 143. One bulk write: the WAL is
+    # checkpointed once at the end, not every few batches.
+    with terminate_raises(), library.bulk_writes():
         waiting = 0
         for name, parsed in parse_all(files, skip, workers):
             result = FileResult(
