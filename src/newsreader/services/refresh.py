@@ -168,6 +168,7 @@ async def refresh_async(
     # Fetching may run ahead of the writer by this many feeds, no more: bodies and parsed
     # entries waiting in memory stay bounded however many feeds there are.
     ahead = asyncio.Semaphore(max(concurrency, 2 * count + BATCH_FEEDS)) if writer else None
+    holding: set[int] = set()
     parsing: list[asyncio.Future[None]] = []
     ready: list[tuple[Feed, Any, ParsedBody]] = []
     unchanged: list[tuple[Feed, Any]] = []
@@ -184,6 +185,7 @@ async def refresh_async(
         while ready:
             batch = _take_batch(ready)
             for outcome in await loop.run_in_executor(writer, store_parsed, library, batch):
+                release(outcome.feed_id)  # stored: the next feed may be fetched
                 done(outcome)
 
     async def parse_then_store(feed: Feed, result: Any) -> None:
@@ -198,22 +200,25 @@ async def refresh_async(
                 storing = asyncio.ensure_future(store_ready())
             await storing  # its failure (the library's, or a cancel) is every waiter's
         finally:
-            release()
+            release(feed.id)
 
     async def store_failure(feed: Feed, result: Any) -> None:
         try:
             done(await loop.run_in_executor(writer, store_fetch_result, library, feed, result))
         finally:
-            release()
+            release(feed.id)
 
-    def release() -> None:
-        if ahead is not None:
+    def release(feed_id: int) -> None:
+        """Give back the place `feed_id` held in `ahead` (once: later calls do nothing)."""
+        if ahead is not None and feed_id in holding:
+            holding.remove(feed_id)
             ahead.release()
 
     def on_result(result: Any) -> None:
         feed = by_id[result.request.key]
+        holding.add(feed.id)
         if result.not_modified and not result.error:
-            release()
+            release(feed.id)
             unchanged.append((feed, result))
         elif parsers is not None and not result.error:
             parsing.append(asyncio.ensure_future(parse_then_store(feed, result)))
