@@ -195,7 +195,11 @@ async def refresh_async(
             body = await loop.run_in_executor(
                 parsers.get(), parse_job, result.body or b"", feed.url, result.url, feed.title
             )
+            # This coroutine may wait for the writer until the whole refresh is stored: it must
+            # not keep the bytes or the parsed entries alive meanwhile.
+            result.body = None
             ready.append((feed, result, body))
+            del body
             if storing is None or storing.done():
                 storing = asyncio.ensure_future(store_ready())
             await storing  # its failure (the library's, or a cancel) is every waiter's

@@ -60,9 +60,10 @@ SQLite's default (1000 pages) checkpoints a dozen times during a big refresh,
 each time copying pages (many rewritten again right after) and syncing; this
 bound still keeps the WAL from growing without limit over a refresh of any size."""
 
-BULK_CACHE_KIB = 65536
+BULK_CACHE_KIB = 16384
 """Page cache of the connection during a bulk write: the indexes being filled stay in memory,
-instead of being written to the WAL and read back each time the default cache overflows."""
+instead of being written to the WAL and read back each time the default cache overflows.
+A 64 MiB cache was no faster at 100k new articles (200 feeds x 500) and cost ~50 MB more."""
 
 BULK_CHECKPOINT_ROWS = 1000
 """Rows a bulk write must change before its end checkpoints: a refresh that stored little
