@@ -224,3 +224,41 @@ def test_a_killed_refresh_leaves_whole_feeds_only(server: HTTPServer, tmp_path: 
             assert library.integrity_ok()
             assert sum(feed.total for feed in library.feeds()) == items * len(stored)
     assert cut_short, "every refresh finished before it was killed: nothing was tested"
+
+
+def test_parsed_feeds_waiting_in_memory_stay_bounded(
+    threaded_server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many feeds, only those fetched ahead of the writer are held in memory.
+
+    A slow writer (here: slowed on purpose) must not make the refresh keep every fetched
+    body and every parsed feed alive until the end: counted as the ParsedBody objects
+    alive each time a feed is reported stored.
+    """
+    import gc
+
+    feeds = 36
+    for n in range(feeds):
+        body = atom(f"m{n}", 30)
+        threaded_server.expect_request(f"/m{n}.xml").respond_with_data(body, content_type=ATOM_TYPE)
+    path = tmp_path / "library.sqlite3"
+    with Library(path) as library:
+        for n in range(feeds):
+            library.add_feed(threaded_server.url_for(f"/m{n}.xml"), title=f"m{n}")
+    real = refresh_module.store_parsed
+
+    def slow(library: Library, batch: list[tuple[Feed, FetchResult, ParsedBody]]) -> object:
+        time.sleep(0.02 * len(batch))
+        return real(library, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh_module, "store_parsed", slow)
+    alive: list[int] = []
+
+    def count_alive(_outcome: object) -> None:
+        alive.append(sum(1 for o in gc.get_objects() if type(o) is ParsedBody))
+
+    with Library(path) as library:
+        outcomes = refresh(library, workers=2, on_outcome=count_alive)
+    assert all(o.new == 30 for o in outcomes)
+    bound = 2 * 2 + refresh_module.BATCH_FEEDS + 8  # the fetch-ahead gate, and one batch
+    assert max(alive) <= bound, f"parsed feeds alive while storing: {alive}"
