@@ -152,15 +152,17 @@ async def refresh_async(
     thread, else in-process); one thread stores every result (with workers, a
     thread of its own, else this coroutine's).
     """
-    import_httpx()
-    from newsreader.fetch import FetchRequest, fetch_many
-
     synced = library.synced_feed_ids()  # with sync on, the server fetches these (#16)
     targets = [f for f in (library.feeds() if feeds is None else feeds) if f.id not in synced]
     by_id = {feed.id: feed for feed in targets}
     outcomes: dict[int, FeedOutcome] = {}
     count = workers if workers is not None else default_workers()
     parsers = Parsers(count) if count > 1 and len(targets) > 1 else None
+    if parsers is not None and any(not (f.etag or f.last_modified) for f in targets):
+        parsers.start()  # a feed never fetched answers with a body: the workers start now
+    import_httpx()
+    from newsreader.fetch import FetchRequest, fetch_many
+
     # With parse workers, the stores run on a thread of their own: SQLite lets go of the GIL
     # while it writes, so this loop goes on fetching and handing bodies to the workers
     # meanwhile instead of stalling them for the length of every batch.

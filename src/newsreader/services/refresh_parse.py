@@ -68,6 +68,11 @@ def parse_job(body: bytes, name: str, url: str | None, feed_title: str) -> Parse
     return parse_body(body, name=name, url=url, feed_title=feed_title)
 
 
+def _load_parser() -> None:
+    """A worker's first job after `Parsers.start`: load the feed parser before a body comes."""
+    import newsreader.parse.feed  # noqa: F401
+
+
 def default_workers() -> int:
     """Every core from the main thread; none from another (the TUI's refresh thread).
 
@@ -80,7 +85,8 @@ def default_workers() -> int:
 
 
 class Parsers:
-    """A fork pool made on the first body to parse, so a refresh of 304s forks nothing."""
+    """A fork pool made on the first body to parse, so a refresh of 304s forks nothing;
+    or at once (`start`) when bodies are sure to come."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -88,20 +94,38 @@ class Parsers:
 
     def get(self) -> Executor:
         if self.pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
             # Loaded before the fork, so workers share it instead of importing their own.
             import newsreader.parse.feed  # noqa: F401
-            from newsreader.services.import_pool import start_worker
 
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=start_worker,
-                initargs=(os.getpid(),),
-            )
+            self.pool = self._fork()
         return self.pool
+
+    def start(self) -> None:
+        """Fork the workers now, before this process has loaded the feed parser.
+
+        Why: on a first fetch every feed answers with a body, and the first
+        one to be parsed waited for this process to load the parser, fork, and
+        the worker to start. Forked first, each worker loads the parser itself,
+        on the other core, while this process loads the HTTP stack and
+        fetches; this process never needs the parser.
+        """
+        if self.pool is None:
+            self.pool = self._fork()
+            for _ in range(self.workers):
+                self.pool.submit(_load_parser)
+
+    def _fork(self) -> Executor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from newsreader.services.import_pool import start_worker
+
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=start_worker,
+            initargs=(os.getpid(),),
+        )
 
     def close(self) -> None:
         if self.pool is not None:
