@@ -35,7 +35,21 @@ FEED_A = atom(
         ("a2", "Pilot boats get new engines", "The cooperative voted for hybrid engines."),
     ],
 )
+
+
 FEED_B = atom("Valley Post", [("b1", "Orchard frost warning", "Growers lit braziers overnight.")])
+
+
+def opml_file(folder: Path, outlines: list[tuple[str, str]]) -> Path:
+    """An OPML subscription list of (title, URL) outlines, written as given (no checks)."""
+    path = folder / "subs.opml"
+    body = "".join(f'<outline text="{title}" xmlUrl="{url}"/>' for title, url in outlines)
+    path.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head>'
+        f"<body>{body}</body></opml>",
+        encoding="utf-8",
+    )
+    return path
 
 
 def test_add_refresh_feeds_remove(server: HTTPServer, tmp_path: Path) -> None:
@@ -81,15 +95,14 @@ def test_refresh_reports_each_failure_and_keeps_going(server: HTTPServer, tmp_pa
     data = tmp_path / "lib"
     assert run_cli("add", server.url_for("/a.xml"), data_dir=data).returncode == 0
     # Subscribe to broken feeds through OPML (add would refuse them up front).
-    opml = tmp_path / "subs.opml"
-    opml.write_text(
-        '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
-        f'<outline text="Broken" xmlUrl="{server.url_for("/html.xml")}"/>'
-        f'<outline text="Server error" xmlUrl="{server.url_for("/500.xml")}"/>'
-        '<outline text="Evil" xmlUrl="file:///etc/passwd"/>'
-        '<outline text="Script" xmlUrl="javascript:alert(1)"/>'
-        "</body></opml>",
-        encoding="utf-8",
+    opml = opml_file(
+        tmp_path,
+        [
+            ("Broken", server.url_for("/html.xml")),
+            ("Server error", server.url_for("/500.xml")),
+            ("Evil", "file:///etc/passwd"),
+            ("Script", "javascript:alert(1)"),
+        ],
     )
     imported = run_cli("import", str(opml), "--json", data_dir=data)
     report = json.loads(imported.stdout)
@@ -193,14 +206,13 @@ def test_import_refresh_subscribes_and_fetches_only_the_new_feeds(
     server.expect_request("/500.xml").respond_with_data("boom", status=500)
     data = tmp_path / "lib"
     assert run_cli("add", server.url_for("/a.xml"), data_dir=data).returncode == 0
-    opml = tmp_path / "subs.opml"
-    opml.write_text(
-        '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
-        f'<outline text="Harbour" xmlUrl="{server.url_for("/a.xml")}"/>'
-        f'<outline text="Valley" xmlUrl="{server.url_for("/b.xml")}"/>'
-        f'<outline text="Server error" xmlUrl="{server.url_for("/500.xml")}"/>'
-        "</body></opml>",
-        encoding="utf-8",
+    opml = opml_file(
+        tmp_path,
+        [
+            ("Harbour", server.url_for("/a.xml")),
+            ("Valley", server.url_for("/b.xml")),
+            ("Server error", server.url_for("/500.xml")),
+        ],
     )
     before = len(server.log)
 
