@@ -178,9 +178,11 @@ def test_opml_import_runs_a_constant_number_of_statements_per_outline(tmp_path: 
     small, _ = _statements_to_import(tmp_path, 500)
     large, _ = _statements_to_import(tmp_path, 2000)
     assert large <= 4 * small + 20, (small, large)
-    # A few statements per import are fixed costs (the transaction and its busy-timeout pragmas);
-    # what must not grow is the work per outline.
-    assert large - small <= 3 * 1500, f"{large - small} statements for 1,500 more outlines"
+    # A few statements per import are fixed costs (the transaction and its busy-timeout pragmas,
+    # the bulk write's settings, and its checkpoint once enough rows changed: only the larger
+    # import reaches that); what must not grow is the work per outline.
+    fixed = 10
+    assert large - small <= 3 * 1500 + fixed, f"{large - small} statements for 1,500 more outlines"
 
 
 def test_opml_import_again_adds_tags_without_duplicates(tmp_path: Path) -> None:
