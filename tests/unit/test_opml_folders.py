@@ -5,10 +5,7 @@ or behind a redirect) is not a second feed, and the sidebar shows every tag as a
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 
 from newsreader.parse.opml import Subscription, parse_opml, write_opml
@@ -27,13 +24,6 @@ ATOM = (
     b"<updated>2026-02-01T10:00:00Z</updated><content type='html'>&lt;p&gt;At noon.&lt;/p&gt;"
     b"</content></entry></feed>"
 )
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
 
 
 def test_a_folder_is_named_by_its_text_not_its_title() -> None:

@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,13 +33,6 @@ def make_article(n: int, *, title: str | None = None, body: str | None = None) -
         source="tests",
         published=BASE + timedelta(hours=n),
     )
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
 
 
 def test_reimport_adds_nothing_and_keeps_state(library: Library) -> None:

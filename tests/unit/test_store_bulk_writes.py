@@ -10,11 +10,9 @@ WAL as big as the refresh.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 
 from newsreader.model.article import Article, Block, BlockKind
@@ -49,13 +47,6 @@ def settings(library: Library) -> tuple[int, int, int]:
         int(db.execute("PRAGMA cache_size").fetchone()[0]),
         int(db.execute("PRAGMA temp_store").fetchone()[0]),
     )
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
 
 
 def test_a_big_bulk_write_leaves_an_empty_wal_and_the_settings_as_they_were(

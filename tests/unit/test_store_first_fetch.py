@@ -10,12 +10,8 @@ has no article left, and the full-text index holds every new article.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import Library
@@ -32,13 +28,6 @@ def entry(n: int, *, guid: str | None = None, body: str | None = None) -> Articl
         published=BASE + timedelta(hours=n),
         guid=guid if guid is not None else f"urn:entry:{n}",
     )
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library(tmp_path / "library.sqlite3")
-    yield lib
-    lib.close()
 
 
 def test_a_guid_repeated_in_the_first_fetch_is_updated_in_place(library: Library) -> None:
