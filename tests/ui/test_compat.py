@@ -142,13 +142,19 @@ async def test_start_installed_screen_composes_it_without_showing_it() -> None:
         assert app.screen is shown
 
 
+async def started_off_screen(app: ProbeApp, pilot: Pilot[None]) -> OffScreen:
+    """An `OffScreen` installed and started (composed, mounted) but never shown."""
+    screen = OffScreen()
+    app.install_screen(screen, "off")
+    compat.start_installed_screen(app, "off")
+    await pilot.pause()
+    return screen
+
+
 async def test_lay_out_screen_sizes_a_screen_that_is_not_shown() -> None:
     app = ProbeApp()
     async with app.run_test(size=(40, 10)) as pilot:
-        screen = OffScreen()
-        app.install_screen(screen, "off")
-        compat.start_installed_screen(app, "off")
-        await pilot.pause()
+        screen = await started_off_screen(app, pilot)
         label = screen.query_one("#probe", Label)
         label.styles.width = "100%"
         await pilot.pause()
@@ -163,10 +169,7 @@ async def test_lay_out_screen_sizes_a_screen_that_is_not_shown() -> None:
 async def test_layout_pending_says_a_hidden_screen_waits_for_a_layout() -> None:
     app = ProbeApp()
     async with app.run_test(size=(40, 10)) as pilot:
-        screen = OffScreen()
-        app.install_screen(screen, "off")
-        compat.start_installed_screen(app, "off")
-        await pilot.pause()
+        screen = await started_off_screen(app, pilot)
         compat.lay_out_screen(screen, Size(40, 10))
         assert not compat.layout_pending(screen)
         await screen.mount(Label("late", id="late"))  # as the reader's scrollbar, after its layout
@@ -182,10 +185,7 @@ async def test_layout_pending_says_a_hidden_screen_waits_for_a_layout() -> None:
 async def test_hide_toast_rack_hides_what_showing_the_screen_would() -> None:
     app = ProbeApp()
     async with app.run_test(size=(40, 10), notifications=True) as pilot:
-        screen = OffScreen()
-        app.install_screen(screen, "off")
-        compat.start_installed_screen(app, "off")
-        await pilot.pause()
+        screen = await started_off_screen(app, pilot)
         (rack,) = screen.query(compat.TOAST_RACK)
         assert not rack.styles.inline.has_rule("display"), "left to its CSS until first shown"
         compat.hide_toast_rack(screen)
