@@ -124,6 +124,30 @@ def test_filter_apply_and_list_hidden(home: Path, capsys: pytest.CaptureFixture[
     assert _listed(home, capsys) == ["Tide report 2"]
 
 
+def test_hide_and_unhide_by_hand(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A filter's hiding is undone with `unhide`; `hide` hides one article by hand."""
+    with _library(home) as library:
+        library.add_articles([_entry(1, title="Sponsored: yachts"), _entry(2), _entry(3)])
+    _config(home, '[[filter]]\ntitle = "(?i)^sponsored"\n')
+    assert _run(home, capsys, "filter", "--apply")[0] == 0
+    status, out, _ = _run(home, capsys, "list", "--json", "--hidden")
+    ids = {row["title"]: row["id"] for row in json.loads(out)["articles"]}
+    assert sorted(_listed(home, capsys)) == ["Tide report 2", "Tide report 3"]
+
+    status, out, _ = _run(home, capsys, "unhide", str(ids["Sponsored: yachts"]), "--json")
+    assert status == 0 and json.loads(out)["ids"] == [ids["Sponsored: yachts"]]
+    assert "Sponsored: yachts" in _listed(home, capsys)
+    status, out, _ = _run(home, capsys, "search", "yachts", "--json")
+    assert status == 0 and "Sponsored: yachts" in out, "shown again: searchable again"
+
+    status, _, err = _run(home, capsys, "hide", str(ids["Tide report 3"]), "999999")
+    assert status == 1 and "999999" in err, "an unknown ID is an error, the known one hidden"
+    assert sorted(_listed(home, capsys)) == ["Sponsored: yachts", "Tide report 2"]
+    assert "Tide report 3" in _listed(home, capsys, "--hidden")
+    with _library(home) as library:
+        assert library.counts()["all"] == 2, "a hidden article leaves the counts"
+
+
 def _write_text(home: Path, title: str) -> Path:
     path = home / "sponsored.txt"
     path.write_text(f"{title}\n\nA paragraph about boats for sale.\n")

@@ -109,11 +109,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_PAST = {"read": "read", "unread": "unread", "bookmark": "bookmarked", "unbookmark": "unbookmarked"}
+_PAST = {
+    "read": "read",
+    "unread": "unread",
+    "bookmark": "bookmarked",
+    "unbookmark": "unbookmarked",
+    "hide": "hidden",
+    "unhide": "shown again",
+}
 
 
 def cmd_set_state(args: argparse.Namespace) -> int:
-    """read / unread / bookmark / unbookmark: each known ID changes, unknown IDs are errors."""
+    """read / unread / bookmark / unbookmark / hide / unhide: each known ID changes, unknown
+    IDs are errors."""
     action = args.command
     failed: list[str] = []
     changed: list[int] = []
@@ -122,6 +130,8 @@ def cmd_set_state(args: argparse.Namespace) -> int:
             try:
                 if action in ("read", "unread"):
                     library.set_read([article_id], action == "read")
+                elif action in ("hide", "unhide"):
+                    library.set_hidden([article_id], action == "hide")
                 else:
                     library.set_bookmarked([article_id], action == "bookmark")
                 changed.append(article_id)

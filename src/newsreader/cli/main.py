@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("unread", "mark articles unread"),
         ("bookmark", "bookmark articles"),
         ("unbookmark", "remove bookmarks"),
+        ("hide", "hide articles from the list, counts and search (list --hidden shows them)"),
+        ("unhide", "show hidden articles again (hidden by hand or by a filter)"),
     ):
         cmd = command(name, help_text)
         if name in ("read", "unread"):  # IDs, `-` for stdin; `read --all` (cli/mark_read.py)
@@ -208,6 +210,8 @@ COMMANDS: dict[str | None, str] = {
     "unread": "mark_read:cmd_mark",
     "bookmark": "articles:cmd_set_state",
     "unbookmark": "articles:cmd_set_state",
+    "hide": "articles:cmd_set_state",
+    "unhide": "articles:cmd_set_state",
     "add": "feeds:cmd_add",
     "feeds": "feeds:cmd_feeds",
     "local": "feeds:cmd_local",

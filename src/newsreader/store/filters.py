@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 
 from newsreader.model.filters import ArticleFacts, FilterReport, Rules
+from newsreader.store.articles import require_article
 from newsreader.store.db import utc_now
 from newsreader.store.rules import RulesMixin
 
@@ -78,9 +79,15 @@ class FiltersMixin(RulesMixin):
         return report
 
     def set_hidden(self, ids: Iterable[int], hidden: bool = True) -> list[int]:
-        """Hide or show articles again; returns the IDs whose state changed."""
-        array = json.dumps(list(dict.fromkeys(int(i) for i in ids)))
+        """Hide or show articles again; returns the IDs whose state changed.
+
+        `NotFoundError` (and nothing changed) if one of them is not in the library.
+        """
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        array = json.dumps(wanted)
         with self._write() as db:
+            for article_id in wanted:
+                require_article(db, article_id)
             if hidden:
                 rows = db.execute(
                     "INSERT OR IGNORE INTO hidden_articles (article_id)"
