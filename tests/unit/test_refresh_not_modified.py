@@ -51,12 +51,12 @@ def test_second_refresh_records_every_304_and_changes_no_article(
     with Library(tmp_path / "library.sqlite3") as library:
         for name in names:
             library.add_feed(server.url_for(f"/{name}.xml"), title=name)
-        first = refresh(library, workers=1)
+        first = refresh(library, workers=0)
         assert [o.new for o in first] == [1] * 5
         before = {f.id: f for f in library.feeds()}
         for feed_id in before:  # an error from an earlier refresh, to be cleared
             library.record_fetch(feed_id, error="old")
-        second = refresh(library, workers=1)
+        second = refresh(library, workers=0)
         after = {f.id: f for f in library.feeds()}
     assert all(o.not_modified and o.error is None and o.new == 0 for o in second)
     assert len(second) == 5
@@ -71,7 +71,7 @@ def test_304s_on_a_library_that_cannot_write_say_so(server: HTTPServer, tmp_path
     server.expect_request("/a.xml").respond_with_handler(conditional("a"))
     with Library(tmp_path / "library.sqlite3") as library:
         library.add_feed(server.url_for("/a.xml"), title="a")
-        refresh(library, workers=1)
+        refresh(library, workers=0)
 
         def refuse(*args: object, **kwargs: object) -> None:
             from newsreader.errors import StoreError
@@ -79,6 +79,6 @@ def test_304s_on_a_library_that_cannot_write_say_so(server: HTTPServer, tmp_path
             raise StoreError("disk full")
 
         library.record_not_modified = refuse  # type: ignore[method-assign]
-        (outcome,) = refresh(library, workers=1)
+        (outcome,) = refresh(library, workers=0)
     assert outcome.not_modified
     assert outcome.error is not None and "status not saved: disk full" in outcome.error

@@ -148,16 +148,17 @@ async def refresh_async(
 ) -> list[FeedOutcome]:
     """Fetch, parse and store `feeds` (default: all subscriptions); outcomes in feed order.
 
-    `workers` processes parse the bodies (default: every core from the main
-    thread, else in-process); one thread stores every result (with workers, a
-    thread of its own, else this coroutine's).
+    `workers` processes parse the bodies (default: every core but one from
+    the main thread; 0, the default from another thread, parses in this one);
+    one thread stores every result (with workers, a thread of its own, else
+    this coroutine's).
     """
     synced = library.synced_feed_ids()  # with sync on, the server fetches these (#16)
     targets = [f for f in (library.feeds() if feeds is None else feeds) if f.id not in synced]
     by_id = {feed.id: feed for feed in targets}
     outcomes: dict[int, FeedOutcome] = {}
     count = workers if workers is not None else default_workers()
-    parsers = Parsers(count) if count > 1 and len(targets) > 1 else None
+    parsers = Parsers(count) if count >= 1 and len(targets) > 1 else None
     if parsers is not None and any(not (f.etag or f.last_modified) for f in targets):
         parsers.start()  # a feed never fetched answers with a body: the workers start now
     import_httpx()
