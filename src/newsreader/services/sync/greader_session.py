@@ -24,8 +24,8 @@ from newsreader.services.sync.backend import (
     SyncError,
     SyncRejectedError,
 )
+from newsreader.services.sync.http import DEFAULT_TIMEOUT, sync_client
 
-DEFAULT_TIMEOUT = 30.0
 """Seconds a request may wait for the server (connect, and each read)."""
 
 
@@ -53,12 +53,7 @@ class GReaderSession:
         self._password = credentials.password
         self._auth: str | None = None
         self._token: str | None = None
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": "newsreader-sync"},
-            follow_redirects=False,
-            transport=transport,
-        )
+        self._client = sync_client(timeout, transport)
 
     def _send(
         self,

@@ -43,8 +43,8 @@ from newsreader.services.sync.backend import (
     SyncError,
     SyncRejectedError,
 )
+from newsreader.services.sync.http import DEFAULT_TIMEOUT, sync_client
 
-DEFAULT_TIMEOUT = 30.0
 """Seconds a request may wait for the server (connect, and each read)."""
 
 SKEW = 1.0
@@ -101,12 +101,11 @@ class MinifluxBackend:
         self.server_time: float | None = None
         """The `Date` of the last answer (Unix seconds), or None when it had none."""
         self._base = credentials.url.rstrip("/")
-        self._client = httpx.Client(
+        self._client = sync_client(
+            timeout,
+            transport,
+            headers={"Accept": "application/json"},
             auth=(credentials.username, credentials.password),
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": "newsreader-sync", "Accept": "application/json"},
-            follow_redirects=False,
-            transport=transport,
         )
 
     # -- HTTP ---------------------------------------------------------------

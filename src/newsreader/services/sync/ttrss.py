@@ -41,8 +41,8 @@ from newsreader.services.sync.backend import (
     SyncError,
     SyncRejectedError,
 )
+from newsreader.services.sync.http import DEFAULT_TIMEOUT, sync_client
 
-DEFAULT_TIMEOUT = 30.0
 """Seconds a request may wait for the server (connect, and each read)."""
 
 HEADLINES_PER_REQUEST = 200
@@ -126,12 +126,7 @@ class TTRSSBackend:
         self._username = credentials.username
         self._password = credentials.password
         self._sid: str | None = None
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": "newsreader-sync", "Accept": "application/json"},
-            follow_redirects=False,
-            transport=transport,
-        )
+        self._client = sync_client(timeout, transport, headers={"Accept": "application/json"})
 
     # -- HTTP -----------------------------------------------------------------------
 
