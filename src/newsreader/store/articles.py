@@ -181,8 +181,7 @@ def _add_one(
             # A fetched full article (reader view) is never replaced by the feed's summary.
             _fill_media(db, article_id, record)
             return AddResult(article_id, created=False)
-        clash = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
-        if clash is not None:
+        if _id_with_hash(db, digest) is not None:
             return AddResult(article_id, created=False)
         known.flush(db)
         _write_content(db, article_id, record, digest)
@@ -194,11 +193,9 @@ def _add_one(
             "SELECT 1 FROM deleted_entries WHERE feed_id = ? AND guid = ?", (feed_id, record.guid)
         ).fetchone()
         if gone is not None:
-            found = db.execute(
-                "SELECT id FROM articles WHERE content_hash = ?", (digest,)
-            ).fetchone()
+            found = _id_with_hash(db, digest)
             if found is not None:
-                return AddResult(found["id"], created=False)
+                return AddResult(found, created=False)
             return AddResult(0, created=False)  # the user deleted it: a refresh keeps it gone
     # A clash on the content hash (the same text stored already) inserts nothing:
     # cheaper than looking the hash up first, as nearly every entry is new.
@@ -226,13 +223,18 @@ def _add_one(
         ),
     )
     if cursor.rowcount != 1:
-        found = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
-        return AddResult(found["id"], created=False)
+        return AddResult(_id_with_hash(db, digest) or 0, created=False)
     article_id = int(cursor.lastrowid or 0)
     known.fts.append((article_id, *record.fts))
     if known.empty and record.guid:
         known.stored[record.guid] = (article_id, digest)
     return AddResult(article_id, created=True)
+
+
+def _id_with_hash(db: sqlite3.Connection, digest: str) -> int | None:
+    """The article already holding this exact text, if any."""
+    row = db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+    return None if row is None else int(row[0])
 
 
 def _write_content(
