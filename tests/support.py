@@ -271,12 +271,14 @@ def run_cli(
     timeout: float = 120,
     input_text: str | None = None,
     check: bool = False,
+    env_extra: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """The real command in a subprocess (its exit code, streams and entry point, as a user
     runs it), with the library in `data_dir` and the config beside it in `data_dir/config`,
     so no test reads or writes a real home. The time limit is pytest's own per-test one;
-    `check` fails the test on a non-zero exit, showing stderr."""
-    env = dict(os.environ)
+    `check` fails the test on a non-zero exit, showing stderr; `env_extra` is added to the
+    environment (`sync_env`)."""
+    env = dict(os.environ, **(env_extra or {}))
     env["NEWSREADER_DATA_DIR"] = str(data_dir)
     env["NEWSREADER_CONFIG_DIR"] = str(data_dir / "config")
     env["COLUMNS"] = str(columns)
@@ -383,3 +385,16 @@ class Tmux:
 
     def kill(self) -> None:
         self.run("kill-server")
+
+
+def sync_env(
+    data_dir: Path, service: str, url: str, username: str, password: str
+) -> dict[str, str]:
+    """Write a `[sync]` config for one server in `data_dir/config` (where `run_cli` looks)
+    and return the environment that gives the command its password."""
+    config = data_dir / "config"
+    config.mkdir(exist_ok=True)
+    (config / "config.toml").write_text(
+        f'[sync]\nservice = "{service}"\nurl = "{url}"\nusername = "{username}"\n'
+    )
+    return {"NEWSREADER_CONFIG_DIR": str(config), "NEWSREADER_SYNC_PASSWORD": password}

@@ -10,9 +10,7 @@ database; server-side changes are made there too.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from newsreader.services.sync import SyncError, sync
 from newsreader.services.sync.backend import SyncAuthError, SyncCredentials
 from newsreader.services.sync.greader import GReaderBackend
 from newsreader.store import Library
+from support import run_cli, sync_env
 
 pytestmark = pytest.mark.sync
 
@@ -229,22 +228,10 @@ def test_wrong_password_exits_1_with_one_line_and_keeps_the_outbox(
     sync(library, settings(greader))
     library.set_read(list(local_articles(library).values()))
     library.close()
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "config.toml").write_text(
-        f'[sync]\nservice = "greader"\nurl = "{greader.url}"\nusername = "{USER}"\n'
-    )
-    env = dict(os.environ, NEWSREADER_CONFIG_DIR=str(config))
 
     def cli(*args: str, password: str) -> subprocess.CompletedProcess[str]:
-        argv = [sys.executable, "-m", "newsreader", "--data-dir", str(tmp_path), "sync", *args]
-        return subprocess.run(
-            argv,
-            env={**env, "NEWSREADER_SYNC_PASSWORD": password},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        env = sync_env(tmp_path, "greader", greader.url, USER, password)
+        return run_cli("sync", *args, data_dir=tmp_path, env_extra=env)
 
     result = cli(password="wrong-password")
     assert result.returncode == 1

@@ -18,6 +18,7 @@ from newsreader.config import Config, SyncSettings
 from newsreader.services.sync import SyncError, sync
 from newsreader.services.sync.miniflux import MinifluxBackend
 from newsreader.store import Library
+from support import sync_env
 
 pytestmark = pytest.mark.sync
 
@@ -236,14 +237,7 @@ def run_cli(
 
 
 def cli_env(tmp_path: Path, server: Miniflux, password: str) -> dict[str, str]:
-    config = tmp_path / "config"
-    config.mkdir(exist_ok=True)
-    (config / "config.toml").write_text(
-        f'[sync]\nservice = "miniflux"\nurl = "{server.url}"\nusername = "{ADMIN[0]}"\n'
-    )
-    env = dict(os.environ)
-    env.update(NEWSREADER_CONFIG_DIR=str(config), NEWSREADER_SYNC_PASSWORD=password)
-    return env
+    return dict(os.environ, **sync_env(tmp_path, "miniflux", server.url, ADMIN[0], password))
 
 
 def test_sigkill_mid_sync_loses_nothing_and_applies_nothing_twice(

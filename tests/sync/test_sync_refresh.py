@@ -17,6 +17,7 @@ import pytest
 
 from conftest import ADMIN, FeedServer, Miniflux, rss
 from newsreader.store import Library
+from support import sync_env
 
 pytestmark = pytest.mark.sync
 
@@ -37,14 +38,8 @@ def run(
     tmp_path: Path, server: Miniflux | None, *args: str, url: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`newsreader --data-dir TMP ARGS` with a [sync] config for `server` (or `url`)."""
-    config = tmp_path / "config"
-    config.mkdir(exist_ok=True)
     address = url or (server.url if server is not None else "")
-    (config / "config.toml").write_text(
-        f'[sync]\nservice = "miniflux"\nurl = "{address}"\nusername = "{ADMIN[0]}"\n'
-    )
-    env = dict(os.environ)
-    env.update(NEWSREADER_CONFIG_DIR=str(config), NEWSREADER_SYNC_PASSWORD=ADMIN[1])
+    env = dict(os.environ, **sync_env(tmp_path, "miniflux", address, *ADMIN))
     return subprocess.run(
         [sys.executable, "-m", "newsreader", "--data-dir", str(tmp_path), *args],
         env=env,
