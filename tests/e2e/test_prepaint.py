@@ -223,15 +223,21 @@ def _start_hold(
     tmux.start(["env", *assignments, *command], **size)
 
 
-def test_keys_typed_during_start_reach_the_app(tmp_path: Path, tmux: Tmux) -> None:
-    """`j j` typed as soon as the pre-painted list shows move the cursor, unechoed; then
-    an `enter` typed the same way opens the article under it."""
+def start_on_the_prepainted_list(tmp_path: Path, tmux: Tmux) -> str:
+    """Launch on an 8-article library and wait for the pre-painted list; the third title."""
     data = tmp_path / "data"
     library = build_library(data / "library.sqlite3", fillers=5)
     third = library.page(limit=3)[2].title
     library.close()
     tmux.start(["newsreader", "--data-dir", str(data)])
     tmux.wait_for(lambda s: FEATURE_TITLE in s, "the pre-painted list")
+    return third
+
+
+def test_keys_typed_during_start_reach_the_app(tmp_path: Path, tmux: Tmux) -> None:
+    """`j j` typed as soon as the pre-painted list shows move the cursor, unechoed; then
+    an `enter` typed the same way opens the article under it."""
+    third = start_on_the_prepainted_list(tmp_path, tmux)
     tmux.keys("j", "j")
     screen = tmux.wait_for(lambda s: "3/8" in s, "the cursor on the third row")
     assert "jj" not in screen and "j j" not in screen  # nothing echoed over the list
@@ -247,12 +253,7 @@ def test_keys_typed_during_start_reach_the_app(tmp_path: Path, tmux: Tmux) -> No
 def test_a_burst_typed_during_start_is_handled_in_order(tmp_path: Path, tmux: Tmux) -> None:
     """`j j enter` typed in one burst as soon as the pre-painted list shows: the cursor
     moves twice, then Enter opens the third article (not the first)."""
-    data = tmp_path / "data"
-    library = build_library(data / "library.sqlite3", fillers=5)
-    third = library.page(limit=3)[2].title
-    library.close()
-    tmux.start(["newsreader", "--data-dir", str(data)])
-    tmux.wait_for(lambda s: FEATURE_TITLE in s, "the pre-painted list")
+    third = start_on_the_prepainted_list(tmp_path, tmux)
     tmux.send("j", "j", "Enter")
     screen = tmux.wait_for(lambda s: "‹" in s, "the reader")
     assert third in screen
