@@ -98,7 +98,8 @@ def test_every_new_article_of_a_first_fetch_is_searchable(library: Library) -> N
 def test_a_batch_of_feeds_indexes_the_stored_ones_and_not_the_refused_one(
     library: Library,
 ) -> None:
-    """`record_fetches` writes the full-text rows after the last savepoint: check they match."""
+    """What `record_fetches` stored (a feed refused, an entry updated in place) is what
+    the index, catching up, finds."""
     a, b = (library.add_feed(f"http://example.test/{n}")[0] for n in "ab")
     library._db.execute(
         "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.title = 'Entry 99'"

@@ -17,6 +17,7 @@ from newsreader.cli.output import (
     console,
     display,
     error,
+    note,
     print_json,
     print_line,
 )
@@ -85,11 +86,18 @@ def _brief_enabled() -> bool:
     return load_config(config_path(config_dir())).brief
 
 
+NOTE_INDEXING = 2000
+"""Articles left to index before a search says it is indexing (a tenth of a second's worth)."""
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     text = " ".join(args.query)
     with open_library(args) as library:
         feed_ref = getattr(args, "feed", None)
         scope = ListQuery(feed_id=library.feed(feed_ref).id) if feed_ref else None
+        behind = library.unindexed()
+        if behind >= NOTE_INDEXING:
+            note(f"indexing {behind} articles stored since the last search…")
         hits = library.search(text, limit=args.limit, raw=args.raw, query=scope)
         points = library.key_points_of([hit.row.id for hit in hits]) if args.json else {}
     if args.json:

@@ -1,4 +1,4 @@
-"""Keeping the library tidy: `delete`, `prune` (retention) and `filter` (the killfile).
+"""Keeping the library tidy: `delete`, `prune` (retention), `filter` (the killfile), `index`.
 
 The filters and retention limits come from config.toml (`Config.rules`); the
 store applies them to new articles by itself (see `store.rules`), and these
@@ -34,6 +34,27 @@ def cmd_delete(args: argparse.Namespace) -> int:
     for missing in result.missing:
         error(f"no article with ID {missing}")
     return EXIT_ERROR if result.missing else EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Index what was stored since the search index last caught up.
+
+    Why a command: refreshes store articles without indexing them, and the
+    first search after a big one indexes them first; a script refreshing
+    from cron can run this after, so no search ever waits.
+    """
+    with open_library(args) as library:
+        behind = library.unindexed()
+        done = library.catch_up_index()
+        left = library.unindexed()
+    if args.json:
+        print_json({"indexed": done, "behind": behind, "left": left})
+    else:
+        print_line(f"indexed {_plural(done, 'article')}" if done else "the index is up to date")
+    if left:
+        error(f"{_plural(left, 'article')} not indexed: the library is read-only")
+        return EXIT_ERROR
+    return EXIT_OK
 
 
 def cmd_prune(args: argparse.Namespace) -> int:

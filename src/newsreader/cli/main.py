@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("prune", "delete what keep_articles / keep_days allow no more (not bookmarks)")
     cmd.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
 
+    command("index", "bring the search index up to date now (a search does it when needed)")
+
     cmd = command("filter", "show what the [[filter]] rules would do to the library")
     cmd.add_argument("--apply", action="store_true", help="hide / mark read what they match")
 
@@ -203,6 +205,7 @@ COMMANDS: dict[str | None, str] = {
     "delete": "housekeeping:cmd_delete",
     "prune": "housekeeping:cmd_prune",
     "filter": "housekeeping:cmd_filter",
+    "index": "housekeeping:cmd_index",
     "list": "articles:cmd_list",
     "show": "articles:cmd_show",
     "search": "articles:cmd_search",

@@ -237,6 +237,38 @@ def _fts_fields(article: Article) -> tuple[str, str, str, str]:
     return article.title, "\n".join(article.key_points), article.body_text, quotes
 
 
+def search_fields(title: str, content: str) -> tuple[str, str, str, str]:
+    """The full-text index's columns of a stored article, from its title and content JSON.
+
+    Why: the index is built after the articles are stored (`store.search_index`),
+    from what the library holds, so it must see exactly what `record_for` would
+    have given it (`_fts_fields`): key points one per line, each block's text and
+    credit a paragraph each, each quote after its speaker. Content that is not
+    the JSON `record_for` writes gives its title alone, never an error.
+    """
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return title, "", "", ""
+    if not isinstance(data, dict):
+        return title, "", "", ""
+    points = data.get("key_points") or []
+    parts: list[str] = []
+    for block in data.get("blocks") or []:
+        if isinstance(block, dict):
+            parts.append(str(block.get("text") or ""))
+            if block.get("credit"):
+                parts.append(str(block["credit"]))
+    quotes = "\n".join(
+        f"{quote.get('speaker')}: {quote.get('text') or ''}"
+        if quote.get("speaker")
+        else str(quote.get("text") or "")
+        for quote in data.get("quotes") or []
+        if isinstance(quote, dict)
+    )
+    return title, "\n".join(str(point) for point in points), "\n\n".join(parts), quotes
+
+
 def _timestamp(article: Article) -> float | None:
     if article.published is None:
         return None

@@ -479,3 +479,16 @@ class BackgroundRefresh:
         finally:
             if self._on_done is not None and not self._stop.is_set():
                 self._on_done()
+        self._index()
+
+    def _index(self) -> None:
+        """Index what the refresh stored, after it is shown as done.
+
+        Why here: the reader's next search would otherwise index it first (see
+        `store.search_index`), while nobody waits for this thread. A quit or a
+        failure leaves the rest to that search.
+        """
+        if self.error is not None or self._stop.is_set():
+            return
+        with contextlib.suppress(NewsreaderError):
+            self.library.catch_up_index(stop=self._stop.is_set)

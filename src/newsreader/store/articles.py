@@ -34,24 +34,20 @@ def insert_records(
     articles: Iterable[Article | ArticleRecord],
     feed_id: int | None,
     rules: Rules = NO_RULES,
-    fts_rows: list[tuple[object, ...]] | None = None,
 ) -> list[AddResult]:
     """Store articles inside the caller's transaction (`add_articles`, `record_fetch`).
 
     New articles go through `rules`' filters here, in the same transaction: a
     hidden one is never listed, a read one never counted unread, not even for
     a moment. A feed entry the user deleted is not stored again (its result
-    has id 0 and `created` False).
-
-    Given `fts_rows`, the full-text rows of new articles are left there for
-    the caller to write (`write_fts`) before its transaction commits, instead
-    of being written here (see `FeedsMixin.record_fetches` for why).
+    has id 0 and `created` False). The full-text index follows later
+    (`store.search_index`).
     """
     results: list[AddResult] = []
     now = utc_now()
     fallback = time.time()
     feed_text = _feed_text(db, feed_id) if rules.filters else ""
-    known = _FeedState.of(db, feed_id, [] if fts_rows is None else fts_rows)
+    known = _FeedState.of(db, feed_id)
     for position, item in enumerate(articles):
         record = item if isinstance(item, ArticleRecord) else record_for(item)
         sort_ts = record.published_ts
@@ -61,19 +57,12 @@ def insert_records(
         if result.created and rules.filters:
             _apply_action(db, result.id, rules, record, feed_text or record.source, now)
         results.append(result)
-    if fts_rows is None:
-        known.flush(db)
     created = sum(1 for result in results if result.created)
     if created:
         # The counter is kept here, once per transaction: a per-row trigger
         # slowed bulk imports markedly (migration 4).
         db.execute("UPDATE counters SET value = value + ? WHERE name = 'articles'", (created,))
     return results
-
-
-_INSERT_FTS = (
-    "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)"
-)
 
 
 class _FeedState:
@@ -84,42 +73,26 @@ class _FeedState:
     a good part of the insert itself, yet find nothing when the feed has no
     stored or deleted entries: one query each per call says so. The entries
     stored by this call are remembered by guid, so a guid repeated within the
-    feed is still found (and updated in place) as before. The full-text rows
-    of new articles are written together at the end (`flush`), or before
-    anything that could touch them.
+    feed is still found (and updated in place) as before.
     """
 
-    __slots__ = ("empty", "fts", "no_deleted", "stored")
+    __slots__ = ("empty", "no_deleted", "stored")
 
-    def __init__(self, fts: list[tuple[object, ...]], *, empty: bool, no_deleted: bool) -> None:
+    def __init__(self, *, empty: bool, no_deleted: bool) -> None:
         self.empty = empty
         """The feed had no articles when the call began: guids are looked up in `stored`."""
         self.no_deleted = no_deleted
         """The feed has no deleted entries: no look-up there."""
         self.stored: dict[str, tuple[int, str]] = {}
         """guid -> (id, content hash) of the entries this call stored, while `empty`."""
-        self.fts = fts
-        """Full-text rows of new articles not yet written."""
 
     @classmethod
-    def of(
-        cls, db: sqlite3.Connection, feed_id: int | None, fts: list[tuple[object, ...]]
-    ) -> _FeedState:
+    def of(cls, db: sqlite3.Connection, feed_id: int | None) -> _FeedState:
         if feed_id is None:
-            return cls(fts, empty=False, no_deleted=True)
+            return cls(empty=False, no_deleted=True)
         empty = db.execute("SELECT 1 FROM articles WHERE feed_id = ? LIMIT 1", (feed_id,))
         gone = db.execute("SELECT 1 FROM deleted_entries WHERE feed_id = ? LIMIT 1", (feed_id,))
-        return cls(fts, empty=empty.fetchone() is None, no_deleted=gone.fetchone() is None)
-
-    def flush(self, db: sqlite3.Connection) -> None:
-        write_fts(db, self.fts)
-
-
-def write_fts(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
-    """Write pending full-text rows (in rowid order, as they were added) and forget them."""
-    if rows:
-        db.executemany(_INSERT_FTS, rows)
-        rows.clear()
+        return cls(empty=empty.fetchone() is None, no_deleted=gone.fetchone() is None)
 
 
 def _feed_text(db: sqlite3.Connection, feed_id: int | None) -> str:
@@ -183,7 +156,6 @@ def _add_one(
             return AddResult(article_id, created=False)
         if _id_with_hash(db, digest) is not None:
             return AddResult(article_id, created=False)
-        known.flush(db)
         _write_content(db, article_id, record, digest)
         if known.empty and record.guid:
             known.stored[record.guid] = (article_id, digest)
@@ -225,7 +197,6 @@ def _add_one(
     if cursor.rowcount != 1:
         return AddResult(_id_with_hash(db, digest) or 0, created=False)
     article_id = int(cursor.lastrowid or 0)
-    known.fts.append((article_id, *record.fts))
     if known.empty and record.guid:
         known.stored[record.guid] = (article_id, digest)
     return AddResult(article_id, created=True)
@@ -265,8 +236,6 @@ def _write_content(
             article_id,
         ),
     )
-    db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-    db.execute(_INSERT_FTS, (article_id, *record.fts))
 
 
 def _fill_media(db: sqlite3.Connection, article_id: int, record: ArticleRecord) -> None:

@@ -17,7 +17,7 @@ from newsreader.model.filters import Rules
 from newsreader.model.library import AddResult, Feed
 from newsreader.model.record import ArticleRecord
 from newsreader.sanitize import clean_line
-from newsreader.store.articles import insert_records, write_fts
+from newsreader.store.articles import insert_records
 from newsreader.store.db import utc_now
 from newsreader.store.rules import RulesMixin
 from newsreader.store.sqlite_errors import describe_error
@@ -119,13 +119,9 @@ def _store_fetch(
     fetch: FeedFetch,
     now: str,
     rules: Rules,
-    fts_rows: list[tuple[object, ...]] | None = None,
 ) -> list[AddResult]:
-    """Store one feed's entries and status inside the caller's transaction.
-
-    `fts_rows`: as for `insert_records`, the new articles' full-text rows for the caller to write.
-    """
-    results = insert_records(db, fetch.articles, fetch.feed_id, rules, fts_rows)
+    """Store one feed's entries and status inside the caller's transaction."""
+    results = insert_records(db, fetch.articles, fetch.feed_id, rules)
     _store_status(db, fetch, now)
     return results
 
@@ -235,29 +231,15 @@ class FeedsMixin(RulesMixin):
         I/O and memory errors by itself), or the commit's own, raises
         `StoreError` with nothing stored, for the caller to store the feeds
         one by one.
-
-        The full-text rows of all the feeds' new articles are written together
-        after the last savepoint, still inside the transaction: FTS5 writes
-        out what it holds in memory at every savepoint and release, so written
-        feed by feed the index grew by one small segment per feed, each then
-        merged again. A feed rolled back to its savepoint never adds its rows.
         """
         now = utc_now()
         rules = self.rules()
         answers: list[list[AddResult] | str] = []
-        fts_rows: list[tuple[object, ...]] = []
-        seen: set[int] = set()
         with self._write() as db:
             for fetch in fetches:
-                if fetch.feed_id in seen:
-                    # Updating in place one of its entries stored above replaces that
-                    # entry's full-text row, which must be written by then.
-                    write_fts(db, fts_rows)
-                seen.add(fetch.feed_id)
-                feed_rows: list[tuple[object, ...]] = []
                 db.execute("SAVEPOINT feed")
                 try:
-                    answers.append(_store_fetch(db, fetch, now, rules, feed_rows))
+                    answers.append(_store_fetch(db, fetch, now, rules))
                 except sqlite3.Error as exc:
                     if not db.in_transaction:
                         raise  # the whole transaction is gone: `_write` reports it
@@ -265,10 +247,7 @@ class FeedsMixin(RulesMixin):
                     message = f"{self.path}: {describe_error(exc)}"
                     _store_status(db, replace(fetch, error=message), now)
                     answers.append(message)
-                    feed_rows.clear()
                 db.execute("RELEASE feed")
-                fts_rows.extend(feed_rows)
-            write_fts(db, fts_rows)
         return answers
 
     def record_not_modified(self, fetches: Iterable[tuple[int, str | None, str | None]]) -> None:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 
 from newsreader.model.filters import ArticleFacts, FilterReport, Rules
+from newsreader.model.record import search_fields
 from newsreader.store.articles import require_article
 from newsreader.store.db import utc_now
 from newsreader.store.rules import RulesMixin
@@ -34,11 +35,10 @@ class FiltersMixin(RulesMixin):
         while True:
             rows = self._read(
                 "SELECT a.id, a.title, a.author, a.source, f.url AS feed_url,"
-                " f.title AS feed_title, t.key_points, t.body,"
+                " f.title AS feed_title, a.content,"
                 " EXISTS (SELECT 1 FROM read_state r WHERE r.article_id = a.id) AS is_read,"
                 " EXISTS (SELECT 1 FROM bookmarks b WHERE b.article_id = a.id) AS marked"
                 " FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id"
-                " JOIN articles_fts t ON t.rowid = a.id"
                 " WHERE a.id > ? AND NOT EXISTS"
                 " (SELECT 1 FROM hidden_articles h WHERE h.article_id = a.id)"
                 " ORDER BY a.id LIMIT ?",
@@ -53,10 +53,11 @@ class FiltersMixin(RulesMixin):
                     if row["feed_url"] is not None
                     else row["source"]
                 )
+                _title, key_points, body, _quotes = search_fields(row["title"], row["content"])
                 facts = ArticleFacts(
                     title=row["title"],
                     author=row["author"] or "",
-                    content=f"{row['key_points'] or ''}\n{row['body'] or ''}",
+                    content=f"{key_points}\n{body}",
                     feed=feed or "",
                 )
                 action = rules.action_for(facts)

@@ -45,10 +45,7 @@ def delete_rows(db: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
     ).fetchall()
     deleted = sorted(int(row[0]) for row in rows)
     if deleted:
-        db.execute(
-            "DELETE FROM articles_fts WHERE rowid IN (SELECT value FROM json_each(?))",
-            (json.dumps(deleted),),
-        )
+        # Their full-text rows go when the index next catches up (`search_follow_delete`).
         db.execute("UPDATE counters SET value = value - ? WHERE name = 'articles'", (len(deleted),))
     return deleted
 

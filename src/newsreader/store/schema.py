@@ -279,6 +279,27 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE counters SET value = value - 1 WHERE name = 'hidden_bookmarks';
     END;
     """,
+    # 9: the full-text index follows the articles instead of being written with them
+    # (store/search_index.py). Articles up to `search_upto` are indexed; past it, a
+    # search (or `newsreader index`, or the reader after its refresh) indexes them
+    # first. An indexed article deleted or rewritten is queued in `search_pending`
+    # by these triggers, in the same transaction as the change, for the index to
+    # drop or re-read it. Every article of an older library is indexed already.
+    """
+    CREATE TABLE search_pending (article_id INTEGER PRIMARY KEY);
+    INSERT INTO counters (name, value)
+        VALUES ('search_upto', (SELECT coalesce(max(id), 0) FROM articles));
+    CREATE TRIGGER search_follow_delete AFTER DELETE ON articles
+    WHEN OLD.id <= (SELECT value FROM counters WHERE name = 'search_upto')
+    BEGIN
+        INSERT OR IGNORE INTO search_pending (article_id) VALUES (OLD.id);
+    END;
+    CREATE TRIGGER search_follow_update AFTER UPDATE OF title, content ON articles
+    WHEN NEW.id <= (SELECT value FROM counters WHERE name = 'search_upto')
+    BEGIN
+        INSERT OR IGNORE INTO search_pending (article_id) VALUES (NEW.id);
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

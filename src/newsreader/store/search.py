@@ -1,5 +1,7 @@
 """Library-wide full-text search: FTS5 with bm25 ranking and snippets.
 
+The index is brought up to date before each search (`store.search_index`).
+
 Text the user types is quoted token by token (`fts_query`) so it can never be
 an FTS5 syntax error; only `raw` searches pass FTS5 syntax through. The CLI and
 the reader's live search get the same results in the same order: the last word
@@ -18,8 +20,8 @@ from typing import Any
 from newsreader.errors import SearchQueryError
 from newsreader.model.library import ListQuery, SearchHit
 from newsreader.sanitize import clean_line
-from newsreader.store.db import Database
 from newsreader.store.listing import ROW_COLUMNS, ROW_JOINS, ROW_WIDTH, article_row, where_clauses
+from newsreader.store.search_index import SearchIndexMixin
 
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"
@@ -86,7 +88,7 @@ def _split_snippet(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(out), tuple(spans)
 
 
-class SearchMixin(Database):
+class SearchMixin(SearchIndexMixin):
     """Full-text search over titles, key points, bodies and quotes."""
 
     def search(
@@ -103,11 +105,13 @@ class SearchMixin(Database):
         Title matches first, then by bm25. `prefix` (the default, for every
         caller: the CLI and the reader must agree) lets the last word match
         the words it begins. `raw` passes FTS5 syntax through; a bad raw query
-        raises `SearchQueryError` saying what SQLite objected to.
+        raises `SearchQueryError` saying what SQLite objected to. Articles not
+        yet in the index (stored since it last caught up) are indexed first.
         """
         match = clean_line(text) if raw else fts_query(text, prefix=prefix)
         if not match:
             return []
+        self.catch_up_index()
         query = query or ListQuery()
         try:
             window = self._rank_window_start(match, query)
