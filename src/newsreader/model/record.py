@@ -36,9 +36,8 @@ class ArticleRecord(NamedTuple):
     """`published` as a Unix time for sorting; None when absent or out of range."""
     words: int
     content: str
-    """Key points, blocks and quotes as JSON: what the reader shows."""
-    fts: tuple[str, str, str, str]
-    """Title, key points, body and quotes: the full-text index's columns."""
+    """Key points, blocks and quotes as JSON: what the reader shows (and the search index
+    reads, `search_fields`)."""
     links: str | None = None
     """The article's links as JSON `[[text, url], ...]`; None when it has none."""
     enclosures: str | None = None
@@ -68,7 +67,6 @@ def record_for(article: Article) -> ArticleRecord:
         published_ts=_timestamp(article),
         words=article.words,
         content=_encode_content(article),
-        fts=_fts_fields(article),
         links=_encode_links(article),
         enclosures=_encode_enclosures(article),
         author=(clean_line(article.author)[:500] or None) if article.author else None,
@@ -229,22 +227,15 @@ def _clean_article(article: Article) -> Article:
     )
 
 
-def _fts_fields(article: Article) -> tuple[str, str, str, str]:
-    quotes = "\n".join(
-        f"{quote.speaker}: {quote.text}" if quote.speaker else quote.text
-        for quote in article.quotes
-    )
-    return article.title, "\n".join(article.key_points), article.body_text, quotes
-
-
 def search_fields(title: str, content: str) -> tuple[str, str, str, str]:
     """The full-text index's columns of a stored article, from its title and content JSON.
 
-    Why: the index is built after the articles are stored (`store.search_index`),
-    from what the library holds, so it must see exactly what `record_for` would
-    have given it (`_fts_fields`): key points one per line, each block's text and
-    credit a paragraph each, each quote after its speaker. Content that is not
-    the JSON `record_for` writes gives its title alone, never an error.
+    Why from the JSON: the index is built after the articles are stored
+    (`store.search_index`), from what the library holds; filters read the same.
+    The columns are the title, the key points one per line, the body as
+    `Article.body_text` (each block's text and credit a paragraph each), and each
+    quote after its speaker. Content that is not the JSON `record_for` writes
+    gives its title alone, never an error.
     """
     try:
         data = json.loads(content)
