@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import DATA_DIR
 from support import run_cli
+
+DATA_DIR = Path(__file__).parents[2] / "data"
 
 
 def test_index_brings_the_search_index_up_to_date(tmp_path: Path) -> None:
