@@ -417,3 +417,21 @@ def test_credit_label_never_doubles_the_photo_prefix() -> None:
     assert credit_label("Picture by Jory Pascoe") == "Picture by Jory Pascoe"
     assert credit_label("© Jory Pascoe") == "© Jory Pascoe"
     assert credit_label("Photographer Jory Pascoe") == "Photographer Jory Pascoe"
+
+
+async def test_the_reader_indexes_what_its_refresh_stored(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    """A refresh stores articles unindexed (store/search_index.py); the reader's refresh
+    thread indexes them once it is done, so the next search has nothing to catch up."""
+    server.expect_request("/good.xml").respond_with_data(ATOM, content_type="application/atom+xml")
+    library = Library(tmp_path / "library.sqlite3")
+    library.add_feed(server.url_for("/good.xml"), title="Harbour Gazette")
+    app = NewsreaderApp(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: library.unindexed() == 0, "the index to catch up")
+        indexed = library._db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+        assert indexed == library.count() == 2
+    library.close()
