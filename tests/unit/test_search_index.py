@@ -152,13 +152,13 @@ def test_a_catch_up_is_one_transaction_a_step(tmp_path: Path) -> None:
     with Library(path) as library:
         library.add_articles(article(n) for n in range(3))
         library._db.execute(
-            "CREATE TEMP TRIGGER refuse BEFORE UPDATE ON main.counters"
+            "CREATE TRIGGER refuse BEFORE UPDATE ON counters"
             " WHEN NEW.name = 'search_upto' BEGIN SELECT RAISE(ABORT, 'refused'); END"
         )
         with pytest.raises(Exception, match="refused"):
             library.catch_up_index()
         assert index_rows(library) == 0 and library.unindexed() == 3
-        library._db.execute("DROP TRIGGER temp.refuse")
+        library._db.execute("DROP TRIGGER refuse")
         assert len(library.search("ferry")) == 3
 
 

@@ -23,6 +23,7 @@ from newsreader.cli.output import (
 )
 from newsreader.errors import NotFoundError
 from newsreader.model.library import ListQuery
+from newsreader.store.search_index import BATCH_STEP
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -98,6 +99,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         behind = library.unindexed()
         if behind >= NOTE_INDEXING:
             note(f"indexing {behind} articles stored since the last search…")
+        if behind:
+            library.catch_up_index(step=BATCH_STEP)
         hits = library.search(text, limit=args.limit, raw=args.raw, query=scope)
         points = library.key_points_of([hit.row.id for hit in hits]) if args.json else {}
     if args.json:

@@ -13,6 +13,7 @@ from newsreader.cli.context import open_library
 from newsreader.cli.output import EXIT_ERROR, EXIT_OK, error, note, print_json, print_line, warn
 from newsreader.config import Config, load_config
 from newsreader.paths import config_dir, config_path
+from newsreader.store.search_index import BATCH_STEP
 
 
 def _config() -> Config:
@@ -45,7 +46,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     """
     with open_library(args) as library:
         behind = library.unindexed()
-        done = library.catch_up_index()
+        done = library.catch_up_index(step=BATCH_STEP)
         left = library.unindexed()
     if args.json:
         print_json({"indexed": done, "behind": behind, "left": left})

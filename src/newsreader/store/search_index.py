@@ -27,8 +27,13 @@ from newsreader.model.record import search_fields
 from newsreader.store.db import Database
 
 INDEX_STEP = 500
-"""Articles indexed per transaction: long enough to be cheap, short enough that the
-reader's own reads (which wait for this connection) never notice a step."""
+"""Articles indexed per transaction in the reader: short enough that its own reads (which
+wait for this connection) never notice a step (~20 ms)."""
+
+BATCH_STEP = 5000
+"""Articles indexed per transaction by a command (`index`, `search`), which nobody in its
+own process waits beside; another process's write waits a step (~0.2 s) at most. At 100k
+new articles: 3.7 s against 4.6 s in steps of 500 (and 5.6 s without `bulk_writes`)."""
 
 _INSERT = "INSERT INTO articles_fts (rowid, title, key_points, body, quotes) VALUES (?, ?, ?, ?, ?)"
 
@@ -53,26 +58,30 @@ class SearchIndexMixin(Database):
         progress: Callable[[int], None] | None = None,
         *,
         stop: Callable[[], bool] | None = None,
+        step: int = INDEX_STEP,
     ) -> int:
         """Index every article stored or changed since the index last caught up; returns
         how many were (re)indexed or dropped.
 
-        `progress(done)` is told after each step; `stop()` returning True ends the
-        catch-up between steps (what is indexed so far stays). A read-only
-        library whose index is behind gets a private one (`_index_privately`).
+        Each `step` articles are one transaction (one bulk write in all:
+        checkpoints wait for the end). `progress(done)` is told after each
+        step; `stop()` returning True ends the catch-up between steps (what is
+        indexed so far stays). A read-only library whose index is behind gets
+        a private one (`_index_privately`).
         """
         if not self._index_behind():
             return 0
         if self.read_only:
             return self._index_privately()
         done = 0
-        while not (stop is not None and stop()):
-            step = self._index_step()
-            if not step:
-                break
-            done += step
-            if progress is not None:
-                progress(done)
+        with self.bulk_writes():
+            while not (stop is not None and stop()):
+                indexed = self._index_step(step)
+                if not indexed:
+                    break
+                done += indexed
+                if progress is not None:
+                    progress(done)
         return done
 
     def _index_behind(self) -> bool:
@@ -127,7 +136,7 @@ class SearchIndexMixin(Database):
             self._private_index = True
             return int(db.execute("SELECT count(*) FROM temp.articles_fts").fetchone()[0])
 
-    def _index_step(self) -> int:
+    def _index_step(self, step: int) -> int:
         """One transaction of the catch-up: queued changes first, then new articles."""
         with self._write() as db:
             upto = int(
@@ -137,7 +146,7 @@ class SearchIndexMixin(Database):
                 int(row[0])
                 for row in db.execute(
                     "SELECT article_id FROM search_pending ORDER BY article_id LIMIT ?",
-                    (INDEX_STEP,),
+                    (step,),
                 )
             ]
             if queued:
@@ -161,7 +170,7 @@ class SearchIndexMixin(Database):
             last = _index_rows(
                 db,
                 "SELECT id, title, content FROM articles WHERE id > ? ORDER BY id LIMIT ?",
-                (upto, INDEX_STEP),
+                (upto, step),
                 clear_after=upto,
             )
             if last is None:
