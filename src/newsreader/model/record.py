@@ -1,11 +1,12 @@
 """An article reduced to the values the library writes for it.
 
 The store is one SQLite writer, so everything an insert needs that is not SQL
-(sanitising every field, the content hash, the JSON of the body, the text the
-full-text index sees) is worked out here, where it can run anywhere: import
+(sanitising every field, the content hash, the JSON of the body) is worked out
+here, where it can run anywhere: import
 workers build records in parallel and hand the writer nothing but SQL to run.
 A record is also a flat tuple of strings, which passes between processes about
-fifteen times faster than the `Article` it was built from.
+fifteen times faster than the `Article` it was built from. The text the
+full-text index sees is read back from the stored content (`search_fields`).
 
 Nothing here does I/O or imports SQLite.
 """

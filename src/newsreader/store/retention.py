@@ -24,8 +24,9 @@ def delete_rows(db: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
     """Delete articles inside the caller's transaction; returns the IDs deleted.
 
     Their read state, bookmark and sync mapping go with them (foreign keys
-    cascade), their full-text rows here, and the articles counter, which no
-    trigger keeps (schema 4), is lowered by the number deleted.
+    cascade), their full-text rows when the index next catches up (schema 9),
+    and the articles counter, which no trigger keeps (schema 4), is lowered by
+    the number deleted.
     """
     array = json.dumps(list(ids))
     db.execute(
