@@ -6,15 +6,19 @@ through a second `Library`, as another process would see it.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from newsreader.model.article import Article, Block, BlockKind
 from newsreader.model.library import ListQuery
 from newsreader.store import Library
 from newsreader.ui.app import NewsreaderApp
 from newsreader.ui.screens.confirm_screen import ConfirmScreen
 from newsreader.ui.screens.list_screen import ListScreen
+from newsreader.ui.screens.list_search import NOTE_INDEXING
+from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import FeedScope
 from support import build_feeds_library, wait_for_list_search, wait_until
 
@@ -120,3 +124,39 @@ async def test_D_asks_first_and_deletes_only_on_yes(tmp_path: Path) -> None:
                 assert all(hit.row.id != first.id for hit in other.search("harbour"))
     finally:
         library.close()
+
+
+async def test_a_search_that_must_index_first_says_so_and_finds_everything(
+    tmp_path: Path,
+) -> None:
+    """Thousands of articles stored since the index last caught up (a scripted refresh):
+    the first search indexes them, says so while it does, and finds the newest one."""
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    count = NOTE_INDEXING + 50
+    library = Library(tmp_path / "library.sqlite3")
+    library.bulk_load(
+        Article(
+            title=f"Harbour notice {n}",
+            blocks=[Block(BlockKind.PARAGRAPH, f"Berth {n} closes for dredging.")],
+            source="tests",
+            published=start + timedelta(minutes=n),
+        )
+        for n in range(count)
+    )
+    keeper = [Block(BlockKind.PARAGRAPH, "After forty years on the rock.")]
+    library.add_article(
+        Article(title="Lighthouse keeper retires", blocks=keeper, source="tests", published=start)
+    )
+    assert library.unindexed() == count + 1
+    app = NewsreaderApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"lighthouse")
+        await wait_for_list_search(pilot, "lighthouse")
+        await pilot.pause()
+        lst = app.screen.query_one(ArticleList)
+        assert lst.row_count == 1 and lst.current is not None
+        assert lst.current.title == "Lighthouse keeper retires"
+        notes = [n.message for n in app._notifications]
+        assert f"Indexing {count + 1:,} new articles for search…" in notes
+    assert library.unindexed() == 0
+    library.close()

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 LAST_ARTICLE_STATE = "ui.last_article"
 """The article the list comes back to: after a search, and on the next start."""
+NOTE_INDEXING = 5000
+"""Articles the index has to catch up with before a search says so (about a quarter second)."""
+
 SEARCH_DELAY = 0.15
 """Seconds of typing pause before a library search runs (one query per pause, not per key)."""
 SEARCH_LIMIT = 50
@@ -234,6 +237,12 @@ class ListSearch:
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self: _SearchScreen, text: str) -> None:
         try:
+            behind = self.library.unindexed()
+            if behind >= NOTE_INDEXING:
+                # The search indexes them first (store/search_index.py): say why it waits.
+                self.app.call_from_thread(
+                    self.notify, f"Indexing {behind:,} new articles for search…", markup=False
+                )
             hits = self.library.search(
                 text, limit=SEARCH_LIMIT, prefix=True, query=self.search_query()
             )
