@@ -83,6 +83,8 @@ async def test_S_syncs_and_the_list_shows_what_it_pulled(
         await wait_until(pilot, lambda: not app.syncer.running, "the sync to end")
         assert any(m.startswith("Synced: 3 new") for m in messages(app))
         assert "Unread 3" in status_bar(app)
+        # The sync thread indexes what it pulled once its end is shown.
+        await wait_until(pilot, lambda: library.unindexed() == 0, "the pulled articles indexed")
         assert "Syncing" not in str(app.screen.query_one("#refresh-label").render())
 
         # Read on another device: the next sync shows it in the counts and rows.

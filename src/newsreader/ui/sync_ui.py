@@ -157,6 +157,11 @@ class SyncController:
         except Exception as exc:  # a bug, or the library closed under it at exit
             error = f"sync stopped: {type(exc).__name__}: {exc}"
         hand(self._finished, report, error)
+        if error is None:
+            # What the sync pulled is indexed here, after its end is shown, as the refresh
+            # thread does (services.refresh.BackgroundRefresh._index); a quit stops it.
+            with contextlib.suppress(NewsreaderError):
+                self.app.library.catch_up_index(stop=lambda: not self.app.is_running)
 
     # -- on the UI loop -------------------------------------------------------------
 
