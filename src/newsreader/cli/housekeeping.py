@@ -46,7 +46,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     """
     with open_library(args) as library:
         behind = library.unindexed()
-        done = library.catch_up_index(step=BATCH_STEP)
+        # A read-only library cannot store an index: its searches build one of their own.
+        done = 0 if library.read_only else library.catch_up_index(step=BATCH_STEP)
         left = library.unindexed()
     if args.json:
         print_json({"indexed": done, "behind": behind, "left": left})
