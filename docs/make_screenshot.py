@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from newsreader.ui.app import NewsreaderApp  # noqa: E402
 from ui_support import build_library  # noqa: E402
+
+from newsreader.ui.app import NewsreaderApp  # noqa: E402
 
 
 async def main() -> None:
