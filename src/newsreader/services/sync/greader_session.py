@@ -26,8 +26,6 @@ from newsreader.services.sync.backend import (
 )
 from newsreader.services.sync.http import DEFAULT_TIMEOUT, sync_client
 
-"""Seconds a request may wait for the server (connect, and each read)."""
-
 
 class TooLarge(Exception):
     """An answer over the size cap (a `resizable` call's caller asks again for less)."""

@@ -15,6 +15,7 @@ import httpx
 from newsreader.fetch.client import tls_context
 
 DEFAULT_TIMEOUT = 30.0
+"""Seconds a request may wait for the server (connect, and each read)."""
 USER_AGENT = "newsreader-sync"
 
 

@@ -45,8 +45,6 @@ from newsreader.services.sync.backend import (
 )
 from newsreader.services.sync.http import DEFAULT_TIMEOUT, sync_client
 
-"""Seconds a request may wait for the server (connect, and each read)."""
-
 SKEW = 1.0
 """`changed_after` compares whole seconds: ask from a second earlier and re-apply."""
 

@@ -43,8 +43,6 @@ from newsreader.services.sync.backend import (
 )
 from newsreader.services.sync.http import DEFAULT_TIMEOUT, sync_client
 
-"""Seconds a request may wait for the server (connect, and each read)."""
-
 HEADLINES_PER_REQUEST = 200
 """The most `getHeadlines` returns at once (the server caps `limit` there)."""
 
