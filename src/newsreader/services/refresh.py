@@ -148,8 +148,8 @@ async def refresh_async(
 ) -> list[FeedOutcome]:
     """Fetch, parse and store `feeds` (default: all subscriptions); outcomes in feed order.
 
-    `workers` processes parse the bodies (default: every core but one from
-    the main thread; 0, the default from another thread, parses in this one);
+    `workers` processes parse the bodies (default: one per core from the main
+    thread; 0, the default from another thread, parses in this one);
     one thread stores every result (with workers, a thread of its own, else
     this coroutine's).
     """

@@ -128,8 +128,8 @@ class Parsers:
 
         Why: on a first fetch every feed answers with a body, and the first
         one to be parsed waited for this process to load the parser, fork, and
-        the worker to start. Forked first, each worker loads the parser itself,
-        on the other core, while this process loads the HTTP stack and
+        the worker to start. Forked first, each worker gets the parser ready
+        itself (`_load_parser`) while this process loads the HTTP stack and
         fetches; this process never needs the parser.
         """
         if self.pool is None:
