@@ -375,16 +375,19 @@ class Database(OpenModes):
             if self._db.in_transaction:
                 return False
             try:
-                self._db.execute("PRAGMA busy_timeout = 0")
-                try:
-                    busy, _log, _done = self._db.execute(
-                        "PRAGMA wal_checkpoint(TRUNCATE)"
-                    ).fetchone()
-                finally:
-                    self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                busy, _log, _done = self._at_once("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error:
                 return False
             return not busy
+
+    def _at_once(self, sql: str) -> Any:
+        """Run `sql` with SQLite's busy wait off (a lock held elsewhere fails it at once, for
+        the caller to wait its own way or give up); its first row, if any."""
+        self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            return self._db.execute(sql).fetchone()
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _begin_immediate(self) -> None:
         """Take this object's lock and start the write transaction; the lock stays held.
@@ -402,11 +405,7 @@ class Database(OpenModes):
             if not self._lock.acquire(blocking=wait):
                 raise LibraryBusyError(f"{self.path}: library is busy in this process")
             try:
-                self._db.execute("PRAGMA busy_timeout = 0")
-                try:
-                    self._db.execute("BEGIN IMMEDIATE")
-                finally:
-                    self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self._at_once("BEGIN IMMEDIATE")
                 return
             except sqlite3.Error as exc:
                 if self._db.in_transaction:  # begun, but the busy timeout was not restored
