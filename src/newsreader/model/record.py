@@ -261,6 +261,12 @@ def search_fields(title: str, content: str) -> tuple[str, str, str, str]:
     return title, "\n".join(str(point) for point in points), "\n\n".join(parts), quotes
 
 
+def filtered_text(content: str) -> str:
+    """What a filter's `content` matches in a stored article: its key points, then its body."""
+    _title, key_points, body, _quotes = search_fields("", content)
+    return f"{key_points}\n{body}"
+
+
 def _timestamp(article: Article) -> float | None:
     if article.published is None:
         return None

@@ -16,7 +16,7 @@ from newsreader.errors import NotFoundError
 from newsreader.model.article import Article, Block, Enclosure, Quote
 from newsreader.model.filters import NO_RULES, ArticleFacts, Rules
 from newsreader.model.library import AddResult, StoredArticle
-from newsreader.model.record import ArticleRecord, record_for, search_fields
+from newsreader.model.record import ArticleRecord, filtered_text, record_for
 from newsreader.store.db import parse_time, utc_now
 from newsreader.store.listing import ROW_JOINS
 from newsreader.store.rules import RulesMixin
@@ -115,7 +115,7 @@ def _apply_action(
     facts = ArticleFacts(
         title=record.title,
         author=record.author or "",
-        content=_filtered_text(record),
+        content=filtered_text(record.content),
         feed=feed_text,
     )
     action = rules.action_for(facts)
@@ -126,12 +126,6 @@ def _apply_action(
             "INSERT OR IGNORE INTO read_state (article_id, read_at) VALUES (?, ?)",
             (article_id, now),
         )
-
-
-def _filtered_text(record: ArticleRecord) -> str:
-    """What a filter's `content` matches: the key points and the body."""
-    _title, key_points, body, _quotes = search_fields(record.title, record.content)
-    return f"{key_points}\n{body}"
 
 
 def _add_one(

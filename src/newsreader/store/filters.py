@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 
 from newsreader.model.filters import ArticleFacts, FilterReport, Rules
-from newsreader.model.record import search_fields
+from newsreader.model.record import filtered_text
 from newsreader.store.articles import require_article
 from newsreader.store.db import utc_now
 from newsreader.store.rules import RulesMixin
@@ -53,11 +53,10 @@ class FiltersMixin(RulesMixin):
                     if row["feed_url"] is not None
                     else row["source"]
                 )
-                _title, key_points, body, _quotes = search_fields(row["title"], row["content"])
                 facts = ArticleFacts(
                     title=row["title"],
                     author=row["author"] or "",
-                    content=f"{key_points}\n{body}",
+                    content=filtered_text(row["content"]),
                     feed=feed or "",
                 )
                 action = rules.action_for(facts)
