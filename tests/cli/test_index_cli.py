@@ -12,12 +12,10 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsreader.model.article import Article, Block, BlockKind
 from newsreader.store import Library
-from support import run_cli
+from support import run_cli, tiny_articles
 
 DATA_DIR = Path(__file__).parents[2] / "data"
 
@@ -40,25 +38,12 @@ def test_the_first_search_after_an_import_finds_what_it_stored(tmp_path: Path) -
     assert status["behind"] == 0, "the search indexed everything"
 
 
-def many_articles(count: int) -> list[Article]:
-    start = datetime(2026, 5, 1, tzinfo=UTC)
-    return [
-        Article(
-            title=f"Council minutes {n}",
-            blocks=[Block(BlockKind.PARAGRAPH, f"Item {n}: the ferry timetable, read twice.")],
-            source="tests",
-            published=start + timedelta(minutes=n),
-        )
-        for n in range(count)
-    ]
-
-
 def test_an_index_killed_midway_loses_nothing_and_resumes(tmp_path: Path) -> None:
     """SIGKILL while indexing: each step is a transaction, so the index holds whole steps,
     passes SQLite's own check, and the next `index` finishes it."""
     count = 30_000
     with Library(tmp_path / "library.sqlite3") as library:
-        library.bulk_load(many_articles(count), batch=10_000)
+        library.bulk_load(tiny_articles(count), batch=10_000)
     env = dict(os.environ, NEWSREADER_DATA_DIR=str(tmp_path))
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsreader", "index"],
@@ -78,9 +63,7 @@ def test_an_index_killed_midway_loses_nothing_and_resumes(tmp_path: Path) -> Non
         library._db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
     again = json.loads(run_cli("index", "--json", data_dir=tmp_path, check=True).stdout)
     assert again["indexed"] == again["behind"] == left and again["left"] == 0
-    hits = json.loads(
-        run_cli("search", "--json", "--limit", "5", "timetable", data_dir=tmp_path).stdout
-    )
+    hits = json.loads(run_cli("search", "--json", "--limit", "5", "item", data_dir=tmp_path).stdout)
     assert len(hits["results"]) == 5
     with Library(tmp_path / "library.sqlite3") as library:
         rows = library._db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]

@@ -6,7 +6,7 @@ through a second `Library`, as another process would see it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from newsreader.ui.screens.list_screen import ListScreen
 from newsreader.ui.screens.list_search import NOTE_INDEXING
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.feed_sidebar import FeedScope
-from support import build_feeds_library, wait_for_list_search, wait_until
+from support import build_feeds_library, tiny_articles, wait_for_list_search, wait_until
 
 SIZE = (120, 30)
 pytestmark = pytest.mark.anyio
@@ -134,15 +134,7 @@ async def test_a_search_that_must_index_first_says_so_and_finds_everything(
     start = datetime(2026, 6, 1, tzinfo=UTC)
     count = NOTE_INDEXING + 50
     library = Library(tmp_path / "library.sqlite3")
-    library.bulk_load(
-        Article(
-            title=f"Harbour notice {n}",
-            blocks=[Block(BlockKind.PARAGRAPH, f"Berth {n} closes for dredging.")],
-            source="tests",
-            published=start + timedelta(minutes=n),
-        )
-        for n in range(count)
-    )
+    library.bulk_load(tiny_articles(count))
     keeper = [Block(BlockKind.PARAGRAPH, "After forty years on the rock.")]
     library.add_article(
         Article(title="Lighthouse keeper retires", blocks=keeper, source="tests", published=start)
