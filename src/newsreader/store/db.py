@@ -323,7 +323,10 @@ class Database(OpenModes):
         no reader still needs it, so the library does not keep a WAL as big as
         the refresh. Every transaction commits as before: a kill keeps all of
         them, as it always did (a power cut, with `synchronous = NORMAL`, may
-        lose the ones since the last checkpoint, as before).
+        lose the ones since the last checkpoint, as before). Setting `temp_store`
+        drops the connection's TEMP tables, so none may be kept across a bulk
+        write (the one there is, a read-only library's search index, never meets
+        one: a read-only library has no bulk writes).
         """
         if self.read_only:
             yield
