@@ -244,6 +244,47 @@ def test_data_dir_flag_works_after_the_command(article_file: Path, tmp_path: Pat
     assert not (tmp_path / "env" / "library.sqlite3").exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--data-dir", "lib"],
+        ["--data-dir=lib"],
+        ["--data-dir="],
+        ["--data-dir", "list"],
+        ["--new-library"],
+        ["--new-library", "--data-dir", "lib"],
+        ["--data-dir", "lib", "--new-library"],
+    ],
+)
+def test_reader_launch_reads_its_options_as_the_parser_does(argv: list[str]) -> None:
+    """The reader's launch skips building the parser; it must not read its options otherwise."""
+    from newsreader.cli.main import build_parser, reader_arguments
+
+    assert reader_arguments(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["--data-dir"],
+        ["--data-dir", "-x"],
+        ["--data-dir", "a", "--data-dir", "b"],
+        ["--new-library", "--new-library"],
+        ["--data", "lib"],
+        ["--version"],
+        ["--help"],
+        ["lib"],
+    ],
+)
+def test_anything_else_is_left_to_the_parser(argv: list[str]) -> None:
+    """Commands, abbreviations, repeats and mistakes get argparse's own answers and errors."""
+    from newsreader.cli.main import reader_arguments
+
+    assert reader_arguments(argv) is None
+
+
 def test_first_reader_start_imports_the_samples_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
