@@ -7,10 +7,11 @@ chosen over fastfeedparser, which was faster still on the XML but loses what
 alike, XHTML titles are dropped, and it has no not-well-formed flag, so an
 odd feed could not be told from a good one.
 
-`fast_parse` returns plain dicts shaped like feedparser's result (only the keys
-`parse_feed` reads), so one converter turns either into articles. It returns
-None whenever it is unsure, and `parse_feed` then asks feedparser, which stays
-the reference for everything odd:
+`fast_parse` returns a dict shaped like feedparser's result (only the keys
+`parse_feed` reads) whose entries are `EntryFields`, the shape `parse_feed`
+also reads feedparser's entries into, so one converter turns either into
+articles. It returns None whenever it is unsure, and `parse_feed` then asks
+feedparser, which stays the reference for everything odd:
 
 * the Rust parser raised, or flagged the document (`bozo`: not well-formed,
   undeclared entities such as `&nbsp;`, truncated);
@@ -32,6 +33,7 @@ import time
 import urllib.parse
 from typing import Any
 
+from newsreader.parse.feed_entry import EntryFields
 from newsreader.urls import is_safe_web_url
 
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
@@ -206,14 +208,16 @@ def _text(value: Any, kind: str) -> tuple[Any, str]:
     return value, kind
 
 
+def _construct(construct: Any) -> tuple[Any, str]:
+    """(value, type) of a text construct (a title, a summary), read as `_text` reads them."""
+    return _text(construct.value, getattr(construct, "type", "") or "")
+
+
 def _detail(construct: Any) -> dict[str, Any] | None:
-    """`{"type", "value"}` of a text construct, read as `_text` reads it (inlined: per entry)."""
+    """`{"type", "value"}` of a text construct, as feedparser gives the feed's title."""
     if construct is None:
         return None
-    value = construct.value
-    kind = getattr(construct, "type", "") or ""
-    if isinstance(value, str) and "html" in kind and "<" not in value:
-        return {"type": "text/plain", "value": html.unescape(value)}
+    value, kind = _construct(construct)
     return {"type": kind, "value": value}
 
 
@@ -231,47 +235,55 @@ def _feed(feed: Any, base: str) -> dict[str, Any]:
     }
 
 
-def _entry(entry: Any, base: str, ids: _Ids) -> dict[str, Any]:
+def _entry(entry: Any, base: str, ids: _Ids) -> EntryFields:
+    """The fields of one of the Rust parser's entries, as feedparser would have given them.
+
+    Each attribute read copies a value out of the Rust parser, so each is read once,
+    and only where it is needed.
+    """
     link = entry.link
-    joined = _urljoin(base, link)
-    links = []
+    joined = _urljoin(base, link)  # the alternate link is usually `link` itself: joined once
+    alternates: list[Any] = []
+    enclosures = [
+        (_urljoin(base, item.href), item.type, item.length) for item in entry.enclosures or []
+    ]
     for item in entry.links or []:
-        href = item.href
-        links.append(
-            {
-                "rel": item.rel or "alternate",
-                # the alternate link is usually `link` itself: joined once
-                "href": joined if href == link else _urljoin(base, href),
-                "type": getattr(item, "type", None),
-                "length": getattr(item, "length", None),
-            }
-        )
-    title = _detail(entry.title_detail)
-    summary = _detail(entry.summary_detail)
-    contents = []
-    for content in entry.content or []:
-        value, kind = _text(content.value, getattr(content, "type", "") or "")
-        contents.append({"value": value, "type": kind})
-    return {
-        "id": ids(entry.id),
-        # the fallbacks are read only when needed: each read copies out of the Rust parser
-        "title": title["value"] if title is not None else entry.title or "",
-        "title_detail": title,
-        "link": joined,
-        "links": links,
-        "summary": summary["value"] if summary is not None else entry.summary,
-        "summary_detail": summary,
-        "content": contents,
-        "base": base,
-        "enclosures": [
-            {"href": _urljoin(base, item.href), "type": item.type, "length": item.length}
-            for item in entry.enclosures or []
+        rel = item.rel or "alternate"
+        if rel == "alternate":
+            href = item.href
+            alternates.append(joined if href == link else _urljoin(base, href))
+        elif rel == "enclosure":
+            href = item.href
+            enclosures.append(
+                (
+                    joined if href == link else _urljoin(base, href),
+                    getattr(item, "type", None),
+                    getattr(item, "length", None),
+                )
+            )
+    alternates.append(joined)
+    detail = entry.title_detail
+    title, title_type = (entry.title or "", "") if detail is None else _construct(detail)
+    summary = entry.summary_detail
+    return EntryFields(
+        title=title,
+        title_type=title_type,
+        links=alternates,
+        base=base,
+        contents=[
+            _text(content.value, getattr(content, "type", "") or "")
+            for content in entry.content or []
         ],
-        "published_parsed": _struct(entry.published_parsed),
-        "updated_parsed": _struct(entry.updated_parsed),
-        "created_parsed": _struct(getattr(entry, "created_parsed", None)),
-        "author": getattr(entry, "author", None),
-    }
+        summary=(entry.summary, "") if summary is None else _construct(summary),
+        dates=(
+            _struct(entry.published_parsed),
+            _struct(entry.updated_parsed),
+            _struct(getattr(entry, "created_parsed", None)),
+        ),
+        id=ids(entry.id),
+        enclosures=enclosures,
+        author=getattr(entry, "author", None),
+    )
 
 
 def _struct(value: Any) -> time.struct_time | None:

@@ -26,6 +26,7 @@ from newsreader.errors import NewsreaderError, ParseError
 from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block, Enclosure
 from newsreader.parse.fastfeed import fast_parse
+from newsreader.parse.feed_entry import EntryFields
 from newsreader.parse.html_blocks import (
     html_to_blocks,
     html_to_blocks_and_links,
@@ -90,10 +91,15 @@ def parse_feed(
 
 
 def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
-    """Articles from a feedparser-shaped result (feedparser's own or `fast_parse`'s)."""
+    """Articles from a feedparser-shaped result: feedparser's own, JSON Feed's, or
+    `fast_parse`'s (whose entries are `EntryFields` already)."""
     feed_info = parsed.get("feed", {}) or {}
     entries = parsed.get("entries", []) or []
-    feed_title = _plain(feed_info.get("title", ""), feed_info.get("title_detail"))
+    title_detail = feed_info.get("title_detail")
+    feed_title = _plain(
+        feed_info.get("title", ""),
+        title_detail.get("type", "") if isinstance(title_detail, dict) else "",
+    )
     if not parsed.get("version") and not entries:
         raise ParseError(f"{name}: not an RSS or Atom feed ({_reason(parsed, data)})")
     if parsed.get("bozo") and not entries and not feed_title:
@@ -114,7 +120,8 @@ def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
     feed_author: str | None = None  # the feed's own author, cleaned once when first needed
     for index, entry in enumerate(entries, start=1):
         try:
-            article = _entry_article(entry, source=source, name=name, index=index)
+            fields = entry if isinstance(entry, EntryFields) else entry_fields(entry)
+            article = _entry_article(fields, source=source, name=name, index=index)
         except NewsreaderError as exc:
             warnings.append(str(exc))
             continue
@@ -159,11 +166,11 @@ def _reason(parsed: Any, data: bytes) -> str:
     return "no channel or feed element found"
 
 
-def _plain(value: Any, detail: Any = None) -> str:
-    """One-line text of a feed field, tags removed when feedparser says it is HTML."""
+def _plain(value: Any, kind: Any = "") -> str:
+    """One-line text of a feed field, tags removed when its reader says it is HTML (or
+    does not say)."""
     if not isinstance(value, str):
         return ""
-    kind = (detail or {}).get("type", "") if isinstance(detail, dict) else ""
     if "<" in value and ("html" in kind or not kind):
         return " ".join(" ".join(_html_text(value)).split())  # the converter cleaned it
     return clean_line(value)
@@ -174,19 +181,62 @@ def _html_text(value: str) -> list[str]:
     return [*key_points, *(block.text for block in blocks)]
 
 
-def _entry_article(entry: Any, *, source: str, name: str, index: int) -> Article | None:
-    title = _plain(entry.get("title", ""), entry.get("title_detail"))
-    link = _entry_link(entry)
+def entry_fields(entry: Any) -> EntryFields:
+    """The fields of one entry of feedparser's result (or JSON Feed's, read into that shape)."""
+    links = entry.get("links") or []
+    title_detail = entry.get("title_detail")
+    summary_detail = entry.get("summary_detail") or {}
+    enclosures: list[Any] = list(entry.get("enclosures") or [])
+    enclosures += [
+        link for link in links if isinstance(link, dict) and link.get("rel") == "enclosure"
+    ]
+    return EntryFields(
+        title=entry.get("title", ""),
+        title_type=title_detail.get("type", "") if isinstance(title_detail, dict) else "",
+        links=[
+            *(
+                link.get("href")
+                for link in links
+                if isinstance(link, dict) and link.get("rel", "alternate") == "alternate"
+            ),
+            entry.get("link"),
+        ],
+        # dict.get, not entry.get: FeedParserDict's get() maps published_parsed to
+        # updated_parsed with a DeprecationWarning; `_entry_date` does that fallback itself.
+        base=dict.get(entry, "base"),
+        contents=[
+            (content.get("value"), content.get("type"))
+            for content in entry.get("content") or []
+            if isinstance(content, dict)
+        ],
+        summary=(entry.get("summary"), summary_detail.get("type")),
+        dates=(
+            dict.get(entry, "published_parsed"),
+            dict.get(entry, "updated_parsed"),
+            dict.get(entry, "created_parsed"),
+        ),
+        id=entry.get("id"),
+        enclosures=[
+            (item.get("href") or item.get("url"), item.get("type"), item.get("length"))
+            for item in enclosures
+            if isinstance(item, dict)
+        ],
+        author=entry.get("author"),
+    )
+
+
+def _entry_article(fields: EntryFields, *, source: str, name: str, index: int) -> Article | None:
+    title = _plain(fields.title, fields.title_type)
+    link = _entry_link(fields.links)
     # feedparser made the body's links absolute against the feed's URL; the fast
     # parser leaves that to the links reader, which joins them to that same URL.
-    base = (dict.get(entry, "base") if isinstance(entry, dict) else None) or link
-    key_points, blocks, links = _entry_content(entry, base)
+    key_points, blocks, links = _entry_content(fields, fields.base or link)
     if not title and not blocks and not key_points:
         return None
     if not title:
         title = _lead_words(blocks, key_points)
-    published = _entry_date(entry)
-    guid = clean_line(str(entry.get("id") or "")) or link
+    published = _entry_date(fields.dates)
+    guid = clean_line(str(fields.id or "")) or link
     if not guid:
         stamp = published.isoformat() if published else ""
         guid = "sha256:" + hashlib.sha256(f"{title}\x1f{stamp}".encode()).hexdigest()
@@ -203,17 +253,17 @@ def _entry_article(entry: Any, *, source: str, name: str, index: int) -> Article
         guid=guid,
         warnings=[f"{name}: entry {index}: {warning}" for warning in warnings],
         links=links,
-        enclosures=_entry_enclosures(entry),
-        author=clean_line(str(entry.get("author") or "")) or None,
+        enclosures=_entry_enclosures(fields.enclosures),
+        author=clean_line(str(fields.author or "")) or None,
     )
 
 
 def _entry_content(
-    entry: Any, base: str | None
+    fields: EntryFields, base: str | None
 ) -> tuple[list[str], list[Block], list[tuple[str, str]]]:
     """Key points, blocks and links of the richest body the entry has (full content,
     else the summary); links from HTML bodies only, joined to `base`."""
-    chosen = _body_source(entry)
+    chosen = _body_source(fields)
     if chosen is None:
         return [], [], []
     value, kind = chosen
@@ -222,23 +272,13 @@ def _entry_content(
     return html_to_blocks_and_links(value, base)
 
 
-def _entry_enclosures(entry: Any) -> list[Enclosure]:
+def _entry_enclosures(candidates: list[tuple[Any, Any, Any]]) -> list[Enclosure]:
     """Podcast and video attachments: `<enclosure>` / `rel="enclosure"`, http(s) only."""
     found: dict[str, Enclosure] = {}
-    candidates: list[Any] = list(entry.get("enclosures") or [])
-    candidates += [
-        link
-        for link in entry.get("links") or []
-        if isinstance(link, dict) and link.get("rel") == "enclosure"
-    ]
-    for item in candidates:
-        if not isinstance(item, dict):
-            continue
-        url = item.get("href") or item.get("url")
+    for url, kind, length in candidates:
         if not is_safe_web_url(url) or url in found:
             continue
-        kind = clean_line(str(item.get("type") or ""))[:100]
-        found[url] = Enclosure(url, kind, _length(item.get("length")))
+        found[url] = Enclosure(url, clean_line(str(kind or ""))[:100], _length(length))
         if len(found) >= _MAX_ENCLOSURES:
             break
     return list(found.values())
@@ -253,31 +293,24 @@ def _length(value: Any) -> int | None:
     return number if 0 < number < 1 << 50 else None
 
 
-def _body_source(entry: Any) -> tuple[str, str] | None:
+def _body_source(fields: EntryFields) -> tuple[str, str] | None:
     """(value, MIME type) of the richest body the entry has: full content, else the summary."""
     candidates: list[tuple[str, str]] = []
-    for content in entry.get("content") or []:
-        value = content.get("value") if isinstance(content, dict) else None
+    for value, kind in fields.contents:
         if isinstance(value, str) and value and not value.isspace():  # no stripped copy
-            candidates.append((value, str(content.get("type") or "")))
+            candidates.append((value, str(kind or "")))
     if not candidates:
-        summary = entry.get("summary")
-        detail = entry.get("summary_detail") or {}
+        summary, kind = fields.summary
         if isinstance(summary, str) and summary and not summary.isspace():
-            candidates.append((summary, str(detail.get("type") or "")))
+            candidates.append((summary, str(kind or "")))
     if len(candidates) < 2:
         return candidates[0] if candidates else None
     # Prefer HTML content over a plain-text alternative when an entry has both.
     return max(candidates, key=lambda item: ("html" in item[1], len(item[0])))
 
 
-def _entry_link(entry: Any) -> str | None:
+def _entry_link(candidates: list[Any]) -> str | None:
     """The entry's http(s) link: rel=alternate first, then `link`; other schemes dropped."""
-    candidates: list[Any] = []
-    for link in entry.get("links") or []:
-        if isinstance(link, dict) and link.get("rel", "alternate") == "alternate":
-            candidates.append(link.get("href"))
-    candidates.append(entry.get("link"))
     for candidate in candidates:
         if _safe_url(candidate):
             return candidate
@@ -297,11 +330,9 @@ def _safe_url(url: object) -> TypeGuard[str]:
     return is_safe_web_url(url)
 
 
-def _entry_date(entry: Any) -> datetime | None:
-    # dict.get, not entry.get: FeedParserDict's get() maps published_parsed to
-    # updated_parsed with a DeprecationWarning; we do that fallback ourselves.
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key) if isinstance(entry, dict) else None
+def _entry_date(dates: tuple[Any, ...]) -> datetime | None:
+    """The first of the entry's times that is a real date, as an aware UTC datetime."""
+    for value in dates:
         if value is None:
             continue
         try:
