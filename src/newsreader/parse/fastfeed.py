@@ -64,7 +64,8 @@ _ENCODING_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "euc-kr": "cp949"}
 
 
 def fast_parse(data: bytes, url: str | None) -> dict[str, Any] | None:
-    """A feedparser-shaped dict of `data`, or None when feedparser should read it instead."""
+    """A feedparser-shaped dict of `data` (entries as `EntryFields`), or None when feedparser
+    should read it instead."""
     if b"xml:base" in data or (b"&#" in data and _BAD_CHAR_REF.search(data)):
         return None
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
