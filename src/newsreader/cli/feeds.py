@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from newsreader.cli.context import open_library
@@ -266,9 +267,39 @@ def fetch_subscriptions(
 
     Shared by `refresh` and `import --refresh`, so both show the same progress.
     """
-    if quiet or not sys.stderr.isatty():
+    if quiet:
         return refresh(library, subscriptions)
+    if not sys.stderr.isatty():
+        return refresh(library, subscriptions, on_outcome=_load_printer_after(len(subscriptions)))
     return _refresh_with_progress(library, subscriptions)
+
+
+def _load_printer_after(feeds: int) -> Callable[[FeedOutcome], None]:
+    """An `on_outcome` that loads the summary's printer (Rich) once the last feed is stored.
+
+    Why: what follows the last store is the library's checkpoint, which mostly
+    waits for the disk (tens of ms after thousands of new articles) with the
+    GIL released, and loading Rich for the summary took about as long after
+    it. Loaded on a thread then, it is ready when the summary prints; loaded
+    any earlier, it would take CPU the parse workers need. With a progress bar
+    Rich is loaded from the start anyway.
+    """
+    stored = 0
+
+    def on_outcome(_outcome: FeedOutcome) -> None:
+        nonlocal stored
+        stored += 1
+        if stored == feeds:
+            threading.Thread(target=_load_printer, name="newsreader-printer", daemon=True).start()
+
+    return on_outcome
+
+
+def _load_printer() -> None:
+    """Import what `print_refresh_summary` prints with."""
+    import rich.console
+    import rich.table
+    import rich.text  # noqa: F401
 
 
 def refresh_document(outcomes: Sequence[FeedOutcome]) -> dict[str, object]:
