@@ -1,6 +1,6 @@
 """The shortcuts in feed parsing answer exactly what the long way answers, or step aside.
 
-Each shortcut (a URL that joins to itself, an entry link accepted without
+Each shortcut (a URL that joins to itself, a link found safe without
 splitting it, bare `<p>` paragraphs without lxml) is checked against the code
 it skips, on hand-picked edge cases and on seeded random strings.
 """
@@ -12,8 +12,9 @@ import urllib.parse
 
 import pytest
 
-from newsreader.parse import fastfeed, feed, html_blocks
-from newsreader.urls import is_safe_web_url
+from newsreader import urls
+from newsreader.parse import fastfeed, html_blocks
+from newsreader.urls import is_safe_web_url, joins_to_itself
 
 BASES = ["", "http://b.example/dir/f.xml", "https://b.example/", "http://127.0.0.1:8000/a?x#y"]
 
@@ -45,7 +46,7 @@ def _slow_join(base: str, uri: str) -> str:
     ],
 )
 def test_uris_that_join_to_themselves(uri: str, fast: bool) -> None:
-    assert fastfeed._joins_to_itself(uri) is fast
+    assert joins_to_itself(uri) is fast
     if fast:
         assert all(_slow_join(base, uri) == uri for base in BASES)
 
@@ -56,7 +57,7 @@ def test_join_shortcut_agrees_with_urljoin_on_random_uris() -> None:
     schemes = ["http://", "https://", "urn:", "tag:", "mailto:", "HTTP://", "ftp://", "Http:", ""]
     for _ in range(20_000):
         uri = rng.choice(schemes) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
-        if fastfeed._joins_to_itself(uri):
+        if joins_to_itself(uri):
             assert all(_slow_join(base, uri) == uri for base in BASES), uri
 
 
@@ -66,9 +67,9 @@ def test_link_shortcut_agrees_with_is_safe_web_url() -> None:
     schemes = ["http://", "https://", "HTTP://", "ftp://", "", "http:/"]
     for _ in range(20_000):
         url = rng.choice(schemes) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        assert feed._safe_url(url) == is_safe_web_url(url), url
-    assert feed._safe_url("https://-bad.example/") is False
-    assert feed._safe_url("https://l.example:99999/") is False
+        assert is_safe_web_url(url) == urls._is_safe_split(url), url
+    assert is_safe_web_url("https://-bad.example/") is False
+    assert is_safe_web_url("https://l.example:99999/") is False
 
 
 @pytest.mark.parametrize(
@@ -133,3 +134,31 @@ def test_blocks_and_links_from_one_parse_match_two_parses() -> None:
     assert (key_points, blocks) == html_blocks.html_to_blocks(html)
     assert links == links_in_html(html, base)
     assert ("menu", "https://site.example/menu") in links
+
+
+def test_article_links_come_out_alike_without_the_join_shortcut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import html as markup
+
+    from newsreader.parse import links
+
+    rng = random.Random(5)
+    alphabet = [*"ab/?#;:.@[]%-_~!$&'()*+,=AZ09", "//", "é", ":80", "..", " "]
+    schemes = ["http://", "https://", "urn:", "mailto:", "HTTP://", "ftp://", "/", "", "?", "#"]
+
+    def href() -> str:
+        tail = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        return rng.choice(schemes) + tail
+
+    pages = [
+        "".join(
+            f'<p><a href="{markup.escape(href())}">link {n}</a></p>' for n in range(links.MAX_LINKS)
+        )
+        for _ in range(15)
+    ]
+    base = "https://site.example/dir/page.html?x=1"
+    found = [links.links_in_html(page, base) for page in pages]
+    monkeypatch.setattr(links, "joins_to_itself", lambda uri: False)
+    assert found == [links.links_in_html(page, base) for page in pages]
+    assert sum(len(page_links) for page_links in found) > 500

@@ -34,16 +34,10 @@ import urllib.parse
 from typing import Any
 
 from newsreader.parse.feed_entry import EntryFields
-from newsreader.urls import is_safe_web_url
+from newsreader.urls import is_safe_web_url, joins_to_itself
 
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 """feedparser's own fix-up before it joins a URI to its base (`feedparser.urls._urljoin`)."""
-_PLAIN_WEB_URI = re.compile(r"https?://(?![/?#])[!-:<-Z\\^-~]+")
-"""An absolute http(s) URI with a host, printable ASCII but `;`, `[` and `]` only: see
-`_joins_to_itself`."""
-_WEB_SCHEMES = ("http://", "https://")
-_OPAQUE_URI = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?!//)")
-"""A scheme with no authority after it (`urn:`, `tag:`, `mailto:`): see `_joins_to_itself`."""
 
 _GUID_TAG = re.compile(rb"<guid\b([^>]*)>", re.IGNORECASE)
 _PERMALINK_FALSE = re.compile(rb"""ispermalink\s*=\s*["']\s*false""", re.IGNORECASE)
@@ -122,43 +116,13 @@ def _urljoin(base: str, uri: Any) -> Any:
     """`uri` joined to the feed's URL exactly as feedparser joins it, so links and ids agree."""
     if not isinstance(uri, str):
         return uri
-    if _joins_to_itself(uri):
+    if joins_to_itself(uri):  # the usual link: no fix-up, no split
         return uri
     uri = _URI_FIXER.sub(r"\1\3", uri)
     try:
         return urllib.parse.urljoin(base, uri)
     except ValueError:
         return ""
-
-
-def _joins_to_itself(uri: str) -> bool:
-    """True when `_urljoin` gives `uri` back unchanged against any http(s) base, or none.
-
-    Why: nearly every link and id in a feed is already absolute, and parsing
-    each twice (`urljoin` splits base and URI) was a large share of reading a
-    feed. The cases answered here are the ones where `urljoin` provably returns
-    its input: a URI whose scheme is not http(s) and has no authority (`urn:`,
-    `tag:`: a scheme unlike the base's comes back as given), or an http(s) URI
-    with a host in printable ASCII that survives `urlunsplit(urlsplit(uri))`
-    (no `;` params, no brackets, no empty `?` query or `#` fragment, which
-    that round trip would drop). Everything else takes the slow path.
-    """
-    if not uri.startswith(_WEB_SCHEMES):  # those never match `_OPAQUE_URI`: `//` follows
-        opaque = _OPAQUE_URI.match(uri)
-        if opaque is None:
-            return False
-        # urlsplit drops tabs and newlines, which could make `//` appear
-        scheme = opaque.group(1).lower()
-        return scheme not in ("http", "https") and not ("\t" in uri or "\r" in uri or "\n" in uri)
-    if not _PLAIN_WEB_URI.fullmatch(uri):
-        return False
-    end = uri.find("#")
-    if end == len(uri) - 1:  # an empty fragment
-        return False
-    if end < 0:
-        end = len(uri)
-    asked = uri.find("?", 0, end)
-    return asked < 0 or asked < end - 1  # no query, or a non-empty one
 
 
 class _Ids:

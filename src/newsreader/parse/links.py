@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from newsreader.parse.html_tree import parse_fragment
 from newsreader.sanitize import clean_line
-from newsreader.urls import is_safe_web_url
+from newsreader.urls import is_safe_web_url, joins_to_itself
 
 MAX_LINKS = 200
 """More than any article links to; a bound on what a hostile page can make us store."""
@@ -29,7 +29,7 @@ def links_in_tree(root: Any, base: str | None = None) -> list[tuple[str, str]]:
         if not isinstance(href, str) or not href.strip():
             continue
         href = href.strip()
-        if base_url is not None:
+        if base_url is not None and not joins_to_itself(href):
             try:
                 href = urljoin(base_url, href)
             except ValueError:
