@@ -44,6 +44,8 @@ import synthetic  # noqa: E402
 from newsreader.store import Library  # noqa: E402
 
 CACHE = HERE / ".cache"
+CORPUS = HERE.parent.parent / "shared" / "corpus" / "readability-dev"
+"""Real pages and their cleaned articles (`accuracy.py`'s corpus), for full-content feeds."""
 RESULTS = HERE / "results"
 ARTICLE_WORDS = 60
 """Body words per synthetic library article: small, so a 1M library builds in minutes."""
@@ -787,14 +789,28 @@ def _run_timed(
     return elapsed, usage.ru_maxrss
 
 
-def bench_newsboat(feeds: int, items: int, runs: int) -> dict[str, Any]:
+def corpus_articles() -> list[str]:
+    """The cleaned article HTML of every page of the dev corpus ([] when it is absent)."""
+    if not CORPUS.is_dir():
+        return []
+    return [
+        (page / "expected.html").read_text(encoding="utf-8", errors="replace")
+        for page in sorted(CORPUS.iterdir())
+        if (page / "expected.html").is_file()
+    ]
+
+
+def bench_newsboat(
+    feeds: int, items: int, runs: int, *, articles: list[str] | None = None
+) -> dict[str, Any]:
     """newsreader beside newsboat on the same feeds, served from 127.0.0.1, in one run.
 
     Subscribe + fetch everything: newsboat's `-x reload` on a urls file and an
     empty cache, against newsreader's `import subscriptions.opml --refresh` (the
     installed command, a fresh data dir each round). Then both are launched in tmux in
     turns and timed until their list is on screen. Ratios are newsreader/newsboat,
-    the median of each round's own ratio.
+    the median of each round's own ratio. With `articles`, every item carries a whole
+    article (`synthetic.article_feed`) and only subscribe + fetch is timed.
     """
     newsboat = shutil.which("newsboat")
     newsreader = newsreader_command()
@@ -802,11 +818,20 @@ def bench_newsboat(feeds: int, items: int, runs: int) -> dict[str, Any]:
         return {"skipped": NEWSBOAT_HELP}
     if not newsreader or not shutil.which("tmux"):
         return {"skipped": "needs tmux and the installed newsreader command"}
+    if articles is not None and not articles:
+        return {"skipped": f"full articles come from the dev corpus, not found at {CORPUS}"}
     from newsreader.parse.opml import Subscription, write_opml
 
     writer = synthetic.Writer(9)
     server = FeedServer(("127.0.0.1", 0), FeedHandler)
-    server.feeds = {f"/feed{i}.xml": synthetic.atom_feed(i, items, writer) for i in range(feeds)}
+    server.feeds = {
+        f"/feed{i}.xml": (
+            synthetic.atom_feed(i, items, writer)
+            if articles is None
+            else synthetic.article_feed(i, items, articles)
+        )
+        for i in range(feeds)
+    }
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
@@ -824,6 +849,7 @@ def bench_newsboat(feeds: int, items: int, runs: int) -> dict[str, Any]:
     results: dict[str, Any] = {
         "feeds": feeds,
         "items_per_feed": items,
+        "content": "one paragraph each" if articles is None else "a whole article each",
         "rounds": runs,
         "newsboat": subprocess.run(
             [newsboat, "--version"], capture_output=True, text=True, check=False
@@ -860,6 +886,8 @@ def bench_newsboat(feeds: int, items: int, runs: int) -> dict[str, Any]:
             "newsreader_peak_mb": round(ours_memory / 1024, 1),
             "newsboat_peak_mb": round(theirs_memory / 1024, 1),
         }
+        if articles is not None:
+            return results
         # A refresh stores articles and leaves indexing them to the first search after it
         # (store/search_index.py): that search is timed too, then one with nothing to index.
         search = [newsreader, "--data-dir", str(tmp / "data-0"), "search", synthetic.RARE_TERM]
@@ -943,7 +971,7 @@ def main() -> None:
         "--only",
         nargs="*",
         help="sections to run (paint keys open open-terminal search import size refresh opml"
-        " newsboat)",
+        " newsboat newsboat-articles)",
     )
     parser.add_argument(
         "--peer", choices=["newsboat"], help="the same as --only newsboat (beside another reader)"
@@ -966,11 +994,12 @@ def main() -> None:
         "opml": lambda: bench_opml(20_000),
         "newsboat": lambda: bench_newsboat(20, 500, runs),
     }
+    sections["newsboat-articles"] = lambda: bench_newsboat(20, 50, runs, articles=corpus_articles())
     if args.large:
         sections["newsboat-100k"] = lambda: bench_newsboat(200, 500, 1)
     chosen = args.only or list(sections)
     if args.peer:
-        chosen = [args.peer, *(["newsboat-100k"] if args.large else [])]
+        chosen = [args.peer, "newsboat-articles", *(["newsboat-100k"] if args.large else [])]
     elif args.large and "newsboat" in chosen:
         chosen.append("newsboat-100k")
     results: dict[str, Any] = {
