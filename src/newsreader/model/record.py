@@ -45,14 +45,17 @@ class ArticleRecord(NamedTuple):
     """Its enclosures as JSON `[{"url", "type", "length"}, ...]`; None when it has none."""
     author: str | None = None
     """The feed entry's author (one line), for filters; None when it names none."""
+    entry_digest: str | None = None
+    """The digest of the feed entry it was made from (`parse.feed.entry_digest`): a refresh
+    that gets an entry with the digest stored skips making it again. None for files."""
 
 
-def record_for(article: Article) -> ArticleRecord:
+def record_for(article: Article, *, entry_digest: str | None = None) -> ArticleRecord:
     """Everything the store writes for `article`, its text sanitised once more.
 
     Parsers already sanitise, but this is the last step before text is stored
     and later shown, and callers (benchmarks, future importers) may build
-    Articles by hand.
+    Articles by hand. `entry_digest` is the feed entry's it was made from, if known.
     """
     # Defence in depth, on purpose: the trust boundary is `parse/`'s output (see
     # `sanitize`); this second pass is a no-op scan for parsed articles and catches the rest.
@@ -71,6 +74,7 @@ def record_for(article: Article) -> ArticleRecord:
         links=_encode_links(article),
         enclosures=_encode_enclosures(article),
         author=(clean_line(article.author)[:500] or None) if article.author else None,
+        entry_digest=entry_digest,
     )
 
 

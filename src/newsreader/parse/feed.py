@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,8 @@ from newsreader.parse.xmlguard import check_xml
 from newsreader.sanitize import clean_line
 from newsreader.urls import is_safe_web_url
 
+ENTRY_DIGEST_VERSION = 1
+"""Part of every entry digest: raise it when a change to parsing should remake stored entries."""
 _TITLE_WORDS = 12
 _MAX_ENCLOSURES = 20
 
@@ -49,6 +52,10 @@ class ParsedFeed:
     link: str | None
     entries: list[Article] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    digests: list[str | None] = field(default_factory=list)
+    """Each entry's `entry_digest` (beside `entries`), when the caller passed `known`."""
+    unchanged: int = 0
+    """Entries left out because `known` holds their digest: stored already, as they are."""
 
 
 def parse_feed(
@@ -58,6 +65,7 @@ def parse_feed(
     url: str | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     fast: bool = True,
+    known: Mapping[str, str] | None = None,
 ) -> ParsedFeed:
     """Parse feed bytes; `name` (file name or URL) prefixes every error and warning.
 
@@ -66,16 +74,18 @@ def parse_feed(
     raises anything else. `fast` tries feedparser-rs first (`parse.fastfeed`),
     falling back to feedparser for this feed wherever the fast parser is unsure;
     False reads with feedparser alone (the reference the parity tests compare with).
+    `known` (guid -> entry digest, of a feed read before) asks for each entry's
+    digest, and leaves out the entries whose digest it holds (`entry_digest`).
     """
     if looks_like_json_feed(data):
         result, notes = json_feed_result(data, name=name, url=url, max_bytes=max_bytes)
-        parsed_json = _from_parsed(result, data, name=name)
+        parsed_json = _from_parsed(result, data, name=name, known=known)
         parsed_json.warnings[:0] = notes
         return parsed_json
     check_xml(data, name=name, max_bytes=max_bytes)
     parsed = fast_parse(data, url) if fast else None
     if parsed is not None:
-        return _from_parsed(parsed, data, name=name)
+        return _from_parsed(parsed, data, name=name, known=known)
     try:
         parsed = _feedparser_parse(data, url)
     except (RecursionError, MemoryError) as exc:
@@ -83,10 +93,12 @@ def parse_feed(
     except Exception as exc:  # feedparser internals on hostile input: report, never crash
         reason = clean_line(f"{type(exc).__name__}: {exc}")[:200]
         raise ParseError(f"{name}: not an RSS or Atom feed ({reason})") from None
-    return _from_parsed(parsed, data, name=name)
+    return _from_parsed(parsed, data, name=name, known=known)
 
 
-def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
+def _from_parsed(
+    parsed: Any, data: bytes, *, name: str, known: Mapping[str, str] | None = None
+) -> ParsedFeed:
     """Articles from a feedparser-shaped result: feedparser's own, JSON Feed's, or
     `fast_parse`'s (whose entries are `EntryFields` already)."""
     feed_info = parsed.get("feed", {}) or {}
@@ -117,6 +129,12 @@ def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
     for index, entry in enumerate(entries, start=1):
         try:
             fields = entry if isinstance(entry, EntryFields) else entry_fields(entry)
+            digest = entry_digest(fields) if known is not None else None
+            if digest is not None and known is not None:
+                guid = _entry_guid(fields, _entry_link(fields.links))
+                if guid and known.get(guid) == digest:
+                    result.unchanged += 1
+                    continue
             article = _entry_article(fields, source=source, name=name, index=index)
         except NewsreaderError as exc:
             warnings.append(str(exc))
@@ -134,6 +152,7 @@ def _from_parsed(parsed: Any, data: bytes, *, name: str) -> ParsedFeed:
                 feed_author = clean_line(str(feed_info.get("author") or ""))
             article.author = feed_author or None
         result.entries.append(article)
+        result.digests.append(digest)
     return result
 
 
@@ -232,7 +251,7 @@ def _entry_article(fields: EntryFields, *, source: str, name: str, index: int) -
     if not title:
         title = _lead_words(blocks, key_points)
     published = _entry_date(fields.dates)
-    guid = clean_line(str(fields.id or "")) or link
+    guid = _entry_guid(fields, link)
     if not guid:
         stamp = published.isoformat() if published else ""
         guid = "sha256:" + hashlib.sha256(f"{title}\x1f{stamp}".encode()).hexdigest()
@@ -252,6 +271,32 @@ def _entry_article(fields: EntryFields, *, source: str, name: str, index: int) -
         enclosures=_entry_enclosures(fields.enclosures),
         author=clean_line(str(fields.author or "")) or None,
     )
+
+
+def _entry_guid(fields: EntryFields, link: str | None) -> str | None:
+    """The id the entry gives itself, else its link (None when it has neither)."""
+    return clean_line(str(fields.id or "")) or link
+
+
+def entry_digest(fields: EntryFields) -> str | None:
+    """A digest of everything an entry says, or None when some value cannot be written down.
+
+    Why: a feed whose server answers 200 every time (no ETag or Last-Modified,
+    or a feed made again for each request) repeats every entry on every
+    refresh, and making an article of each again (its HTML read into blocks,
+    its quotations found) was nearly all that such a refresh cost. An entry
+    whose digest is stored with its article is the same entry, read by the
+    same parsing (`ENTRY_DIGEST_VERSION`): there is nothing to make.
+    """
+    try:
+        published, updated, created = (
+            None if value is None else tuple(value[:6]) for value in fields.dates
+        )
+        dates = (published, updated, created)  # time tuples print as their six numbers
+        text = repr((ENTRY_DIGEST_VERSION, tuple(fields._replace(dates=dates))))
+    except Exception:  # a hostile value's own repr or slice: no digest, the entry is made
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _entry_content(

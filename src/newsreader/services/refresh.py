@@ -96,7 +96,11 @@ def store_fetch_result(
     else:
         if parsed is None:
             body = parse_body(
-                result.body or b"", name=feed.url, url=result.url, feed_title=feed.title
+                result.body or b"",
+                name=feed.url,
+                url=result.url,
+                feed_title=feed.title,
+                known=library.entry_digests(feed.id) if feed.last_ok else None,
             )
         elif isinstance(parsed, ParsedBody):
             body = parsed
@@ -195,9 +199,24 @@ async def refresh_async(
         nonlocal storing
         assert parsers is not None
         try:
-            body = await loop.run_in_executor(
-                parsers.get(), parse_job, result.body or b"", feed.url, result.url, feed.title
+            # A feed fetched before may repeat entries stored already: the worker leaves
+            # those out (`parse_feed`'s `known`). Read on the writer's thread, the one
+            # that uses the library; a new feed (every first fetch) needs no read.
+            known = (
+                await loop.run_in_executor(writer, library.entry_digests, feed.id)
+                if feed.last_ok
+                else None
             )
+            body = await loop.run_in_executor(
+                parsers.get(),
+                parse_job,
+                result.body or b"",
+                feed.url,
+                result.url,
+                feed.title,
+                known,
+            )
+            del known
             # This coroutine may wait for the writer until the whole refresh is stored: it must
             # not keep the bytes or the parsed entries alive meanwhile.
             result.body = None

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from newsreader.errors import NewsreaderError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from concurrent.futures import Executor
 
     from newsreader.model.record import ArticleRecord
@@ -35,14 +36,27 @@ class ParsedBody:
     title: str = ""
     link: str | None = None
     error: str | None = None
+    unchanged: int = 0
+    """Entries left out as stored already (`parse_feed`'s `known`)."""
 
 
-def parse_body(body: bytes, *, name: str, url: str | None, feed_title: str = "") -> ParsedBody:
-    """Parse a fetched body into records ready to store; never raises (runs in workers)."""
+def parse_body(
+    body: bytes,
+    *,
+    name: str,
+    url: str | None,
+    feed_title: str = "",
+    known: Mapping[str, str] | None = None,
+) -> ParsedBody:
+    """Parse a fetched body into records ready to store; never raises (runs in workers).
+
+    `known` is what the library holds of the feed (`Library.entry_digests`): the
+    entries it holds as they are come back only as a count.
+    """
     from newsreader.parse.feed import parse_feed
 
     try:
-        parsed = parse_feed(body, name=name, url=url)
+        parsed = parse_feed(body, name=name, url=url, known=known)
     except NewsreaderError as exc:
         return ParsedBody(error=str(exc))
     except RecursionError:
@@ -59,13 +73,21 @@ def records_of(parsed: ParsedFeed, feed_title: str) -> ParsedBody:
     source = feed_title or parsed.title
     for entry in parsed.entries:
         entry.source = source or entry.source
-    records = [record_for(entry) for entry in parsed.entries]
-    return ParsedBody(records, parsed.title, parsed.link)
+    if parsed.digests:
+        records = [
+            record_for(entry, entry_digest=digest)
+            for entry, digest in zip(parsed.entries, parsed.digests, strict=True)
+        ]
+    else:
+        records = [record_for(entry) for entry in parsed.entries]
+    return ParsedBody(records, parsed.title, parsed.link, unchanged=parsed.unchanged)
 
 
-def parse_job(body: bytes, name: str, url: str | None, feed_title: str) -> ParsedBody:
+def parse_job(
+    body: bytes, name: str, url: str | None, feed_title: str, known: Mapping[str, str] | None
+) -> ParsedBody:
     """`parse_body` with positional arguments, as `run_in_executor` passes them."""
-    return parse_body(body, name=name, url=url, feed_title=feed_title)
+    return parse_body(body, name=name, url=url, feed_title=feed_title, known=known)
 
 
 _WARM_UP = (

@@ -153,6 +153,7 @@ def _add_one(
         if stored_hash == digest or full_text:
             # A fetched full article (reader view) is never replaced by the feed's summary.
             _fill_media(db, article_id, record)
+            _note_entry(db, article_id, record)
             return AddResult(article_id, created=False)
         if _id_with_hash(db, digest) is not None:
             return AddResult(article_id, created=False)
@@ -173,8 +174,8 @@ def _add_one(
     # cheaper than looking the hash up first, as nearly every entry is new.
     cursor = db.execute(
         "INSERT INTO articles (content_hash, guid, title, title_key, source, url, published,"
-        " sort_ts, imported_at, words, content, feed_id, links, enclosures, author)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " sort_ts, imported_at, words, content, feed_id, links, enclosures, author, entry_digest)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (content_hash) DO NOTHING",
         (
             digest,
@@ -192,6 +193,7 @@ def _add_one(
             record.links,
             record.enclosures,
             record.author,
+            record.entry_digest,
         ),
     )
     if cursor.rowcount != 1:
@@ -220,7 +222,8 @@ def _write_content(
         "UPDATE articles SET content_hash = ?, title = ?, title_key = ?, url = ?,"
         " published = COALESCE(?, published), words = ?, content = ?,"
         " full_text = COALESCE(?, full_text), links = ?,"
-        " enclosures = COALESCE(?, enclosures), author = COALESCE(?, author) WHERE id = ?",
+        " enclosures = COALESCE(?, enclosures), author = COALESCE(?, author),"
+        " entry_digest = COALESCE(?, entry_digest) WHERE id = ?",
         (
             digest,
             record.title,
@@ -233,6 +236,7 @@ def _write_content(
             record.links,
             record.enclosures,
             record.author,
+            record.entry_digest,
             article_id,
         ),
     )
@@ -252,6 +256,20 @@ def _fill_media(db: sqlite3.Connection, article_id: int, record: ArticleRecord) 
         " WHERE id = ? AND (links IS NULL OR enclosures IS NULL)",
         (record.links, record.enclosures, article_id),
     )
+
+
+def _note_entry(db: sqlite3.Connection, article_id: int, record: ArticleRecord) -> None:
+    """Remember the digest of the feed entry an unchanged article came from.
+
+    Why: an article stored before schema 10, or from an entry that changed only
+    where its text does not show (a date, an enclosure), has another digest or
+    none; with this one the next refresh skips making the entry again.
+    """
+    if record.entry_digest is not None:
+        db.execute(
+            "UPDATE articles SET entry_digest = ? WHERE id = ? AND entry_digest IS NOT ?",
+            (record.entry_digest, article_id, record.entry_digest),
+        )
 
 
 class ArticlesMixin(RulesMixin):

@@ -201,6 +201,17 @@ class FeedsMixin(RulesMixin):
             db.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
         return feed
 
+    def entry_digests(self, feed_id: int) -> dict[str, str]:
+        """guid -> digest of the entry (`parse.feed.entry_digest`) of each of the feed's
+        articles ("" for one stored without): what a refresh of the feed need not make
+        again, and which entries it has seen."""
+        rows = self._read_plain(
+            "SELECT guid, coalesce(entry_digest, '') FROM articles"
+            " WHERE feed_id = ? AND guid IS NOT NULL",
+            (feed_id,),
+        )
+        return {str(guid): str(digest) for guid, digest in rows}
+
     def record_fetch(
         self,
         feed_id: int,

@@ -300,6 +300,13 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT OR IGNORE INTO search_pending (article_id) VALUES (NEW.id);
     END;
     """,
+    # 10: a digest of the feed entry an article was made from (`parse.feed.entry_digest`),
+    # so a refresh that gets the same entry again skips making it into an article
+    # (a feed whose server answers 200 every time repeats all of them). NULL for articles
+    # stored before, and for files: those are made again once and get theirs.
+    """
+    ALTER TABLE articles ADD COLUMN entry_digest TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
