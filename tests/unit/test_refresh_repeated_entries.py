@@ -172,3 +172,19 @@ def test_a_server_with_an_etag_has_digests_once_it_sends_the_feed_again(
         items["g4"] = "<p>A fifth story.</p>"
         [fifth] = refresh(library, workers=0)
         assert (fifth.new, made[7:]) == (1, ["Story g4"])
+
+
+def test_an_entry_the_user_deleted_is_not_made_again(
+    server: HTTPServer, tmp_path: Path, made: list[str]
+) -> None:
+    url = serve(server, {f"g{n}": f"<p>Body {n}.</p>" for n in range(3)})
+    with Library(tmp_path / "library.sqlite3") as library:
+        library.add_feed(url)
+        refresh(library, workers=0)
+        [row] = library._read("SELECT id FROM articles WHERE guid = 'g1'")
+        library.delete_articles([int(row[0])])
+        for _ in range(2):
+            [outcome] = refresh(library, workers=0)
+            assert (outcome.new, outcome.updated, outcome.error) == (0, 0, None)
+        assert len(made) == 3
+        assert library.count() == 2

@@ -21,6 +21,10 @@ from newsreader.model.article import Article, Block, Quote
 from newsreader.sanitize import clean_line, clean_text, has_unsafe
 from newsreader.urls import is_safe_web_url
 
+LEFT_OUT = "*"
+"""What `Library.entry_digests` gives for an entry the user deleted: a refresh leaves it out
+whatever it says, since the library never stores it again (not a digest: those are hex)."""
+
 
 class ArticleRecord(NamedTuple):
     """The columns of one article's rows, sanitised; build it with `record_for`."""

@@ -25,6 +25,7 @@ from typing import Any
 from newsreader.errors import NewsreaderError, ParseError
 from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block, Enclosure
+from newsreader.model.record import LEFT_OUT
 from newsreader.parse.fastfeed import fast_parse
 from newsreader.parse.feed_entry import EntryFields
 from newsreader.parse.html_blocks import (
@@ -75,7 +76,8 @@ def parse_feed(
     falling back to feedparser for this feed wherever the fast parser is unsure;
     False reads with feedparser alone (the reference the parity tests compare with).
     `known` (guid -> entry digest, of a feed read before) asks for each entry's
-    digest, and leaves out the entries whose digest it holds (`entry_digest`).
+    digest, and leaves out the entries whose digest it holds (`entry_digest`) and
+    those it marks `LEFT_OUT`.
     """
     if looks_like_json_feed(data):
         result, notes = json_feed_result(data, name=name, url=url, max_bytes=max_bytes)
@@ -129,10 +131,14 @@ def _from_parsed(
     for index, entry in enumerate(entries, start=1):
         try:
             fields = entry if isinstance(entry, EntryFields) else entry_fields(entry)
-            digest = entry_digest(fields) if known is not None else None
-            if digest is not None and known is not None:
-                guid = _entry_guid(fields, _entry_link(fields.links))
-                if guid and known.get(guid) == digest:
+            digest = None
+            if known is not None:
+                stored = known.get(_entry_guid(fields, _entry_link(fields.links)) or "")
+                if stored == LEFT_OUT:
+                    result.unchanged += 1
+                    continue
+                digest = entry_digest(fields)
+                if digest is not None and stored == digest:
                     result.unchanged += 1
                     continue
             article = _entry_article(fields, source=source, name=name, index=index)

@@ -15,7 +15,7 @@ from newsreader.errors import NotFoundError
 from newsreader.model.article import Article
 from newsreader.model.filters import Rules
 from newsreader.model.library import AddResult, Feed
-from newsreader.model.record import ArticleRecord
+from newsreader.model.record import LEFT_OUT, ArticleRecord
 from newsreader.sanitize import clean_line
 from newsreader.store.articles import insert_records
 from newsreader.store.db import utc_now
@@ -203,13 +203,17 @@ class FeedsMixin(RulesMixin):
 
     def entry_digests(self, feed_id: int) -> dict[str, str]:
         """guid -> digest of the entry (`parse.feed.entry_digest`) of each of the feed's
-        articles ("" for one stored without): what a refresh of the feed need not make
-        again, and which entries it has seen."""
+        articles ("" for one stored without), and `LEFT_OUT` for each entry the user
+        deleted: what a refresh of the feed need not make again."""
         rows = self._read_plain(
-            "SELECT guid, coalesce(entry_digest, '') FROM articles"
-            " WHERE feed_id = ? AND guid IS NOT NULL",
-            (feed_id,),
+            "SELECT guid, digest FROM ("
+            " SELECT guid, ? AS digest, 0 AS rank FROM deleted_entries WHERE feed_id = ?"
+            " UNION ALL SELECT guid, coalesce(entry_digest, ''), 1 FROM articles"
+            " WHERE feed_id = ? AND guid IS NOT NULL) ORDER BY rank",
+            (LEFT_OUT, feed_id, feed_id),
         )
+        # An article's own row comes last and wins: a deleted guid stored again
+        # (a restored backup) is that article's.
         return {str(guid): str(digest) for guid, digest in rows}
 
     def record_fetch(
