@@ -584,22 +584,17 @@ class FeedHandler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
-        if not getattr(self.server, "validators", True):
-            # A server that sends no ETag (many do not): a 200 and the whole feed each time.
-            self.send_response(200)
-            self.send_header("Content-Type", "application/atom+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        if self.headers.get("If-None-Match") == etag:
+        # A server may send no ETag (many do not): then a 200 and the whole feed each time.
+        validators = getattr(self.server, "validators", True)
+        if validators and self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.end_headers()
             return
         self.send_response(200)
         self.send_header("Content-Type", "application/atom+xml")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", etag)
+        if validators:
+            self.send_header("ETag", etag)
         self.end_headers()
         self.wfile.write(body)
 

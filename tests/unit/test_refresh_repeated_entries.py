@@ -46,9 +46,9 @@ def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     titles: list[str] = []
     make = feed_parser._entry_article
 
-    def counting(fields: feed_parser.EntryFields, **options: Any) -> Any:
+    def counting(fields: feed_parser.EntryFields, *args: Any, **options: Any) -> Any:
         titles.append(str(fields.title))
-        return make(fields, **options)
+        return make(fields, *args, **options)
 
     monkeypatch.setattr(feed_parser, "_entry_article", counting)
     return titles

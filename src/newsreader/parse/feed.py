@@ -54,9 +54,7 @@ class ParsedFeed:
     entries: list[Article] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     digests: list[str | None] = field(default_factory=list)
-    """Each entry's `entry_digest` (beside `entries`), when the caller passed `known`."""
-    unchanged: int = 0
-    """Entries left out because `known` holds their digest: stored already, as they are."""
+    """Each entry's `entry_digest` (beside `entries`); None where the caller passed no `known`."""
 
 
 def parse_feed(
@@ -131,17 +129,14 @@ def _from_parsed(
     for index, entry in enumerate(entries, start=1):
         try:
             fields = entry if isinstance(entry, EntryFields) else entry_fields(entry)
+            link = _entry_link(fields.links)
             digest = None
             if known is not None:
-                stored = known.get(_entry_guid(fields, _entry_link(fields.links)) or "")
-                if stored == LEFT_OUT:
-                    result.unchanged += 1
-                    continue
-                digest = entry_digest(fields)
-                if digest is not None and stored == digest:
-                    result.unchanged += 1
-                    continue
-            article = _entry_article(fields, source=source, name=name, index=index)
+                stored = known.get(_entry_guid(fields, link) or "")
+                digest = None if stored == LEFT_OUT else entry_digest(fields)
+                if stored == LEFT_OUT or (digest is not None and digest == stored):
+                    continue  # held as it is already, or deleted for good
+            article = _entry_article(fields, link, source=source, name=name, index=index)
         except NewsreaderError as exc:
             warnings.append(str(exc))
             continue
@@ -246,9 +241,11 @@ def entry_fields(entry: Any) -> EntryFields:
     )
 
 
-def _entry_article(fields: EntryFields, *, source: str, name: str, index: int) -> Article | None:
+def _entry_article(
+    fields: EntryFields, link: str | None, *, source: str, name: str, index: int
+) -> Article | None:
+    """The article of one entry, whose http(s) link (`_entry_link`) is `link`."""
     title = _plain(fields.title, fields.title_type)
-    link = _entry_link(fields.links)
     # feedparser made the body's links absolute against the feed's URL; the fast
     # parser leaves that to the links reader, which joins them to that same URL.
     key_points, blocks, links = _entry_content(fields, fields.base or link)

@@ -36,8 +36,6 @@ class ParsedBody:
     title: str = ""
     link: str | None = None
     error: str | None = None
-    unchanged: int = 0
-    """Entries left out as stored already (`parse_feed`'s `known`)."""
 
 
 def parse_body(
@@ -51,7 +49,7 @@ def parse_body(
     """Parse a fetched body into records ready to store; never raises (runs in workers).
 
     `known` is what the library holds of the feed (`Library.entry_digests`): the
-    entries it holds as they are come back only as a count.
+    entries it holds as they are are left out.
     """
     from newsreader.parse.feed import parse_feed
 
@@ -73,14 +71,11 @@ def records_of(parsed: ParsedFeed, feed_title: str) -> ParsedBody:
     source = feed_title or parsed.title
     for entry in parsed.entries:
         entry.source = source or entry.source
-    if parsed.digests:
-        records = [
-            record_for(entry, entry_digest=digest)
-            for entry, digest in zip(parsed.entries, parsed.digests, strict=True)
-        ]
-    else:
-        records = [record_for(entry) for entry in parsed.entries]
-    return ParsedBody(records, parsed.title, parsed.link, unchanged=parsed.unchanged)
+    records = [
+        record_for(entry, entry_digest=digest)
+        for entry, digest in zip(parsed.entries, parsed.digests, strict=True)
+    ]
+    return ParsedBody(records, parsed.title, parsed.link)
 
 
 def parse_job(
