@@ -26,13 +26,22 @@ from newsreader.limits import MAX_DOCUMENT_BYTES
 from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.decode import decode_document, too_large
 from newsreader.parse.quotes import extract_quotes
+from newsreader.parse.text_furniture import (
+    byline_author,
+    is_furniture,
+    is_key_points_label,
+    is_page_top,
+    is_related_label,
+)
 from newsreader.sanitize import clean_line, clean_text
 
 _HAS_WORD = re.compile(r"[^\W_]")
 """A letter or digit in any script: a line without one is debris."""
 
-_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣]\s*|[-*–—]\s+)(?=\S)")
+_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣■□➤►]\s*|[-*–—]\s+)(?=\S)")
 """Key-point bullets: the seed's `•`, plus the ASCII and dash bullets other dumps use."""
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(?=\S)")
+"""Numbered key points (`1. `, `2) `): taken only as a list counting up from 1."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _QUOTE_START = re.compile(r"^[\"“”‘’'«»]")
@@ -46,11 +55,16 @@ _AGENCIES = (
     "getty images", "ap photo", "ap", "reuters", "afp", "epa", "epa-efe", "shutterstock",
     "bloomberg", "alamy", "pa", "pa images", "pa wire", "pa media", "nurphoto", "anadolu",
     "anadolu agency", "xinhua", "dpa", "tass", "sipa", "sipa usa", "corbis", "istock",
-    "unsplash", "nasa",
+    "unsplash", "nasa", "efe", "ansa", "folhapress", "europa press", "kyodo", "kyodo news",
+    "yonhap", "aap", "imago", "picture alliance", "picture-alliance", "keystone", "belga", "anp",
+    "lusa", "zuma press", "associated press", "the associated press", "ap images", "abaca",
+    "abacapress", "the canadian press", "sopa images", "lightrocket", "wenn",
 )  # fmt: skip
 """Photo agencies whose name ends a credit line (lower case, words single-spaced)."""
 _CREDIT_PREFIX = re.compile(
-    r"^(?:©|\(c\)|(?:photo(?:graph)?|image|picture|credit|illustration)s?(?:\s+credit)?\s*[:/])",
+    r"^(?:©|\(c\)|(?:photo(?:graph)?|image|picture|credit|illustration|foto(?:grafía)?|bild"
+    r"|imagen|graphic)s?(?:\s+credit)?\s*[:/]"
+    r"|(?:photo(?:graph)?|image|picture|illustration|graphic)s?\s+(?:by|courtesy(?:\s+of)?)\s)",
     re.IGNORECASE,
 )
 _PIPE = re.compile(r"\s*\|\s*")
@@ -105,13 +119,21 @@ def parse_text(text: str, *, source: str = "") -> Article:
     if not paragraphs:
         prefix = f"{source}: " if source else ""
         raise ParseError(f"{prefix}empty file, no words to read")
+    paragraphs, author = _without_furniture(paragraphs)
     title, paragraphs = _take_title(paragraphs)
     key_points, paragraphs = _take_key_points(paragraphs)
     blocks = _body_blocks(paragraphs)
     if not title:
         title = _fallback_title(blocks, key_points, source)
     blocks, quotes = extract_quotes(blocks, title=title, key_points=key_points)
-    return Article(title=title, blocks=blocks, key_points=key_points, quotes=quotes, source=source)
+    return Article(
+        title=title,
+        blocks=blocks,
+        key_points=key_points,
+        quotes=quotes,
+        source=source,
+        author=author,
+    )
 
 
 def _paragraphs(text: str) -> Iterator[list[str]]:
@@ -134,6 +156,40 @@ def _paragraphs(text: str) -> Iterator[list[str]]:
         yield group
 
 
+def _without_furniture(paragraphs: list[list[str]]) -> tuple[list[list[str]], str | None]:
+    """The paragraphs without furniture lines (`text_furniture`), and the byline's names.
+
+    The first byline names the author; every byline line goes, as a heading it
+    would otherwise become. Text made only of furniture is left as it is: an
+    article of nothing is no better reading than the furniture.
+    """
+    author: str | None = None
+    kept: list[list[str]] = []
+    for lines in paragraphs:
+        if is_related_label(_squash(lines[0])) and all(map(_is_link_line, lines[1:])):
+            continue  # "Read next" and the headlines of the other stories it links
+        remaining = []
+        for line in lines:
+            squashed = _squash(line)
+            if len(squashed) <= 200 and not _BULLET.match(line):
+                if is_furniture(squashed):
+                    continue
+                names = byline_author(squashed)
+                if names is not None:
+                    author = author or names
+                    continue
+            remaining.append(line)
+        if remaining:
+            kept.append(remaining)
+    return (kept, author) if kept else (paragraphs, None)
+
+
+def _is_link_line(line: str) -> bool:
+    """A line under a "Read next" label: another story's headline, not a sentence of this one."""
+    squashed = _squash(line)
+    return len(squashed.split()) <= _TITLE_MAX_WORDS and squashed[-1] not in ".;:,"
+
+
 def _squash(line: str) -> str:
     """One line with whitespace runs collapsed (tabs, non-breaking spaces and all)."""
     return " ".join(line.split())
@@ -148,6 +204,13 @@ def _join(lines: list[str]) -> str:
 
 def _take_title(paragraphs: list[list[str]]) -> tuple[str, list[list[str]]]:
     """Split off the headline, or return "" when the first line does not look like one."""
+    while len(paragraphs) > 1 and len(paragraphs[0]) == 1:
+        if not is_page_top(_squash(paragraphs[0][0])):
+            break
+        following = paragraphs[1][0]
+        if not _looks_like_title(following) or is_page_top(_squash(following)):
+            break
+        paragraphs = paragraphs[1:]  # a top bar or a section's kicker above the headline
     first = paragraphs[0]
     line = _squash(first[0])
     if not _looks_like_title(first[0]):
@@ -172,22 +235,58 @@ def _looks_like_title(raw: str) -> bool:
 
 
 def _take_key_points(paragraphs: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    """Collect the bullet lines that open the body; a non-bullet line continues the last point.
+    """Collect the bullet lines that open the body, after a label ("Key points") if one heads them.
 
-    Bullets may come as one block or as several blank-separated blocks; the
-    first block that does not open with a bullet ends the key points.
+    Bullets may come as one block or as several blank-separated blocks, and as
+    numbers counting up from 1. A line without a bullet continues the last point
+    when it is indented or that point has not ended its sentence (a hard-wrapped
+    point); otherwise it is the story starting with no blank line before it.
+    The first block that does not open with a bullet ends the key points.
     """
+    paragraphs = _without_label(paragraphs)
     points: list[str] = []
     index = 0
-    while index < len(paragraphs) and _BULLET.match(paragraphs[index][0]):
-        for line in paragraphs[index]:
-            bullet = _BULLET.match(line)
-            if bullet:
-                points.append(_squash(line[bullet.end() :]))
-            else:
+    numbered = bool(paragraphs) and _numbered_list(paragraphs[0])
+    while index < len(paragraphs) and _point_start(paragraphs[index][0], numbered):
+        lines = paragraphs[index]
+        for at, line in enumerate(lines):
+            marker = _point_start(line, numbered)
+            if marker:
+                points.append(_squash(line[marker:]))
+            elif line[:1].isspace() or points[-1][-1:] not in '.!?…"”’':
                 points[-1] = f"{points[-1]} {_squash(line)}"
+            else:
+                return [p for p in points if p], [lines[at:], *paragraphs[index + 1 :]]
         index += 1
     return [point for point in points if point], paragraphs[index:]
+
+
+def _without_label(paragraphs: list[list[str]]) -> list[list[str]]:
+    """`paragraphs` without a "Key points" label line when bullets follow it."""
+    if not paragraphs or not is_key_points_label(_squash(paragraphs[0][0])):
+        return paragraphs
+    rest = [paragraphs[0][1:], *paragraphs[1:]] if len(paragraphs[0]) > 1 else paragraphs[1:]
+    if rest and (_BULLET.match(rest[0][0]) or _numbered_list(rest[0])):
+        return rest
+    return paragraphs
+
+
+def _numbered_list(lines: list[str]) -> bool:
+    """True when a block opens with `1.` and its next numbered line (if any) is `2.`."""
+    first = _NUMBERED.match(lines[0])
+    if first is None or first.group(1) != "1":
+        return False
+    for line in lines[1:]:
+        following = _NUMBERED.match(line)
+        if following is not None:
+            return following.group(1) == "2"
+    return True
+
+
+def _point_start(line: str, numbered: bool) -> int:
+    """Where a key point's text starts on `line` (after its bullet or number), else 0."""
+    found = _BULLET.match(line) or (_NUMBERED.match(line) if numbered else None)
+    return found.end() if found else 0
 
 
 def _body_blocks(paragraphs: list[list[str]]) -> list[Block]:
@@ -309,15 +408,34 @@ def _is_credit(line: str, *, alone: bool) -> bool:
         return False
     if "|" in line:
         segments = [segment for segment in _PIPE.split(line) if segment]
-        if len(segments) >= 2 and all(
-            len(segment) <= 60 and len(segment.split()) <= 7 for segment in segments
-        ):
+        if len(segments) >= 2 and all(_names_credit(segment) for segment in segments):
             return True
     if _CREDIT_PREFIX.match(line) and len(words) <= 12:
         return True
     if _ends_with_agency(line):
         return not alone or "/" in line or " via " in line.lower()
     return False
+
+
+_CREDIT_SMALL_WORDS = frozenset({
+    "via", "for", "of", "the", "and", "de", "da", "del", "di", "du", "la", "le", "van", "von",
+    "der", "den", "y", "e", "et", "und", "/", "&", "-",
+})  # fmt: skip
+"""Lower-case words a credit's names may hold (`Pool via Reuters`, `Ana de Souza`)."""
+
+
+def _names_credit(segment: str) -> bool:
+    """A segment of a `Name | Agency | Getty Images` credit: a few words, capitalised.
+
+    Why: a `Section | Headline` line (`Analysis | The housing plan in numbers`)
+    has the same bars; its headline says things in lower-case words, a credit
+    names people and agencies. One lower-case word is allowed (`Photo illustration`).
+    """
+    words = segment.split()
+    if len(segment) > 60 or len(words) > 7:
+        return False
+    lower = [word for word in words if word[:1].islower() and word not in _CREDIT_SMALL_WORDS]
+    return len(lower) <= 1
 
 
 def _ends_with_agency(line: str) -> bool:
@@ -340,7 +458,13 @@ def _ends_with_agency(line: str) -> bool:
     return False
 
 
-_HEADING_NEVER_ENDS = ".!?:;,…"
+_HEADING_NEVER_ENDS = ".!:;,…"
+_QUESTION_HEADING_MAX_WORDS = 10
+"""A subheading may ask a question (`What happens next?`) when it is this short."""
+_REPORTING_CREDIT = re.compile(
+    r"^\(?(?:additional )?(?:reporting|writing|editing|compiled|research|produced) by\b", re.I
+)
+"""`Reporting by …; Editing by …`: the story's credits on a line of their own, not a heading."""
 
 
 def _is_heading(lines: list[str]) -> bool:
@@ -350,7 +474,12 @@ def _is_heading(lines: list[str]) -> bool:
     if lines[0].rstrip()[-1:] in _HEADING_NEVER_ENDS:
         return False  # a sentence: skip squashing what may be a long paragraph
     line = _squash(lines[0])
-    if len(line.split()) > _HEADING_MAX_WORDS or line[-1] in _HEADING_NEVER_ENDS:
+    words = len(line.split())
+    if words > _HEADING_MAX_WORDS or line[-1] in _HEADING_NEVER_ENDS:
+        return False
+    if line[-1] == "?" and words > _QUESTION_HEADING_MAX_WORDS:
+        return False
+    if _REPORTING_CREDIT.match(line):
         return False
     if _QUOTE_START.match(line) or '"' in line or "“" in line or "”" in line:
         return False
