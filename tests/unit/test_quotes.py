@@ -378,3 +378,46 @@ def test_single_german_and_french_quotation_marks(paragraph: str) -> None:
 def test_scare_quotes_in_other_styles_are_not_pull_quotes(paragraph: str) -> None:
     _, quotes = _run(paragraph)
     assert quotes == []
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        '"The harbour wall will hold through the winter," the port\'s chief engineer, Dr Ines'
+        " Navarro, said.",
+        '"The harbour wall will hold through the winter," said the port\'s chief engineer,'
+        " Ines Navarro.",
+        '"The harbour wall will hold through the winter," said the chief engineer Ines Navarro'
+        " after the inspection.",
+        'Engineer Ines Navarro of Seaward Consulting said: "The harbour wall will hold through'
+        ' the winter."',
+        '"The harbour wall will hold through the winter," Ines Navarro of Seaward Consulting said.',
+    ],
+)
+def test_a_name_beside_a_role_or_an_employer_is_the_speaker(paragraph: str) -> None:
+    _, quotes = _run("Repairs to the harbour wall began in May.", paragraph)
+    assert _speakers(quotes) == ["Ines Navarro"]
+
+
+def test_a_description_without_a_name_stays_the_speaker() -> None:
+    _, quotes = _run(
+        '"The harbour wall will hold through the winter," said the chief engineer, who asked'
+        " not to be named."
+    )
+    assert _speakers(quotes) == ["the chief engineer"]
+
+
+def test_he_is_the_person_named_beside_a_company_not_the_company() -> None:
+    _, quotes = _run(
+        "Harrow Water's chief executive, Martin Keble, apologised to customers on Monday.",
+        '"We let down every household on the estuary and we will pay for the clean-up," he said.',
+    )
+    assert _speakers(quotes) == ["Martin Keble"]
+
+
+def test_he_never_resolves_to_an_organisation() -> None:
+    _, quotes = _run(
+        "The contract had been cancelled by the clinic, said Brindle Systems.",
+        '"Nobody phoned me to say my appointment had gone," he said.',
+    )
+    assert _speakers(quotes) == [None]

@@ -79,6 +79,15 @@ def _tail_speaker(tail: str) -> tuple[str, bool] | None:
         match = pattern.match(tail)
         if match and _accept_who(match.group("who")):
             who = match.group("who")
+            named = _named_in_apposition(who, match.groupdict().get("appos"))
+            if named is not None:
+                return named, True
+            org = trim_name(who.split())
+            if org and who.endswith(org[-1]):
+                start = who.rfind(org[0])
+                person = _person_of(who[:start]) if start > 0 else None
+                if person is not None:
+                    return person, True
             clause = "," in who or len(who.split()) > 6 or _CLAUSE_WORDS.search(who + " ")
             return who, not clause
     return None
@@ -167,8 +176,42 @@ def _joint_name(first: list[str], rest: list[str]) -> str | None:
 
 
 def _descriptor_after(text: str) -> str | None:
-    match = DESCRIPTOR_RE.match(text.strip())
-    return " ".join(match.group().split()) if match else None
+    """The description after an inverted verb (`said the mayor.`), or the name it is put
+    beside (`said the group's chair, Ben Adeyemi.` is Ben Adeyemi's)."""
+    text = text.strip()
+    match = DESCRIPTOR_RE.match(text)
+    if match is None:
+        return None
+    described = " ".join(match.group().split())
+    appositive = _APPOSITIVE_NAME.match(text, match.end())
+    if appositive is not None and described.split()[-1] not in _LINKING:
+        named = _named_in_apposition(described, appositive.group("name"))
+        if named is not None:
+            return named
+    return described
+
+
+_LINKING = frozenset({"of", "for", "in", "at", "from", "with", "on", "de", "da", "do", "del", "di"})
+"""A description ending in one of these goes on into the name (`the mayor of New York`)."""
+_APPOSITIVE_NAME = re.compile(r",?\s+(?P<name>[^,.;:!?\"“”\n]{2,60})(?:[,.;:!?]|$)")
+"""`, Ben Adeyemi.` after a description: the name it gives, up to the next stop."""
+
+
+def _named_in_apposition(who: str, appositive: str | None) -> str | None:
+    """The name beside a description (`the trust's medical director, Dr Helena Voss`),
+    when `who` describes and `appositive` is a name: a description says what someone
+    is, the name who, and the name is the speaker to show."""
+    if not appositive or not DESCRIPTOR_RE.fullmatch(" ".join(who.split())):
+        return None
+    words: list[str] = []
+    for word in appositive.split():
+        if not word[:1].isupper():
+            break  # `a prefeita Juliana Macedo durante o anúncio`: the name ends
+        words.append(word)
+    name = trim_name(words)
+    if len(name) < 2 or name[-1] != words[-1]:
+        return None  # a clause (`, who runs the trust,`) or a single word: keep the description
+    return " ".join(name)
 
 
 def _head_speaker(head: str) -> str | None:
@@ -179,7 +222,7 @@ def _head_speaker(head: str) -> str | None:
     if match is None:
         match = HEAD_ACCORDING.search(head)
     if match and _accept_who(match.group("who")):
-        return match.group("who")
+        return _person_of(head[: match.start("who")]) or match.group("who")
     if head.rstrip().endswith(":"):
         start = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
         sentence = head[start + 2 if start >= 0 else 0 :].lstrip()
@@ -187,6 +230,24 @@ def _head_speaker(head: str) -> str | None:
         if subject is not None and len(trim_name(subject.group("who").split())) >= 2:
             return subject.group("who")
     return None
+
+
+_OF_ORGANISATION = re.compile(r"\s(?:of|at|from)\s+(?:the\s+)?$")
+
+
+def _person_of(before: str) -> str | None:
+    """The person a name follows with `of` (`Ruth Okonjo of Brightline Research said`):
+    the text before a speaker's name ends `<Full Name> of `, so the name is where the
+    person works and the person is the speaker. A single word before `of` is part of
+    the name (`Bank of England`, `University of Leeds`)."""
+    found = _OF_ORGANISATION.search(before)
+    if found is None:
+        return None
+    words = before[: found.start()].split()[-5:]
+    name = trim_name(words)
+    if len(name) < 2 or not words or name[-1] != words[-1].strip(",;:()[]"):
+        return None
+    return " ".join(name)
 
 
 def _accept_who(who: str) -> bool:

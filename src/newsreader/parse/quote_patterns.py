@@ -123,9 +123,10 @@ _WHO = rf"(?P<who>{_PRONOUN}|{_DESCRIPTOR}|{_ROLE_WORDS}(?:{PARTICLE}\s+)?{_NAME
 """A pronoun, a description (`the spokesperson`), or a name after some words."""
 
 TAIL_SUBJECT_VERB = re.compile(
-    rf"\s*,?\s*{_WHO}(?:,[^,\"“”\n]{{1,80}},)?\s+{_AUX}(?:{_VERBS})(?![\w’'])"
+    rf"\s*,?\s*{_WHO}(?:,(?P<appos>[^,\"“”\n]{{1,80}}),)?\s+{_AUX}(?:{_VERBS})(?![\w’'])"
 )
-"""`"…," Gerasimov said` / `"…," he said` / `"…" Haley told …` / `"…," Doe, the mayor, said`."""
+"""`"…," Gerasimov said` / `"…," he said` / `"…" Haley told …` / `"…," Doe, the mayor, said` /
+`"…," the mayor, Jane Doe, said` (the name in `appos`)."""
 
 TAIL_VERB = re.compile(rf"\s*,?\s*(?:(?:a|ha|hat|has|had)\s+)?(?:{_VERBS})(?![\w’'])")
 """The inversion `"…," said Jane Doe.` (the subject is read by `subject_after`)."""
@@ -163,6 +164,9 @@ SENTENCE_START = re.compile(
     rf"(?:{_ADVERB}\s+)?[a-z]"
 )
 """A sentence whose subject is a name (`Yoon apologized …`): who a later `he` is about."""
+
+POSSESSIVE_APPOSITIVE = re.compile(rf"\s+[a-z][^,.\"“”\n]{{0,60}},\s*(?P<who>{_NAME}),")
+"""After a possessive subject, the name it introduces (`X's chief executive, Jo Pryce,`)."""
 
 SPEECH_EVENT = re.compile(
     rf"(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?,?\s+{_AUX}(?:{_VERBS})\b"

@@ -16,6 +16,7 @@ from newsreader.parse.quote_patterns import (
     INVERTED_EVENT,
     MIN_CLAUSE_WORDS,
     MIN_SHORT_QUOTE_WORDS,
+    POSSESSIVE_APPOSITIVE,
     QUOTE_BLOCK_RATIO,
     SENTENCE_START,
     SPEECH_EVENT,
@@ -151,9 +152,29 @@ def _referent(pronoun: str, recent: list[str], names: NameIndex) -> str | None:
     wanted = {"he": "m", "she": "f"}.get(pronoun)
     for person in reversed(recent):
         gender = names.gender(person)
+        if wanted is not None and gender is None and _organisation(person):
+            continue  # `he` is never `Severnside Water`
         if wanted is None or gender is None or gender == wanted:
             return person
     return None
+
+
+_ORGANISATION_WORDS = frozenset({
+    "water", "systems", "ltd", "limited", "inc", "corp", "corporation", "group", "council",
+    "bank", "company", "authority", "trust", "ministry", "department", "university", "agency",
+    "party", "association", "union", "club", "news", "research", "services", "energy",
+    "airlines", "airways", "holdings", "partners", "capital", "media", "press", "police",
+    "government", "committee", "commission", "board", "foundation", "institute", "society",
+    "federation", "league", "fc", "court", "hospital", "school", "college", "office",
+    "network", "labs", "technologies", "motors", "insurance", "railways", "rail", "health",
+    "plc", "llc", "gmbh", "ag", "sa", "co", "industries", "international", "resources",
+})  # fmt: skip
+"""Last words of an organisation's name: someone a `he` or `she` cannot be."""
+
+
+def _organisation(name: str) -> bool:
+    words = name.split()
+    return len(words) > 1 and words[-1].lower().strip(".,") in _ORGANISATION_WORDS
 
 
 def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
@@ -176,7 +197,13 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
                 found[match.start()] = " ".join(tokens)
     subjects: set[int] = set()
     for match in SENTENCE_START.finditer(text):
-        tokens = trim_name(match.group("who").split())
+        who = match.group("who")
+        if who.endswith(("'s", "’s")):  # `Severnside's chief executive, Jo Pryce, apologised`
+            possessed = POSSESSIVE_APPOSITIVE.match(text, match.end("who"))
+            if possessed is None:
+                continue
+            who = possessed.group("who")
+        tokens = trim_name(who.split())
         if tokens and match.start() not in found:
             found[match.start()] = " ".join(tokens)
             subjects.add(match.start())

@@ -42,7 +42,12 @@ _NOT_NAME_WORDS = (
     "their our my its asked speaking according there here what why how where who dear hello "
     "thanks yes no not both enter exit says said say tells told writes wrote adds added asks "
     "warns warned notes noted claims claimed insists insisted explains explained "
-    "galaxy iphone ipad android windows twitter facebook instagram youtube linkedin tiktok"
+    "galaxy iphone ipad android windows twitter facebook instagram youtube linkedin tiktok "
+    "landlady landlord resident teacher engineer lawyer attorney student publican vicar "
+    "pastor priest chef shopkeeper owner campaigner activist entrepreneur architect "
+    "historian novelist journalist reporter photographer physician surgeon pharmacist "
+    "geschäftsführer geschäftsführerin bürgermeister bürgermeisterin oberbürgermeister "
+    "oberbürgermeisterin sprecher sprecherin"
 )
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 """Words that are roles, places in a sentence or time, never part of a person's name."""
