@@ -421,3 +421,24 @@ def test_he_never_resolves_to_an_organisation() -> None:
         '"Nobody phoned me to say my appointment had gone," he said.',
     )
     assert _speakers(quotes) == [None]
+
+
+def test_a_plural_possessive_does_not_end_a_british_quotation() -> None:
+    _, quotes = _run(
+        "‘We met the growers’ union before anyone else, because they lose most,’ Ada Venn said."
+        " ‘Everyone has been paid.’"
+    )
+    assert [quote.text for quote in quotes] == [
+        "We met the growers’ union before anyone else, because they lose most",
+        "Everyone has been paid.",
+    ]
+    assert _speakers(quotes) == ["Ada Venn", "Ada Venn"]
+
+
+def test_an_inch_mark_does_not_open_a_quotation() -> None:
+    _, quotes = _run(
+        'Ada Venn sold her 55" television to pay for the trip. "If that is not commitment,'
+        ' nothing is," she said.'
+    )
+    assert [quote.text for quote in quotes] == ["If that is not commitment, nothing is"]
+    assert _speakers(quotes) == ["Ada Venn"]

@@ -58,6 +58,8 @@ def pair_marks(text: str) -> list[Span]:
             spans.append(Span(open_at, pos, closed=True))
             open_at, opener = None, ""
         elif mark in _OPEN_ONLY or (mark == _STRAIGHT and open_at is None):
+            if mark == _STRAIGHT and pos and text[pos - 1].isdigit():
+                continue  # `his 65" television`: inches, which would throw the pairs off
             open_at, opener = pos, mark  # a second opener means the first was never closed
     if open_at is not None:
         spans.append(Span(open_at, len(text), closed=False))
@@ -73,6 +75,11 @@ def _pair_single(text: str) -> list[Span]:
     pos = 0
     while (opening := _SINGLE_OPEN.search(text, pos)) is not None:
         closing = _SINGLE_CLOSE.search(text, opening.end())
+        while closing is not None and _plural_possessive(text, closing.start()):
+            later = _SINGLE_CLOSE.search(text, closing.end())
+            if later is None or "‘" in text[closing.end() : later.start()]:
+                break
+            closing = later  # `the players’ union`: an apostrophe, the quotation goes on
         if closing is None:
             break
         nested = text.find("‘", opening.end(), closing.start())
@@ -82,6 +89,15 @@ def _pair_single(text: str) -> list[Span]:
         spans.append(Span(opening.start(), closing.start(), closed=True))
         pos = closing.end()
     return spans
+
+
+def _plural_possessive(text: str, at: int) -> bool:
+    """A ’ after a plural's `s` and before a lower-case word (`the players’ union`)."""
+    return (
+        text[at - 1 : at] in ("s", "S")
+        and text[at + 1 : at + 2] == " "
+        and text[at + 2 : at + 3].islower()
+    )
 
 
 def has_marks(text: str) -> bool:
