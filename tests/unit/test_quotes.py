@@ -442,3 +442,19 @@ def test_an_inch_mark_does_not_open_a_quotation() -> None:
     )
     assert [quote.text for quote in quotes] == ["If that is not commitment, nothing is"]
     assert _speakers(quotes) == ["Ada Venn"]
+
+
+def test_the_role_said_is_the_person_introduced_in_that_role() -> None:
+    _, quotes = _run(
+        "The transport minister, Odile Farrant, who visited the depot in June, backed the plan.",
+        '"Every town on this line deserves a train an hour," the minister said.',
+    )
+    assert _speakers(quotes) == ["Odile Farrant"]
+
+
+def test_a_role_two_people_held_stays_a_description() -> None:
+    _, quotes = _run(
+        "The former minister, Odile Farrant, and the current minister, Hugo Brel, met twice.",
+        '"Every town on this line deserves a train an hour," the minister said.',
+    )
+    assert _speakers(quotes) == ["the minister"]

@@ -168,6 +168,10 @@ SENTENCE_START = re.compile(
 POSSESSIVE_APPOSITIVE = re.compile(rf"\s+[a-z][^,.\"“”\n]{{0,60}},\s*(?P<who>{_NAME}),")
 """After a possessive subject, the name it introduces (`X's chief executive, Jo Pryce,`)."""
 
+ROLE_INTRODUCED = re.compile(rf"(?<![\w’'])(?P<role>[a-z][a-z\-]{{2,}}),\s+(?P<name>{_NAME}),")
+"""`The sports minister, Rhiannon Pugh, …`: a role and the person holding it, so that a
+later `the minister said` is hers."""
+
 SPEECH_EVENT = re.compile(
     rf"(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?,?\s+{_AUX}(?:{_VERBS})\b"
 )

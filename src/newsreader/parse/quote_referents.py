@@ -18,6 +18,7 @@ from newsreader.parse.quote_patterns import (
     MIN_SHORT_QUOTE_WORDS,
     POSSESSIVE_APPOSITIVE,
     QUOTE_BLOCK_RATIO,
+    ROLE_INTRODUCED,
     SENTENCE_START,
     SPEECH_EVENT,
 )
@@ -48,6 +49,7 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
     recent: list[str] = []  # people in order of mention, most recent last
     last_quoted: tuple[int, str] | None = None  # (block, name) of the latest named speaker
     quoted: set[str] = set()  # everyone quoted by name so far
+    roles: dict[str, set[str]] | None = None  # role word -> who holds it, read when needed
     for number, (block, info) in enumerate(zip(blocks, infos, strict=True)):
         events = _mentions(block.text, names) if number in wanted else []
         if info is None:
@@ -71,6 +73,9 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
                 span.speaker = _referent(span.who or "", recent, names)
             elif span.kind == "descriptor":
                 span.speaker = _described(span, number, last_quoted, len(quoted) == 1)
+                if span.speaker == span.who:
+                    roles = roles if roles is not None else _roles(blocks, names)
+                    span.speaker = _holder(span.who or "", roles) or span.speaker
             if span.kind:
                 span.pull = (
                     span.pull
@@ -106,6 +111,29 @@ def _described(
     if span.continues and definite and last_quoted is not None and (near or only_one):
         return last_quoted[1]
     return who or None
+
+
+def _roles(blocks: list[Block], names: NameIndex) -> dict[str, set[str]]:
+    """Each role the article gives someone in apposition (`the minister, Rhiannon Pugh,`)."""
+    found: dict[str, set[str]] = {}
+    for block in blocks:
+        if "," not in block.text:
+            continue
+        for match in ROLE_INTRODUCED.finditer(block.text):
+            tokens = trim_name(match.group("name").split())
+            if len(tokens) >= 2:
+                person = names.resolve(" ".join(tokens)) or " ".join(tokens)
+                found.setdefault(match.group("role"), set()).add(person)
+    return found
+
+
+def _holder(who: str, roles: dict[str, set[str]]) -> str | None:
+    """`the minister` is the one person the article introduced as its minister."""
+    words = who.split()
+    if len(words) < 2 or words[0].lower() not in DEFINITE:
+        return None
+    holders = roles.get(words[-1].lower(), set())
+    return next(iter(holders)) if len(holders) == 1 else None
 
 
 _REMEMBERED = 40
