@@ -458,3 +458,44 @@ def test_a_role_two_people_held_stays_a_description() -> None:
         '"Every town on this line deserves a train an hour," the minister said.',
     )
     assert _speakers(quotes) == ["the minister"]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "speaker"),
+    [
+        (
+            (
+                "La alcaldesa Nuria Olmedo presentó el plan el lunes.",
+                "«Hemos hecho todo lo que estaba en nuestra mano para los vecinos», aseguró.",
+            ),
+            "Nuria Olmedo",
+        ),
+        (
+            (
+                "Le maire Étienne Vasseur a inauguré la halle samedi.",
+                "« Le marché reviendra chaque semaine, quoi qu'il arrive », confie-t-il.",
+            ),
+            "Étienne Vasseur",
+        ),
+        (
+            (
+                "O prefeito Renato Albuquerque anunciou a obra na sexta-feira.",
+                '"A ponte fica pronta antes das chuvas de verão", explicou ele.',
+            ),
+            "Renato Albuquerque",
+        ),
+        (
+            (
+                "Ines Moss chairs the residents' group. According to engineer Lucia Brandt,"
+                " the pumps were never serviced.",
+                '"Every winter makes the job bigger and the bill higher," she said.',
+            ),
+            "Lucia Brandt",
+        ),
+    ],
+)
+def test_speakers_the_verb_or_a_pronoun_points_back_to(
+    paragraphs: tuple[str, ...], speaker: str
+) -> None:
+    _, quotes = _run(*paragraphs)
+    assert _speakers(quotes) == [speaker]

@@ -18,6 +18,7 @@ from newsreader.parse.quote_patterns import (
     CONTINUING,
     DESCRIPTOR_RE,
     ENDS_ATTRIBUTED,
+    FRENCH_PRONOUNS,
     HEAD_ACCORDING,
     HEAD_VERB,
     HEAD_WHO,
@@ -28,6 +29,7 @@ from newsreader.parse.quote_patterns import (
     SUBJECT_STOP,
     TAIL_ACCORDING,
     TAIL_GESTURE,
+    TAIL_INVERTED_PRONOUN,
     TAIL_SUBJECT_VERB,
     TAIL_VERB,
 )
@@ -70,11 +72,17 @@ def _attribute(text: str, span: Span) -> None:
 
 def _tail_speaker(tail: str) -> tuple[str, bool] | None:
     """(subject, adjacent) of the attribution after a closing mark, if there is one."""
+    inverted = TAIL_INVERTED_PRONOUN.match(tail)
+    if inverted is not None:
+        return FRENCH_PRONOUNS[inverted.group("pronoun")], True
     verb = TAIL_VERB.match(tail)
     if verb is not None:
-        who = subject_after(tail[verb.end() :])
+        rest = tail[verb.end() :]
+        who = subject_after(rest)
         if who is not None:
             return who, True
+        if _SENTENCE_ENDS.match(rest):
+            return "they", True  # `», aseguró.`: no subject, the person spoken of (es, pt, it)
     for pattern in (TAIL_SUBJECT_VERB, TAIL_ACCORDING):
         match = pattern.match(tail)
         if match and _accept_who(match.group("who")):
@@ -94,6 +102,7 @@ def _tail_speaker(tail: str) -> tuple[str, bool] | None:
 
 
 _CONTINUING_WINDOW = 60
+_SENTENCE_ENDS = re.compile(r"\s*(?:[.!?;]|$)")
 
 
 def _gesture_speaker(tail: str) -> tuple[str, bool] | None:
@@ -142,6 +151,8 @@ def subject_after(text: str) -> str | None:
             break  # the sentence ends
     if words and PRONOUN_RE.fullmatch(words[0]):
         return words[0]
+    if len(words) == 1 and words[0].rstrip(".").lower() in _PRONOUNS_ABROAD:
+        return _PRONOUNS_ABROAD[words[0].rstrip(".").lower()]  # `explicou ele.`
     name = trim_name(words)
     if name:
         return " ".join(name)
@@ -150,6 +161,8 @@ def subject_after(text: str) -> str | None:
     return None
 
 
+_PRONOUNS_ABROAD = {"ele": "he", "ela": "she", "él": "he", "ella": "she", "lui": "he", "lei": "she"}
+"""Subject pronouns after an inverted verb (pt, es, it), read as `he` / `she`."""
 _AND = frozenset({"and", "a", "y", "e", "und", "et", "&"})
 """`and` in the languages whose verbs are listed (Czech `a`, Spanish `y`, Portuguese `e`)."""
 _MAX_BARE_DESCRIPTION = 4

@@ -58,7 +58,11 @@ _FOREIGN_VERBS = (
     "sagte sagt erklärte erklärt betonte betont meinte meint fügte schrieb schreibt "
     "řekl řekla uvedl uvedla píše napsal napsala dodal dodala tvrdí hodnotí zdůrazňuje "
     "zdůraznil přidává přirovnává míní říká prohlásil prohlásila vysvětlil vysvětlila "
-    "dichiarato spiegato aggiunto"
+    "dichiarato spiegato aggiunto "
+    "respondió concluyó advirtió comentó insistió reconoció subrayó apuntó "
+    "respondeu concluiu avaliou comentou observou argumentou afirma diz "
+    "confie confié raconte raconté précise précisé assure assuré insiste poursuit "
+    "detto affermato commentato sottolineato ribadito spiega aggiunge afferma sottolinea"
 )
 
 
@@ -128,6 +132,12 @@ TAIL_SUBJECT_VERB = re.compile(
 """`"…," Gerasimov said` / `"…," he said` / `"…" Haley told …` / `"…," Doe, the mayor, said` /
 `"…," the mayor, Jane Doe, said` (the name in `appos`)."""
 
+TAIL_INVERTED_PRONOUN = re.compile(
+    r"\s*,?\s*(?:[a-zà-ÿ]+)(?:-t)?-(?P<pronoun>il|elle|ils|elles)(?![\w’'-])"
+)
+"""French inversion after a quotation: `», confie-t-elle`, `», dit-il`, `», a-t-il affirmé`."""
+FRENCH_PRONOUNS = {"il": "he", "elle": "she", "ils": "they", "elles": "they"}
+
 TAIL_VERB = re.compile(rf"\s*,?\s*(?:(?:a|ha|hat|has|had)\s+)?(?:{_VERBS})(?![\w’'])")
 """The inversion `"…," said Jane Doe.` (the subject is read by `subject_after`)."""
 
@@ -159,8 +169,10 @@ HEAD_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_WHO}\s*,\s*$")
 
 _LEAD_IN = r"(?:[A-Z][a-z]+(?:\s+[A-Za-z]+){0,2},\s+)"
 """`Earlier Saturday, `, `On Monday, `: a short opening phrase before the subject."""
+_ROLE_LEAD = rf"{_ARTICLE}\s+[a-zà-ÿ][\w\-]*\s+(?:[a-zà-ÿ][\w\-]*\s+)?"
+"""`La alcaldesa `, `The chief executive `: a role in front of the subject's name."""
 SENTENCE_START = re.compile(
-    rf"(?:^|(?<=[.!?…”\"]\s))(?:{_LEAD_IN})?(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?\s+"
+    rf"(?:^|(?<=[.!?…”\"]\s))(?:{_LEAD_IN})?(?:{_ROLE_LEAD})?(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?\s+"
     rf"(?:{_ADVERB}\s+)?[a-z]"
 )
 """A sentence whose subject is a name (`Yoon apologized …`): who a later `he` is about."""
@@ -168,9 +180,18 @@ SENTENCE_START = re.compile(
 POSSESSIVE_APPOSITIVE = re.compile(rf"\s+[a-z][^,.\"“”\n]{{0,60}},\s*(?P<who>{_NAME}),")
 """After a possessive subject, the name it introduces (`X's chief executive, Jo Pryce,`)."""
 
-ROLE_INTRODUCED = re.compile(rf"(?<![\w’'])(?P<role>[a-z][a-z\-]{{2,}}),\s+(?P<name>{_NAME}),")
-"""`The sports minister, Rhiannon Pugh, …`: a role and the person holding it, so that a
-later `the minister said` is hers."""
+ROLE_INTRODUCED = re.compile(rf",\s+(?P<name>{_NAME}),")
+"""`The sports minister, Rhiannon Pugh, …`: a name set off by commas, after its role (the
+word before the first comma, `ROLE_WORD`), so that a later `the minister said` is hers.
+It starts at the comma: a search for a literal is far cheaper than one for a word."""
+ROLE_WORD = re.compile(r"(?<![\w’'])[a-z][a-z\-]{2,}$")
+
+ACCORDING_EVENT = re.compile(
+    rf"(?<![\w’'])(?:[Aa]ccording\s+to|[Pp]ara|[Ss]egún|[Ss]elon|[Ss]econdo|[Ll]aut)\s+"
+    rf"(?:[a-zà-ÿ'’\-]+\s+){{0,3}}(?P<who>{_NAME})\s*,"
+)
+"""`According to engineer Lucia Fenwright, …` / `Para o economista Henrique Lobato, …`:
+someone whose view the sentence gives, whom a later `she said` may mean."""
 
 SPEECH_EVENT = re.compile(
     rf"(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?,?\s+{_AUX}(?:{_VERBS})\b"
