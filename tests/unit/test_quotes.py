@@ -499,3 +499,11 @@ def test_speakers_the_verb_or_a_pronoun_points_back_to(
 ) -> None:
     _, quotes = _run(*paragraphs)
     assert _speakers(quotes) == [speaker]
+
+
+def test_a_description_runs_to_its_end() -> None:
+    _, quotes = _run(
+        '"She never once raised her voice at rehearsal," said a former member of the brass'
+        " section, who asked not to be named."
+    )
+    assert _speakers(quotes) == ["a former member of the brass section"]

@@ -196,6 +196,9 @@ def _descriptor_after(text: str) -> str | None:
     if match is None:
         return None
     described = " ".join(match.group().split())
+    longer = _DESCRIPTION_GOES_ON.match(text, match.end())
+    if longer is not None:  # `said a former member of the cello section.`
+        described = f"{described} {' '.join(longer.group('more').split())}"
     appositive = _APPOSITIVE_NAME.match(text, match.end())
     if appositive is not None and described.split()[-1] not in _LINKING:
         named = _named_in_apposition(described, appositive.group("name"))
@@ -206,6 +209,8 @@ def _descriptor_after(text: str) -> str | None:
 
 _LINKING = frozenset({"of", "for", "in", "at", "from", "with", "on", "de", "da", "do", "del", "di"})
 """A description ending in one of these goes on into the name (`the mayor of New York`)."""
+_DESCRIPTION_GOES_ON = re.compile(r"(?P<more>(?:\s+[a-z][\w'’\-]*){1,4})\s*[.!?;,]")
+"""Lower-case words that run on from a description to the end of the sentence."""
 _APPOSITIVE_NAME = re.compile(r",?\s+(?P<name>[^,.;:!?\"“”\n]{2,60})(?:[,.;:!?]|$)")
 """`, Ben Adeyemi.` after a description: the name it gives, up to the next stop."""
 
