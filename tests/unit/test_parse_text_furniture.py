@@ -147,3 +147,27 @@ def test_a_heading_that_starts_like_a_byline_is_kept() -> None:
     assert article.author is None
     assert article.blocks[0].kind is BlockKind.HEADING
     assert article.blocks[0].text == "By The Numbers"
+
+
+def test_a_caption_with_its_credit_in_brackets_on_the_same_line() -> None:
+    article = parse_text(
+        "Fund manager convicted\n\nThe defendant arrives at court on Friday."
+        " (Photo by Ana Ruiz/AFP via Getty Images)\n\nThe jury took two days.\n"
+    )
+    caption = article.blocks[0]
+    assert caption.kind is BlockKind.CAPTION
+    assert caption.text == "The defendant arrives at court on Friday."
+    assert caption.credit == "(Photo by Ana Ruiz/AFP via Getty Images)"
+
+
+def test_stamps_under_the_headline_do_not_hide_the_key_points() -> None:
+    article = parse_text(
+        "Measles cases rise to 40\n"
+        "Published Fri, Mar 13 2026 4:50 PM MDT\n"
+        "Updated Sat, Mar 14 2026 10:02 AM MDT\n\n"
+        "Highlights\n- Forty cases are confirmed.\n- Clinics open on Saturday.\n\n"
+        "Health officials said on Friday that cases had risen again.\n"
+    )
+    assert article.title == "Measles cases rise to 40"
+    assert article.key_points == ["Forty cases are confirmed.", "Clinics open on Saturday."]
+    assert "Published" not in article.blocks[0].text

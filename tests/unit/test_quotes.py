@@ -507,3 +507,29 @@ def test_a_description_runs_to_its_end() -> None:
         " section, who asked not to be named."
     )
     assert _speakers(quotes) == ["a former member of the brass section"]
+
+
+def test_the_person_a_description_is_set_beside_before_the_colon() -> None:
+    _, quotes = _run(
+        "Marta Quell, president of the regional nurses' union, said: \"We back the plan, but"
+        ' nobody has hired the nurses for it."'
+    )
+    assert _speakers(quotes) == ["Marta Quell"]
+
+
+def test_a_name_in_apposition_is_who_a_later_pronoun_means() -> None:
+    _, quotes = _run(
+        "Brightcell said on Monday that its servers had been breached.",
+        "In a call with reporters on Tuesday, the company's chief executive, Lena Marsh,"
+        " apologised to customers.",
+        '"We failed the people who trusted us with their data," she said.',
+    )
+    assert _speakers(quotes) == ["Lena Marsh"]
+
+
+def test_a_word_inside_the_quotation_is_not_who_she_is() -> None:
+    _, quotes = _run(
+        "Councilmember Nadia Rahn won the vote by 212 ballots.",
+        '"People told us this town was not ready," she said. "Tonight it answered them."',
+    )
+    assert _speakers(quotes) == ["Nadia Rahn", "Nadia Rahn"]

@@ -50,3 +50,17 @@ def test_quotes_and_speakers(dev: Any) -> None:
     assert dev.quotes_found >= 115  # of 123; 118 measured
     assert dev.quotes_extra == 0
     assert dev.speakers >= 106  # of 123; 110 measured
+
+
+@pytest.fixture(scope="module")
+def heldout() -> Any:
+    scorer = _scorer()
+    return scorer.score_set(scorer.HERE / "heldout")
+
+
+def test_the_held_out_articles(heldout: Any) -> None:
+    assert heldout.titles == heldout.files  # 16 of 16
+    assert heldout.key_points >= 37  # of 39; 39 measured
+    assert heldout.furniture_kept <= 2  # of 46; 0 measured
+    assert heldout.quotes_found >= 80  # of 83; 82 measured
+    assert heldout.speakers >= 78  # of 83; 81 measured

@@ -20,6 +20,7 @@ from newsreader.parse.quote_patterns import (
     ENDS_ATTRIBUTED,
     FRENCH_PRONOUNS,
     HEAD_ACCORDING,
+    HEAD_NAME_IN_APPOSITION,
     HEAD_VERB,
     HEAD_WHO,
     HEAD_WINDOW,
@@ -240,7 +241,12 @@ def _head_speaker(head: str) -> str | None:
     if match is None:
         match = HEAD_ACCORDING.search(head)
     if match and _accept_who(match.group("who")):
-        return _person_of(head[: match.start("who")]) or match.group("who")
+        who = match.group("who")
+        if verb is not None and "," in head[match.end("who") : verb.start()]:
+            named = _named_before(head[: match.end("who")], who)
+            if named is not None:
+                return named
+        return _person_of(head[: match.start("who")]) or who
     if head.rstrip().endswith(":"):
         start = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
         sentence = head[start + 2 if start >= 0 else 0 :].lstrip()
@@ -248,6 +254,22 @@ def _head_speaker(head: str) -> str | None:
         if subject is not None and len(trim_name(subject.group("who").split())) >= 2:
             return subject.group("who")
     return None
+
+
+def _named_before(before: str, who: str) -> str | None:
+    """The name a sentence opens with when `who`, the words right before the verb, only
+    close an apposition set beside it (`Isabelle Gagnon, president of the nurses’ union,
+    said: "`): the speaker is the named person, not `the nurses’ union`."""
+    if PRONOUN_RE.fullmatch(who):
+        return None
+    start = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
+    sentence = before[start + 2 if start >= 0 else 0 :]
+    found = HEAD_NAME_IN_APPOSITION.match(sentence.lstrip())
+    if found is None:
+        return None
+    words = found.group("who").split()
+    name = trim_name(words)
+    return " ".join(name) if len(name) >= 2 and name[-1] == words[-1] else None
 
 
 _OF_ORGANISATION = re.compile(r"\s(?:of|at|from)\s+(?:the\s+)?$")

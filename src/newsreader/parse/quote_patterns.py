@@ -165,6 +165,12 @@ HEAD_VERB = re.compile(
 HEAD_WHO = re.compile(rf"(?<![\w’'])(?P<who>{_PRONOUN}|{_SHORTEST_DESCRIPTOR}|{_NAME}),?\s+{_AUX}$")
 """Who stands right before that verb (searched only once the verb is found: cheap)."""
 
+HEAD_NAME_IN_APPOSITION = re.compile(
+    rf"(?:^|(?<=[.!?…”\"]\s))(?P<who>{_NAME}),\s+[^\"“”]{{1,160}}$"
+)
+"""`Denise Harlow, the city's library director, said: "`: the sentence opens with the name
+the description after it is set beside (matched on the text before that description)."""
+
 HEAD_ACCORDING = re.compile(rf"\b[Aa]ccording\s+to\s+{_WHO}\s*,\s*$")
 
 _LEAD_IN = r"(?:[A-Z][a-z]+(?:\s+[A-Za-z]+){0,2},\s+)"

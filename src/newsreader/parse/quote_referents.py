@@ -62,7 +62,8 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
         mostly_quoted = attributed >= QUOTE_BLOCK_RATIO * len(info.text.strip())
         for span in info.spans:
             while cursor < len(events) and events[cursor][0] < span.open_at:
-                recent.append(_salient(events[cursor][1], recent) or events[cursor][1])
+                if not _quoted(events[cursor][0], info.spans):
+                    recent.append(_salient(events[cursor][1], recent) or events[cursor][1])
                 cursor += 1
             if span.kind == "name":
                 span.speaker = _salient(span.speaker, recent)
@@ -84,7 +85,7 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
                     or _is_clause(info.text, span)
                     or (mostly_quoted and _words(info.text, span) >= MIN_SHORT_QUOTE_WORDS)
                 )
-        _remember(recent, events[cursor:])
+        _remember(recent, [event for event in events[cursor:] if not _quoted(event[0], info.spans)])
 
 
 def _resolve_name(who: str, names: NameIndex) -> str | None:
@@ -160,6 +161,12 @@ def _blocks_needing_mentions(infos: list[BlockInfo | None]) -> set[int]:
         ):
             wanted.update(range(max(0, number - _LOOKBACK), number + 1))
     return wanted
+
+
+def _quoted(offset: int, spans: list[Span]) -> bool:
+    """Whether `offset` lies inside a quotation: `"People told us …," she said` names
+    nobody the writer speaks of (the speaker is talking)."""
+    return any(span.open_at < offset < span.close_at for span in spans)
 
 
 def _remember(recent: list[str], events: list[tuple[int, str]]) -> None:
@@ -248,12 +255,27 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
         if tokens and match.start() not in found:
             found[match.start()] = " ".join(tokens)
             subjects.add(match.start())
+    if ", " in text:
+        _appositions(text, found)
     events: list[tuple[int, str]] = []
     for offset in sorted(found):
         person = names.resolve(found[offset])
         if person and (offset not in subjects or " " in person):
             events.append((offset, person))  # a lone capitalised word opening a sentence
     return events  # (`Opposition lawmakers said`) is a person only if named in full
+
+
+def _appositions(text: str, found: dict[int, str]) -> None:
+    """Add the names set beside a role (`…, the company's chief executive, Lauren Whitfield,
+    apologised`) in sentences where nobody else is named before them: the subject of
+    `Karl Brenner and his son, Jonas Brenner, run the mill` is still Karl."""
+    for match in ROLE_INTRODUCED.finditer(text):
+        tokens = trim_name(match.group("name").split())
+        if len(tokens) < 2 or not ROLE_WORD.search(text, max(0, match.start() - 30), match.start()):
+            continue
+        sentence = max(text.rfind(". ", 0, match.start()), text.rfind("? ", 0, match.start()))
+        if not any(sentence < offset < match.start() for offset in found):
+            found.setdefault(match.start("name"), " ".join(tokens))
 
 
 def _words(text: str, span: Span) -> int:

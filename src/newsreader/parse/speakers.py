@@ -47,7 +47,9 @@ _NOT_NAME_WORDS = (
     "pastor priest chef shopkeeper owner campaigner activist entrepreneur architect "
     "historian novelist journalist reporter photographer physician surgeon pharmacist "
     "geschäftsführer geschäftsführerin bürgermeister bürgermeisterin oberbürgermeister "
-    "oberbürgermeisterin sprecher sprecherin"
+    "oberbürgermeisterin sprecher sprecherin councilmember councilmembers councillors "
+    "assemblymember assemblywoman assemblyman congressman congresswoman challenger "
+    "incumbent candidate nominee"
 )
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 """Words that are roles, places in a sentence or time, never part of a person's name."""

@@ -68,6 +68,12 @@ _CREDIT_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _PIPE = re.compile(r"\s*\|\s*")
+_TRAILING_CREDIT = re.compile(
+    r"(?P<text>[^()]{10,400}[.!?])\s*(?P<credit>\((?:photo(?:graph)?|image|picture|credit|"
+    r"illustration|foto)s?(?:\s+by|\s*:)\s[^()]{2,100}\))",
+    re.IGNORECASE,
+)
+"""A caption with its credit in brackets on the same line, as agencies print it."""
 
 
 def decode_text(data: bytes, *, name: str) -> tuple[str, list[str]]:
@@ -296,6 +302,10 @@ def _body_blocks(paragraphs: list[list[str]]) -> list[Block]:
     for index, lines in enumerate(paragraphs):
         if skip_next:
             skip_next = False
+            continue
+        credited = _TRAILING_CREDIT.match(_squash(lines[0])) if len(lines) == 1 else None
+        if credited is not None:  # `A man walks past. (Photo by Jo Doe/AFP via Getty Images)`
+            blocks.append(Block(BlockKind.CAPTION, credited["text"], credit=credited["credit"]))
             continue
         credit_at = _credit_index(lines)
         if credit_at is not None:
