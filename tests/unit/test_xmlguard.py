@@ -127,3 +127,33 @@ def test_size_checked_first_and_fast() -> None:
 def test_custom_limit() -> None:
     with pytest.raises(ParseError, match="over the"):
         check_xml(GOOD, name="g.xml", max_bytes=10)
+
+
+def _laughs_text() -> str:
+    return BILLION_LAUGHS.decode("ascii").replace('<?xml version="1.0"?>\n', "")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # UTF-7: every `<` written `+ADw-`, so the bytes hold no `<!DOCTYPE` at all
+        b'<?xml version="1.0" encoding="utf-7"?>'
+        + _laughs_text().replace("<", "+ADw-").replace(">", "+AD4-").encode("ascii"),
+        # EBCDIC: the declaration itself is in EBCDIC
+        ('<?xml version="1.0" encoding="cp037"?>' + _laughs_text()).encode("cp037"),
+        ('<?xml version="1.0" encoding="cp500"?>' + _laughs_text()).encode("cp500"),
+        # an ASCII document declaring a wide encoding it is not written in
+        b'<?xml version="1.0" encoding="utf-16"?>' + _laughs_text().encode("ascii"),
+    ],
+    ids=["utf-7", "ebcdic-cp037", "ebcdic-cp500", "lying-utf-16"],
+)
+def test_entities_refused_in_encodings_that_hide_the_markup(data: bytes) -> None:
+    with pytest.raises(ParseError, match="declares XML entities"):
+        check_xml(data, name="feed.xml")
+
+
+@pytest.mark.parametrize("encoding", ["utf-7", "cp037", "gb2312", "euc-kr", "shift_jis"])
+def test_feeds_in_those_encodings_without_entities_pass(encoding: str) -> None:
+    document = f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>'
+    document += "<title>News + more</title></channel></rss>"
+    check_xml(document.encode(encoding), name="feed.xml")

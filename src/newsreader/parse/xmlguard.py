@@ -15,6 +15,7 @@ never flags a blog post that merely *mentions* `<!ENTITY` in its content.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from newsreader.errors import ParseError
@@ -58,7 +59,11 @@ def check_xml(data: bytes, *, name: str, max_bytes: int = MAX_DOCUMENT_BYTES) ->
     text = _as_utf8(data)
     if text is None or b"\x00" in text:
         raise ParseError(f"{name}: not XML (it contains binary data)")
-    if _declares_entities(text):
+    unusual = _unusual_encoding(data) if text is data else None
+    # Decoded leniently: feedparser reads these too, so the scan must see what it sees;
+    # and the bytes as they are, in case it gives the declaration up and reads them so.
+    decoded = data.decode(unusual, errors="replace").encode("utf-8") if unusual else b""
+    if _declares_entities(text) or (unusual and _declares_entities(decoded)):
         raise ParseError(
             f"{name}: refused, the document declares XML entities "
             "(possible entity-expansion attack)"
@@ -79,6 +84,47 @@ def _as_utf8(data: bytes) -> bytes | None:
         return data.decode(encoding).encode("utf-8")
     except (UnicodeDecodeError, LookupError):
         return None
+
+
+_EBCDIC_XML = b"\x4c\x6f\xa7\x94"
+"""`<?xm` in EBCDIC (cp037, cp500, cp1140 and their kin agree on these four)."""
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_ASCII = bytes(range(0x20, 0x7F))
+"""Printable ASCII: a codec that decodes it to itself spells markup as the scan expects."""
+
+
+def _unusual_encoding(data: bytes) -> str | None:
+    """The declared encoding when it does not spell markup in ASCII bytes, else None.
+
+    Why: feedparser honours the XML declaration, and in UTF-7 (`+ADw-!ENTITY`)
+    or EBCDIC (`encoding="cp037"`, itself written in EBCDIC) a DOCTYPE with
+    entities has none of the bytes the scan looks for. Such a document is
+    decoded as feedparser would decode it and scanned as text.
+    """
+    if data.startswith(_EBCDIC_XML):
+        head = data[:256].decode("cp037", errors="replace").encode("ascii", errors="replace")
+        declared = _DECLARED.match(head)
+        name = declared.group(1).decode("ascii") if declared else "cp037"
+        return name if _known(name) else "cp037"
+    declared = _DECLARED.match(data[3:259] if data.startswith(b"\xef\xbb\xbf") else data[:256])
+    if declared is None:
+        return None
+    name = declared.group(1).decode("ascii")
+    if not _known(name):
+        return None
+    try:
+        transparent = _ASCII.decode(name) == _ASCII.decode("ascii")
+    except (UnicodeError, LookupError):
+        transparent = False
+    return None if transparent else name
+
+
+def _known(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def _wide_encoding(data: bytes) -> str | None:
