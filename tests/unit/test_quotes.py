@@ -533,3 +533,23 @@ def test_a_word_inside_the_quotation_is_not_who_she_is() -> None:
         '"People told us this town was not ready," she said. "Tonight it answered them."',
     )
     assert _speakers(quotes) == ["Nadia Rahn", "Nadia Rahn"]
+
+
+_SAID = '"We will read every one of them," he said. '
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _SAID + "A" * 100_000,  # one capitalised "word" of 100k letters
+        _SAID + "A-" * 50_000,
+        _SAID + "A'" * 50_000,
+        " ".join(f"Name{i} Surname{i} said his" for i in range(3000)) + " " + _SAID,
+    ],
+    ids=["long-word", "hyphens", "apostrophes", "3000-names"],
+)
+def test_hostile_names_are_read_in_linear_time(text: str) -> None:
+    """Each of these took minutes to hours (quadratic regex backtracking, every mention
+    compared with every surname); pytest-timeout fails the test if one comes back."""
+    _, quotes = _run(text)
+    assert [quote.text for quote in quotes] == ["We will read every one of them"]

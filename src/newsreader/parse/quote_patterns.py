@@ -200,7 +200,7 @@ ACCORDING_EVENT = re.compile(
 someone whose view the sentence gives, whom a later `she said` may mean."""
 
 SPEECH_EVENT = re.compile(
-    rf"(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?,?\s+{_AUX}(?:{_VERBS})\b"
+    rf"(?<![\w'’.\-])(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?,?\s+{_AUX}(?:{_VERBS})\b"
 )
 """Anyone named as speaking, quoted or not: the referent for a later "he said"."""
 

@@ -16,9 +16,12 @@ UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹ
 NAME_TOKEN = rf"[{UPPER}][\w'’.\-]*"
 PARTICLE = r"(?:de|van|von|der|den|da|di|del|la|le|bin|ibn|al|el)"
 
-_NAME_RUN = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPPER}])))+")
+_NAME_RUN = re.compile(
+    rf"(?<![\w'’.\-]){NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{PARTICLE}(?=\s+[{UPPER}])))+"
+)
 """Runs of two or more capitalised words: a lone word never names anyone more fully
-than the mention being resolved, and skipping them halves the index's cost."""
+than the mention being resolved, and skipping them halves the index's cost. A run starts
+where a word starts: tried inside `A-A-A-…` at every letter it took quadratic time."""
 _PARTICLE_RE = re.compile(PARTICLE)
 
 
@@ -152,8 +155,11 @@ class NameIndex:
             self._names = self._build()
         surname = tokens[-1].lower()
         known: list[str] = []
-        for size in range(len(surname) - 1, len(surname) + _LONGEST_ENDING + 1):
-            known += self._near.get((surname[:1], size), ())
+        if len(self._names) > _MOST_SURNAMES_COMPARED:
+            known = [surname] if surname in self._names else []  # a list of names, not a story
+        else:
+            for size in range(len(surname) - 1, len(surname) + _LONGEST_ENDING + 1):
+                known += self._near.get((surname[:1], size), ())
         found: list[tuple[tuple[int, int, int], tuple[str, ...]]] = []
         for other in known:
             exact = other == surname
@@ -197,6 +203,11 @@ _ENDINGS = frozenset(
 )  # fmt: skip
 """Case endings a name takes in Czech and its neighbours (`Declan` → Declana, Declanem)."""
 _LONGEST_ENDING = 3
+_MOST_SURNAMES_COMPARED = 150
+"""Beyond this many different surnames in one text (a story names a few dozen; a roll of
+names or a hostile file thousands), a mention is matched by its exact surname only:
+comparing every mention with every surname for spellings and case endings grows with
+the square of their number (1,000 names took 17 s)."""
 _MIN_STEM = 3
 
 
