@@ -422,3 +422,43 @@ def test_symlink_loops_end(tmp_path: Path, data_dir: Path) -> None:
     assert [f["path"] for f in report["files"] if f["created"]] == [
         str(root / "a" / "b" / "story.txt")
     ]
+
+
+@pytest.mark.timeout(60)
+def test_hostile_backups_and_wordless_text_are_named_and_the_rest_is_stored(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_article(folder / "a-first.txt", "Quay rebuild approved")
+    write_article(folder / "z-last.txt", "Ferry timetable changes")
+    item = {"title": "T", "blocks": [], "quotes": [{"text": "q", "block": "Infinity"}]}
+    infinity = json.dumps({"newsreader_export": 2, "feeds": [], "articles": [item]})
+    (folder / "b-infinity.json").write_text(infinity.replace('"Infinity"', "Infinity"))
+    (folder / "c-huge.json").write_text('{"newsreader_export": ' + "9" * 5000 + "}")
+    (folder / "d-symbols.txt").write_text("×\n\u202e\n\x1b\n", encoding="utf-8")
+    proc = run_bounded("import", "--json", str(folder), data_dir=data_dir)
+    report = json.loads(proc.stdout)
+    assert report["imported"] == 2, proc.stderr
+    errors = sorted(report["errors"])
+    assert [error.split(":")[0] for error in errors] == [
+        str(folder / name) for name in ("b-infinity.json", "c-huge.json", "d-symbols.txt")
+    ]
+    assert errors[1].endswith("(a number too long to read)")
+    assert errors[2].endswith("no words to read")
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.timeout(60)
+def test_feed_tags_from_a_backup_are_cleaned(tmp_path: Path, data_dir: Path) -> None:
+    backup = tmp_path / "backup.json"
+    tags = ["\x1b[31m", "a\u202eb"]
+    feed = {"url": "https://x.example/f.xml", "title": "F\x1b[31m", "tags": tags}
+    backup.write_text(json.dumps({"newsreader_export": 2, "feeds": [feed], "articles": []}))
+    run_bounded("import", str(backup), data_dir=data_dir)
+    proc = run_bounded("feeds", "--json", data_dir=data_dir)
+    assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout
+    assert "\\u001b" not in proc.stdout and "\\u202e" not in proc.stdout
+    (saved,) = json.loads(proc.stdout)["feeds"]
+    assert saved["title"] == "F"
+    assert saved["tags"] == ["ab"]  # the escape sequence went whole, the empty tag with it

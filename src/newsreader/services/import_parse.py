@@ -37,7 +37,10 @@ def parse_file(path: Path, *, skip: frozenset[Kind] = frozenset()) -> tuple[Kind
 
         text, warnings = decode_text(data, name=name)
         refuse_markdown_export(text, name)
-        article = parse_text(text, source=_source_for(path))
+        try:
+            article = parse_text(text, source=_source_for(path))
+        except ParseError:  # it names the source (the folder): say which file
+            raise ParseError(f"{name}: no words to read") from None
         article.warnings[:0] = warnings
         return kind, [article], list(article.warnings)
     if kind == "html":
@@ -104,12 +107,14 @@ def parse_one(name: str, skip: frozenset[Kind]) -> Parsed:
     path = Path(name)
     try:
         kind, items, warnings = parse_file(path, skip=skip)
+        if kind not in ("opml", "backup"):
+            items = [record_for(article) for article in items]
     except NewsreaderError as exc:
         return Parsed(None, [], [], str(exc))
     except RecursionError:
         return Parsed(None, [], [], f"{path}: document nested too deeply to read")
     except MemoryError:
         return Parsed(None, [], [], f"{path}: document too large to read")
-    if kind not in ("opml", "backup"):
-        items = [record_for(article) for article in items]
+    except Exception as exc:  # a parser's own bug must cost this file, not the import
+        return Parsed(None, [], [], f"{path}: could not read it ({type(exc).__name__})")
     return Parsed(kind, items, warnings)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from newsreader.errors import ParseError
 from newsreader.model.article import Article, Block, Enclosure, Quote
 from newsreader.model.record import ArticleRecord, record_for
+from newsreader.sanitize import clean_line
 from newsreader.urls import is_safe_web_url
 
 if TYPE_CHECKING:
@@ -121,6 +122,8 @@ def parse_backup(data: bytes, *, name: str) -> tuple[Backup, list[str]]:
         ) from None
     except RecursionError:
         raise ParseError(f"{name}: {NOT_AN_EXPORT} (nested too deeply)") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ParseError(f"{name}: {NOT_AN_EXPORT} (a number too long to read)") from None
     backup = Backup()
     warnings: list[str] = []
     if isinstance(document, list):  # an export from before version 2
@@ -132,7 +135,7 @@ def parse_backup(data: bytes, *, name: str) -> tuple[Backup, list[str]]:
         for position, item in enumerate(document["feeds"], start=1):
             try:
                 feed = _feed(item, required=True)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
                 raise ParseError(
                     f"{name}: {NOT_AN_EXPORT} (feed {position} is not a subscription: {_why(exc)})"
                 ) from None
@@ -152,7 +155,7 @@ def parse_backup(data: bytes, *, name: str) -> tuple[Backup, list[str]]:
         item = articles.pop()
         try:
             entry, feed = _entry(item)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise ParseError(
                 f"{name}: {NOT_AN_EXPORT} (item {position} is not an exported article: {_why(exc)})"
             ) from None
@@ -291,9 +294,9 @@ def _feed(value: Any, *, required: bool = False) -> SavedFeed | None:
     site_url = value.get("site_url")
     return SavedFeed(
         url=url,
-        title=_text(value.get("title") or ""),
+        title=clean_line(_text(value.get("title") or "")),
         site_url=site_url if is_safe_web_url(site_url) else None,
-        tags=[_text(tag) for tag in tags],
+        tags=[tag for tag in (clean_line(_text(tag)) for tag in tags) if tag],
     )
 
 
