@@ -128,6 +128,15 @@ def test_redirect_to_file_refused(reused_server: HTTPServer) -> None:
     assert result.error == "redirect to file:///etc/passwd refused"
 
 
+def test_redirect_to_javascript_refused_with_a_reason(reused_server: HTTPServer) -> None:
+    reused_server.expect_request("/tojs").respond_with_data(
+        "", status=302, headers={"Location": "javascript:alert(1)"}
+    )
+    result = fetch_one(reused_server.url_for("/tojs"))
+    assert result.error is not None
+    assert result.error.startswith("redirect to an unusable URL refused")
+
+
 def test_429_retry_after_then_success(reused_server: HTTPServer) -> None:
     calls: list[float] = []
 

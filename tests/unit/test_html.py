@@ -231,3 +231,19 @@ def test_page_javascript_url_not_stored() -> None:
 def test_page_size_cap() -> None:
     with pytest.raises(ParseError, match="over the"):
         parse_html(b"<p>x</p>" * 100, name="big.html", max_bytes=100)
+
+
+def test_json_ld_text_is_cleaned_and_an_impossible_date_dropped() -> None:
+    page = (
+        "<html><head>"
+        '<meta property="article:published_time" content="0001-01-01T00:00:00+23:59">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "Quay \\u001b]52;c;SGVsbG8=\\u0007\\u202ereopens",'
+        ' "publisher": {"name": "Harbour \\u001b[31mNews"}}</script>'
+        "</head><body><article><p>The quay reopened on Monday after two years of repairs,"
+        " and the ferries are back on their old timetable.</p></article></body></html>"
+    )
+    article = parse_html(page.encode(), name="page.html")
+    assert article.published is None
+    shown = f"{article.title} {article.source}"
+    assert "\x1b" not in shown and "\u202e" not in shown and "\x07" not in shown

@@ -105,3 +105,27 @@ def test_unsafe_urls_dropped() -> None:
     feed = parse_feed(data, name="j.json")
     assert feed.link is None
     assert feed.entries[0].url is None
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": '
+            + b"[" * 100_000
+            + b"]" * 100_000
+            + b"}",
+            "nested too deeply",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": 1'
+            + b"9" * 5000
+            + b"}]}",
+            "a number too long to read",
+        ),
+    ],
+    ids=["deep", "huge-number"],
+)
+def test_hostile_json_is_refused_with_a_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=reason):
+        parse_feed(data, name="feed.json")

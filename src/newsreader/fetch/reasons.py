@@ -64,6 +64,10 @@ def describe_exception(exc: BaseException, url: str, *, connect: float, read: fl
         return "connection refused"
     if "ssl" in text or "certificate" in text:
         return f"TLS error: {_first_line(exc)}"
+    if isinstance(exc, httpx.InvalidURL):
+        # The URL asked for passed `require_web_url`; httpx reads a redirect's Location
+        # (for `next_request`) even when not following it, and this is what it refused.
+        return f"redirect to an unusable URL refused ({_first_line(exc)})"
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"server closed the connection ({_first_line(exc)})"
     if isinstance(exc, httpx.ConnectError):

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsreader.parse.html_tree import squash, text_key, text_of
+from newsreader.sanitize import clean_line
 from newsreader.urls import is_safe_web_url
 
 _DATE_KEYS = (
@@ -126,7 +127,10 @@ def parse_datetime(value: str) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # `0001-01-01T00:00+23:59`: before year 1 in UTC, so no date
+        return None
 
 
 def _loose_date(value: str) -> datetime | None:
@@ -202,7 +206,7 @@ def _ld_text(linked: list[dict[str, Any]], key: str) -> str:
     for item in linked:
         value = item.get(key)
         if isinstance(value, str) and value.strip():
-            return squash(value)
+            return clean_line(squash(value))  # JSON's `\u001b` decodes past the page's cleaning
     return ""
 
 
@@ -214,7 +218,7 @@ def _ld_publisher(linked: list[dict[str, Any]]) -> str:
         if isinstance(publisher, dict):
             name = publisher.get("name")
             if isinstance(name, str) and name.strip():
-                return squash(name)
+                return clean_line(squash(name))
     return ""
 
 

@@ -41,8 +41,14 @@ def json_feed_result(
     check_size(data, name=name, max_bytes=max_bytes)
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ParseError(f"{name}: not a JSON feed ({type(exc).__name__})") from None
+    except UnicodeDecodeError:
+        raise ParseError(f"{name}: not a JSON feed (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{name}: not a JSON feed (invalid JSON at line {exc.lineno})") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ParseError(f"{name}: not a JSON feed (a number too long to read)") from None
+    except RecursionError:
+        raise ParseError(f"{name}: not a JSON feed (nested too deeply)") from None
     if not isinstance(document, dict):
         raise ParseError(f"{name}: not a JSON feed (not a JSON object)")
     version = document.get("version")
