@@ -12,6 +12,13 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 """Largest file, download or document any reader or parser accepts (10 MiB)."""
 
 
+MAX_BLOCKS = 50_000
+"""Most paragraphs (headings, captions, quotes) one article keeps. A novel has a few
+thousand, a 10 MB text of ordinary paragraphs about 35,000; a hostile file of a million
+one-word lines imported fine but then took minutes and gigabytes to lay out for reading,
+so the rest is dropped with a warning."""
+
+
 def format_mb(size: int) -> str:
     """`12.3` for a size in MB (MiB); whole numbers without the decimal (`10`)."""
     mb = size / (1024 * 1024)

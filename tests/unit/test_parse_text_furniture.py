@@ -171,3 +171,11 @@ def test_stamps_under_the_headline_do_not_hide_the_key_points() -> None:
     assert article.title == "Measles cases rise to 40"
     assert article.key_points == ["Forty cases are confirmed.", "Clinics open on Saturday."]
     assert "Published" not in article.blocks[0].text
+
+
+def test_a_text_of_a_million_lines_keeps_the_first_50000_and_says_so() -> None:
+    article = parse_text("Title\n\n" + "Para.\n\n" * 1_000_000 + "A | B\n" * 60_000)
+    assert len(article.blocks) == 50_000
+    assert article.warnings == ["only the first 50,000 of 1,000,001 paragraphs kept"]
+    pipes = parse_text("Title\n\nBody.\n\n" + "A | B\n" * 60_000)
+    assert len(pipes.blocks) == 50_000

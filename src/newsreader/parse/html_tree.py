@@ -74,6 +74,7 @@ def parse_document(markup: str) -> Any | None:
     # a C-level default gives the same `HtmlElement`s, bar the form-control subclasses
     # that nothing here uses.
     parser.set_element_class_lookup(_html_lookup())
+    markup = _bounded(markup)
     try:
         doc = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
@@ -82,6 +83,37 @@ def parse_document(markup: str) -> Any | None:
         _clean_tree(doc)
     flatten_math(doc)
     return doc
+
+
+_MAX_ELEMENTS = 150_000
+"""Most elements of a page read: a long real page has tens of thousands; a 10 MB table of
+a million cells took 1.9 GB to read, so the page is cut after this many."""
+_ELEMENT = re.compile(r"<[A-Za-z]")
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^<>]{16384,}>")
+_MOST_ATTRIBUTES = 1000
+"""A tag with more attributes than this loses them all: libxml2 checks each new attribute
+against the others, so 200,000 of them took 110 s in C code no signal could stop."""
+
+
+def _bounded(markup: str) -> str:
+    """`markup` cut after `_MAX_ELEMENTS` elements, its monstrous tags stripped of attributes.
+
+    Both checks cost a scan only when the page could need them: counting `<` is
+    far cheaper than any parse, and a long tag is one of 16 KB without a `<` or `>`.
+    """
+    if markup.count("<") > _MAX_ELEMENTS:
+        for number, element in enumerate(_ELEMENT.finditer(markup), start=1):
+            if number > _MAX_ELEMENTS:
+                markup = markup[: element.start()]
+                break
+    if len(markup) > 16384 and _LONG_TAG.search(markup):
+        markup = _LONG_TAG.sub(_fewer_attributes, markup)
+    return markup
+
+
+def _fewer_attributes(tag: re.Match[str]) -> str:
+    text = tag.group()
+    return f"<{tag.group(1)}>" if text.count("=") > _MOST_ATTRIBUTES else text
 
 
 @lru_cache(maxsize=1)
