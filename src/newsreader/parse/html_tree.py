@@ -89,7 +89,7 @@ _MAX_ELEMENTS = 150_000
 """Most elements of a page read: a long real page has tens of thousands; a 10 MB table of
 a million cells took 1.9 GB to read, so the page is cut after this many."""
 _ELEMENT = re.compile(r"<[A-Za-z]")
-_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^<>]{16384,}>")
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*+)[^<>]{16384,}+>")
 _MOST_ATTRIBUTES = 1000
 """A tag with more attributes than this loses them all: libxml2 checks each new attribute
 against the others, so 200,000 of them took 110 s in C code no signal could stop."""
@@ -98,15 +98,16 @@ against the others, so 200,000 of them took 110 s in C code no signal could stop
 def _bounded(markup: str) -> str:
     """`markup` cut after `_MAX_ELEMENTS` elements, its monstrous tags stripped of attributes.
 
-    Both checks cost a scan only when the page could need them: counting `<` is
-    far cheaper than any parse, and a long tag is one of 16 KB without a `<` or `>`.
+    Both checks cost a scan only when the page could need them: counting `<` and `=`
+    is far cheaper than any parse (a feed entry seldom has a thousand attributes in
+    all), and a long tag is one of 16 KB without a `<` or `>`.
     """
     if markup.count("<") > _MAX_ELEMENTS:
         for number, element in enumerate(_ELEMENT.finditer(markup), start=1):
             if number > _MAX_ELEMENTS:
                 markup = markup[: element.start()]
                 break
-    if len(markup) > 16384 and _LONG_TAG.search(markup):
+    if markup.count("=") > _MOST_ATTRIBUTES and _LONG_TAG.search(markup):
         markup = _LONG_TAG.sub(_fewer_attributes, markup)
     return markup
 
