@@ -6,6 +6,7 @@ Titles, dates and bodies are fixed so snapshots never change with the clock.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from newsreader.model.article import Article, Block, BlockKind, Quote
@@ -35,6 +37,20 @@ FEATURE_BLOCKS_TEXT = (
     "using stone recovered from the old quay. \u201cWe are putting the harbour back together "
     "with its own bones,\u201d said council leader Morwenna Tregarthen."
 )
+
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """`benchmarks/<name>.py` as a module: the accuracy tests score with the benchmark's
+    own code, so a floor in a test and a figure in the README are the same measurement."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
 def _quote_span(text: str, quoted: str) -> tuple[int, int]:

@@ -7,9 +7,7 @@ wrong; the corpus test keeps the benchmark's figures from sliding back
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +18,7 @@ from newsreader.model.article import Article, BlockKind
 from newsreader.parse.decode import decode_document
 from newsreader.parse.html_blocks import html_to_blocks
 from newsreader.parse.html_page import clean_title, parse_html
+from support import load_benchmark
 
 PAGES = Path(__file__).parent / "pages"
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,12 +166,7 @@ def test_clean_title(title: str, site: str, h1: str, expected: str) -> None:
 
 
 def _accuracy() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("accuracy", ROOT / "benchmarks" / "accuracy.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["accuracy"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("accuracy")
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus/readability-dev")

@@ -7,12 +7,12 @@ on real pages fails here by name. Skips without the shared corpus.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from support import load_benchmark
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCORER = REPO_ROOT / "benchmarks" / "quotes_accuracy.py"
@@ -23,12 +23,7 @@ FLOORS = {"precision": 0.97, "recall": 0.92, "speaker": 0.92}
 
 
 def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("quotes_accuracy", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("quotes_accuracy")
 
 
 @pytest.fixture(scope="module")

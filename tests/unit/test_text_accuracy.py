@@ -7,25 +7,20 @@ or speakers, or lets page furniture back into the article, fails here by name.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from support import load_benchmark
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCORER = REPO_ROOT / "benchmarks" / "text_accuracy.py"
 
 
 def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("text_accuracy", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("text_accuracy")
 
 
 @pytest.fixture(scope="module")

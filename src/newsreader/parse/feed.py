@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsreader.errors import NewsreaderError, ParseError
-from newsreader.limits import MAX_BLOCKS, MAX_DOCUMENT_BYTES
+from newsreader.limits import MAX_DOCUMENT_BYTES, first_blocks
 from newsreader.model.article import Article, Block, Enclosure
 from newsreader.model.record import LEFT_OUT
 from newsreader.parse.fastfeed import fast_parse
@@ -259,9 +259,7 @@ def _entry_article(
         stamp = published.isoformat() if published else ""
         guid = "sha256:" + hashlib.sha256(f"{title}\x1f{stamp}".encode()).hexdigest()
     warnings: list[str] = []
-    if len(blocks) > MAX_BLOCKS:
-        warnings.append(f"only the first {MAX_BLOCKS:,} of {len(blocks):,} paragraphs kept")
-        blocks = blocks[:MAX_BLOCKS]
+    blocks = first_blocks(blocks, warnings)
     blocks, quotes = apply_quotes(blocks, title=title, key_points=key_points, warnings=warnings)
     return Article(
         title=title,

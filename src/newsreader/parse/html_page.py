@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from newsreader.errors import ParseError
-from newsreader.limits import MAX_BLOCKS, MAX_DOCUMENT_BYTES
+from newsreader.limits import MAX_DOCUMENT_BYTES, first_blocks
 from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.decode import decode_document, http_charset, meta_charset
 from newsreader.parse.html_blockquotes import blockquote_block
@@ -113,9 +113,7 @@ def _parse_page(html: str, *, name: str, url: str | None, warnings: list[str]) -
     else:
         extracted = (extracted[0], restore_dropped_lists(scope, extracted[1]))
     lead_points, blocks = extracted
-    if len(blocks) > MAX_BLOCKS:
-        warnings.append(f"{name}: only the first {MAX_BLOCKS:,} of {len(blocks):,} paragraphs kept")
-        blocks = blocks[:MAX_BLOCKS]
+    blocks = first_blocks(blocks, warnings)
 
     if not key_points:
         key_points = lead_points

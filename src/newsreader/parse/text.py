@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsreader.errors import ParseError
-from newsreader.limits import MAX_BLOCKS, MAX_DOCUMENT_BYTES
+from newsreader.limits import MAX_DOCUMENT_BYTES, first_blocks
 from newsreader.model.article import Article, Block, BlockKind
 from newsreader.parse.decode import decode_document, too_large
 from newsreader.parse.quotes import extract_quotes
@@ -129,13 +129,8 @@ def parse_text(text: str, *, source: str = "") -> Article:
     title, paragraphs = _take_title(paragraphs)
     key_points, paragraphs = _take_key_points(paragraphs)
     warnings: list[str] = []
-    if len(paragraphs) > MAX_BLOCKS:
-        warnings.append(f"only the first {MAX_BLOCKS:,} of {len(paragraphs):,} paragraphs kept")
-        paragraphs = paragraphs[:MAX_BLOCKS]
-    blocks = _body_blocks(paragraphs)
-    if len(blocks) > MAX_BLOCKS:  # one paragraph of many credit lines makes many captions
-        warnings.append(f"only the first {MAX_BLOCKS:,} of {len(blocks):,} paragraphs kept")
-        blocks = blocks[:MAX_BLOCKS]
+    paragraphs = first_blocks(paragraphs, warnings)
+    blocks = first_blocks(_body_blocks(paragraphs), warnings)  # credit lines make many each
     if not title:
         title = _fallback_title(blocks, key_points, source)
     blocks, quotes = extract_quotes(blocks, title=title, key_points=key_points)
