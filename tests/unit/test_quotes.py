@@ -553,3 +553,22 @@ def test_hostile_names_are_read_in_linear_time(text: str) -> None:
     compared with every surname); pytest-timeout fails the test if one comes back."""
     _, quotes = _run(text)
     assert [quote.text for quote in quotes] == ["We will read every one of them"]
+
+
+def test_a_quotation_after_reported_speech_is_that_persons() -> None:
+    _, quotes = _run(
+        "Marine biologist Ren Okada said the corals had done better than anyone hoped.",
+        "“When the heat came, we expected to lose most of them. Instead they held on.",
+        "“But a few plots are not a reef, and I want to be careful about that.”",
+    )
+    assert [(quote.speaker, quote.text[:20]) for quote in quotes] == [
+        ("Ren Okada", "When the heat came, ")
+    ]
+
+
+def test_a_quotation_after_two_people_reported_is_nobodys() -> None:
+    _, quotes = _run(
+        "Ren Okada said the corals had done well, and Ana Salo said the same of the sponges.",
+        "“When the heat came, we expected to lose most of them. Instead they held on.”",
+    )
+    assert _speakers(quotes) in ([], [None])

@@ -19,6 +19,7 @@ from newsreader.parse.quote_patterns import (
     DESCRIPTOR_RE,
     ENDS_ATTRIBUTED,
     FRENCH_PRONOUNS,
+    HAS_VERB,
     HEAD_ACCORDING,
     HEAD_NAME_IN_APPOSITION,
     HEAD_VERB,
@@ -27,6 +28,7 @@ from newsreader.parse.quote_patterns import (
     PRONOUN_RE,
     SAME_SPEAKER_GAP,
     SENTENCE_START,
+    SPEECH_EVENT,
     SUBJECT_STOP,
     TAIL_ACCORDING,
     TAIL_GESTURE,
@@ -323,6 +325,20 @@ def from_previous_paragraph(blocks: list[Block], infos: list[BlockInfo | None]) 
             before = None
 
 
+def _inherit_reported_speech(span: Span, before: str) -> None:
+    """`Tanaka said the results were better than hoped.` and then a paragraph that is all
+    quotation, attributed nowhere: the words are the person just reported as speaking."""
+    if len(before) > _REPORTED_SPEECH_CHARS or not HAS_VERB.search(before):
+        return
+    speaking = [match for match in SPEECH_EVENT.finditer(before) if _accept_who(match["who"])]
+    if len(speaking) == 1 and trim_name(speaking[0]["who"].split()):
+        span.who, span.kind = speaking[0]["who"], "name"
+
+
+_REPORTED_SPEECH_CHARS = 400
+"""A short paragraph only: in a long one the person reported may not be the last word."""
+
+
 def _whole_paragraph(info: BlockInfo) -> bool:
     first = info.spans[0]
     stripped = info.text.rstrip()
@@ -338,7 +354,10 @@ def _inherit(span: Span, before: BlockInfo) -> None:
             span.adjacent = True
         return
     last = before.spans[-1] if before.spans else None
-    if last is None or last.kind not in ("name", "pronoun") or not last.closed:
+    if last is None:
+        _inherit_reported_speech(span, text)
+        return
+    if last.kind not in ("name", "pronoun") or not last.closed:
         return
     if len(text) - last.close_at <= ENDS_ATTRIBUTED and last.adjacent:
         span.who, span.kind, span.adjacent = last.who, last.kind, True
