@@ -176,3 +176,22 @@ def test_fast_parser_missing_falls_back(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setitem(sys.modules, "feedparser_rs", None)
     assert fast_parse(ATOM, None) is None
     assert parse_feed(ATOM, name="f").entries[0].title == "Harbour festival"
+
+
+def test_a_feed_of_more_than_10000_items_takes_the_fast_path_and_reads_alike() -> None:
+    """feedparser-rs stops at 10,000 entries by default and flags the feed as broken,
+    which sent a 50,000-item feed to feedparser: 20 s instead of 5."""
+    items = "".join(
+        f"<item><title>Item {n}</title><link>https://site.example/{n}</link>"
+        f"<guid>g{n}</guid><description>Body {n}.</description></item>"
+        for n in range(12_000)
+    )
+    data = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+    )
+    parsed = fast_parse(data.encode(), BASE)
+    assert parsed is not None and len(parsed["entries"]) == 12_000
+    fast = parse_feed(data.encode(), name="f", url=BASE)
+    slow = parse_feed(data.encode(), name="f", url=BASE, fast=False)
+    assert [a.title for a in fast.entries] == [a.title for a in slow.entries]
+    assert len(fast.entries) == 12_000
