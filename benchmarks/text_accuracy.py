@@ -38,7 +38,7 @@ from newsreader.model.article import Article, BlockKind
 from newsreader.parse.text import parse_text_file
 
 HERE = Path(__file__).parent / "text_layouts"
-SETS = ("dev", "heldout")
+SETS = ("dev", "heldout", "heldout2")
 
 
 def _norm(text: str | None) -> str:

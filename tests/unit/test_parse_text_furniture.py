@@ -179,3 +179,13 @@ def test_a_text_of_a_million_lines_keeps_the_first_50000_and_says_so() -> None:
     assert article.warnings == ["only the first 50,000 of 1,000,001 paragraphs kept"]
     pipes = parse_text("Title\n\nBody.\n\n" + "A | B\n" * 60_000)
     assert len(pipes.blocks) == 50_000
+
+
+@pytest.mark.parametrize("credit", ["Source: Nimbus Software", "Courtesy: Voltera Motors"])
+def test_company_handout_credits_make_captions(credit: str) -> None:
+    article = parse_text(
+        f"Title of the piece\n\nThe new model on show in Stockholm.\n{credit}\n"
+        "The new model on show in Stockholm.\n\nBody text.\n"
+    )
+    captions = [(b.text, b.credit) for b in article.blocks if b.kind is BlockKind.CAPTION]
+    assert captions == [("The new model on show in Stockholm.", credit)]

@@ -572,3 +572,51 @@ def test_a_quotation_after_two_people_reported_is_nobodys() -> None:
         "“When the heat came, we expected to lose most of them. Instead they held on.”",
     )
     assert _speakers(quotes) in ([], [None])
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "speakers"),
+    [
+        (
+            (
+                '"Margins will recover by next year," Dana Ferro told CNBC\'s "Money Hour" on'
+                ' Monday. "The cuts are already showing."',
+            ),
+            ["Dana Ferro", "Dana Ferro"],
+        ),
+        (
+            (
+                "Ivo Marsh, an analyst at Tern Securities, said in a note on Tuesday that the"
+                ' outlook was better than feared. "Investors were braced for far worse, and'
+                ' they got a path back to growth."',
+            ),
+            ["Ivo Marsh"],
+        ),
+        (
+            (
+                '"We stand ready to help our allies in every way they ask," a NATO spokesperson'
+                " said in an emailed statement.",
+            ),
+            ["a NATO spokesperson"],
+        ),
+        (
+            (
+                '"A year ago it wrote a line or two of code," said co-founder and CEO Maya'
+                ' Chen. "Now it writes most of what ships."',
+            ),
+            ["Maya Chen", "Maya Chen"],
+        ),
+        (
+            (
+                "Economists at Kestrel were less sure, and said so in a note to clients.",
+                '"The bank is comfortable waiting, and the market should be too," the note said.',
+                '"A cut in December is far from certain and rests on the wage data," they wrote.',
+            ),
+            ["Economists at Kestrel", "Economists at Kestrel"],
+        ),
+    ],
+    ids=["show-name", "reported-speech", "capitalised-description", "roles-joined", "group"],
+)
+def test_financial_news_attributions(paragraphs: tuple[str, ...], speakers: list[str]) -> None:
+    _, quotes = _run(*paragraphs)
+    assert _speakers(quotes) == speakers

@@ -59,3 +59,12 @@ def test_the_held_out_articles(heldout: Any) -> None:
     assert heldout.furniture_kept <= 2  # of 46; 0 measured
     assert heldout.quotes_found >= 81  # of 83; 83 measured
     assert heldout.speakers >= 79  # of 83; 82 measured
+
+
+def test_the_second_held_out_set_in_the_reference_layout() -> None:
+    scored = load_benchmark("text_accuracy")
+    second = scored.score_set(scored.HERE / "heldout2")
+    assert (second.titles, second.key_points, second.headings) == (14, 35, 27)
+    assert second.captions >= 26  # of 28; 28 measured
+    assert second.quotes_found >= 66 and second.quotes_extra == 0  # of 70; 68 measured
+    assert second.speakers >= 65  # of 70; 68 measured

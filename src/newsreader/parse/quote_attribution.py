@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 
 from newsreader.model.article import Block, BlockKind
-from newsreader.parse.quote_marks import MARKS, BlockInfo, Span, first_char, pair_marks
+from newsreader.parse.quote_marks import (
+    MARKS,
+    BlockInfo,
+    Span,
+    first_char,
+    has_marks,
+    pair_marks,
+)
 from newsreader.parse.quote_patterns import (
     ABBREVIATIONS,
     ARTICLES,
@@ -36,12 +43,12 @@ from newsreader.parse.quote_patterns import (
     TAIL_SUBJECT_VERB,
     TAIL_VERB,
 )
-from newsreader.parse.speakers import trim_name
+from newsreader.parse.speakers import group_at, trim_name
 
 
 def analyse(text: str) -> BlockInfo:
     """Pair the quote marks of one block and read any attribution beside each quotation."""
-    info = BlockInfo(text, pair_marks(text))
+    info = BlockInfo(text, [span for span in pair_marks(text) if not _title_of_work(text, span)])
     previous: Span | None = None
     for span in info.spans:
         _attribute(text, span)
@@ -71,6 +78,12 @@ def _attribute(text: str, span: Span) -> None:
     if who_head is not None:
         span.who, span.kind = _classify(who_head)
         span.adjacent = head.rstrip().endswith((":", ","))
+    elif head.rstrip().endswith((".", "!", "?")) and not has_marks(text[: span.open_at]):
+        # `Feld said in a note that the guidance was better than feared. "Investors …"`
+        # (a quotation earlier in the paragraph is its own speaker's: see `analyse`)
+        reported = _reported_speaker(text[: span.open_at])
+        if reported is not None:
+            span.who, span.kind = reported, "name"
 
 
 def _tail_speaker(tail: str) -> tuple[str, bool] | None:
@@ -99,6 +112,9 @@ def _tail_speaker(tail: str) -> tuple[str, bool] | None:
                 person = _person_of(who[:start]) if start > 0 else None
                 if person is not None:
                     return person, True
+                group = group_at(who[:start], " ".join(org)) if start > 0 else None
+                if group is not None:
+                    return group, True  # `analysts at Barclays said`
             clause = "," in who or len(who.split()) > 6 or _CLAUSE_WORDS.search(who + " ")
             return who, not clause
     return None
@@ -139,6 +155,13 @@ def subject_after(text: str) -> str | None:
             joint = _joint_name(words, raws[index + 1 :])
             if joint is not None:
                 return joint
+        if (
+            lower == "and"
+            and words
+            and words[-1].islower()
+            and not any(word[:1].isupper() for word in words)
+        ):
+            continue  # `said co-founder and CEO Maya Chen`: roles joined, the name to come
         if lower in SUBJECT_STOP or MARKS.search(raw):
             break
         named = any(word[:1].isupper() for word in words)
@@ -328,11 +351,34 @@ def from_previous_paragraph(blocks: list[Block], infos: list[BlockInfo | None]) 
 def _inherit_reported_speech(span: Span, before: str) -> None:
     """`Tanaka said the results were better than hoped.` and then a paragraph that is all
     quotation, attributed nowhere: the words are the person just reported as speaking."""
+    reported = _reported_speaker(before)
+    if reported is not None:
+        span.who, span.kind = reported, "name"
+
+
+def _reported_speaker(before: str) -> str | None:
+    """The one person a short text reports as speaking (`Feld said in a note that …`), if one."""
     if len(before) > _REPORTED_SPEECH_CHARS or not HAS_VERB.search(before):
-        return
+        return None
     speaking = [match for match in SPEECH_EVENT.finditer(before) if _accept_who(match["who"])]
     if len(speaking) == 1 and trim_name(speaking[0]["who"].split()):
-        span.who, span.kind = speaking[0]["who"], "name"
+        return str(speaking[0]["who"])
+    return None
+
+
+def _title_of_work(text: str, span: Span) -> bool:
+    """`told CNBC's "Squawk Box Asia"`: marks around a programme's or a book's name after a
+    possessive are its title, not anyone's words (and would break the pairs around them)."""
+    if not span.closed or text[max(0, span.open_at - 3) : span.open_at] not in ("'s ", "’s "):
+        return False
+    words = text[span.open_at + 1 : span.close_at].split()
+    return 0 < len(words) <= _TITLE_WORDS and all(
+        word[:1].isupper() or word in _TITLE_SMALL_WORDS for word in words
+    )
+
+
+_TITLE_WORDS = 6
+_TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "with"})
 
 
 _REPORTED_SPEECH_CHARS = 400

@@ -116,7 +116,13 @@ _DEFINITE_WORDS = "the o os a el la los las le les der die das il lo gli"
 DEFINITE = frozenset(_DEFINITE_WORDS.split())
 """Of those, the ones that point back at someone already in the story."""
 _ARTICLE = "(?:" + "|".join(sorted(ARTICLES | {a.title() for a in ARTICLES}, key=len)[::-1]) + ")"
-_DESCRIPTOR = rf"{_ARTICLE}\s+[a-z0-9][\w'’\-]*(?:\s+[a-z][\w'’\-]*){{0,3}}"
+_DESCRIPTOR = (
+    rf"{_ARTICLE}\s+(?:[A-Z][\w'’.&\-]*\s+){{0,2}}[a-z0-9][\w'’\-]*"
+    rf"(?:\s+(?!(?:{_VERBS})(?![\w’']))[a-z][\w'’\-]*){{0,3}}"
+)
+"""`the spokesperson`, `a NATO spokesperson`, `a White House official`: an article, up to two
+capitalised words naming whose, and lower-case words that are not a verb of speech (so that
+`a spokesperson said in an emailed statement` is not `a spokesperson said in an`)."""
 _SHORTEST_DESCRIPTOR = _DESCRIPTOR + "?"  # the last quantifier, `{0,3}`, made lazy
 """Before a verb, the fewest words that leave the rest to the verb's pronouns and adverbs
 (`la ministra nos lo explicó`: the description is `la ministra`)."""
@@ -198,6 +204,17 @@ ACCORDING_EVENT = re.compile(
 )
 """`According to engineer Lucia Fenwright, …` / `Para o economista Henrique Lobato, …`:
 someone whose view the sentence gives, whom a later `she said` may mean."""
+
+GROUP_EVENT = re.compile(
+    r"(?<![\w’'])(?P<group>(?:[Aa]nalysts|[Ee]conomists|[Ss]trategists|[Rr]esearchers"
+    rf"|[Ss]cientists|[Ee]xperts|[Oo]fficials|[Ee]xecutives|[Ll]awyers))\s+(?:at|from)\s+(?P<who>{_NAME})"
+)
+"""`Economists at ING were less sure.`: people a later `they said` or `the note said` means."""
+GROUP_WORDS = (
+    "nalysts", "conomists", "trategists", "esearchers", "cientists", "xperts", "fficials",
+    "xecutives", "awyers",
+)  # fmt: skip
+"""What `GROUP_EVENT` needs in a text: substring scans are far cheaper than its search."""
 
 SPEECH_EVENT = re.compile(
     rf"(?<![\w'’.\-])(?P<who>{_NAME})(?:,(?P<appos>[^,\"“”\n]{{1,120}}),)?,?\s+{_AUX}(?:{_VERBS})\b"

@@ -13,6 +13,8 @@ from newsreader.parse.quote_marks import BlockInfo, Span
 from newsreader.parse.quote_patterns import (
     ACCORDING_EVENT,
     DEFINITE,
+    GROUP_EVENT,
+    GROUP_WORDS,
     HAS_VERB,
     INVERTED_EVENT,
     MIN_CLAUSE_WORDS,
@@ -24,7 +26,7 @@ from newsreader.parse.quote_patterns import (
     SENTENCE_START,
     SPEECH_EVENT,
 )
-from newsreader.parse.speakers import NameIndex, learn_genders, trim_name
+from newsreader.parse.speakers import NameIndex, group_at, learn_genders, trim_name
 
 
 def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: NameIndex) -> None:
@@ -40,10 +42,13 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
         if span.kind == "name":
             span.speaker = _resolve_name(span.who or "", names)
     pronouns = any(span.kind == "pronoun" for span in spans)
+    documents = any(span.kind == "descriptor" and _document(span.who or "") for span in spans)
     # Who was mentioned when matters only to a pronoun or to a name the index could
     # not make whole (`Lee` with two Lees): most articles need neither.
-    needs_referent = pronouns or any(
-        span.kind == "name" and span.speaker and " " not in span.speaker for span in spans
+    needs_referent = (
+        pronouns
+        or documents
+        or any(span.kind == "name" and span.speaker and " " not in span.speaker for span in spans)
     )
     if pronouns:
         names.genders = learn_genders((block.text for block in blocks), names)
@@ -74,6 +79,8 @@ def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: 
                     quoted.add(span.speaker)
             elif span.kind == "pronoun":
                 span.speaker = _referent(span.who or "", recent, names)
+            elif span.kind == "descriptor" and _document(span.who or "") and recent:
+                span.speaker = recent[-1]  # `the note said`: whoever was said to write it
             elif span.kind == "descriptor":
                 span.speaker = _described(span, number, last_quoted, len(quoted) == 1)
                 if span.speaker == span.who:
@@ -157,10 +164,22 @@ def _blocks_needing_mentions(infos: list[BlockInfo | None]) -> set[int]:
         if any(
             span.kind == "pronoun"
             or (span.kind == "name" and span.speaker and " " not in span.speaker)
+            or (span.kind == "descriptor" and _document(span.who or ""))
             for span in info.spans
         ):
             wanted.update(range(max(0, number - _LOOKBACK), number + 1))
     return wanted
+
+
+_DOCUMENTS = frozenset(
+    {"note", "report", "statement", "letter", "memo", "filing", "email", "release", "notice"}
+)
+"""What `the note said` may speak through: words written by someone the story has named."""
+
+
+def _document(who: str) -> bool:
+    words = who.split()
+    return len(words) == 2 and words[0].lower() in DEFINITE and words[1].lower() in _DOCUMENTS
 
 
 def _quoted(offset: int, spans: list[Span]) -> bool:
@@ -226,12 +245,17 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
     These are the people a later "he said" can be about.
     """
     found: dict[int, str] = {}
+    groups: set[int] = set()  # `analysts at Citi`: said as written, not resolved as a name
     if HAS_VERB.search(text):
         for match in SPEECH_EVENT.finditer(text):
             tokens = trim_name(match.group("who").split())
             if not tokens and match.group("appos"):
                 tokens = trim_name(match.group("appos").split())  # `the UN, Nikki Hailey, said`
-            if tokens:
+            group = group_at(text[: match.start()], " ".join(tokens)) if tokens else None
+            if group is not None:
+                found[match.start()] = group
+                groups.add(match.start())
+            elif tokens:
                 found[match.start()] = " ".join(tokens)
         for match in INVERTED_EVENT.finditer(text):
             who = match.group("who")
@@ -243,6 +267,12 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
             tokens = trim_name(match.group("who").split())
             if len(tokens) >= 2:
                 found.setdefault(match.start("who"), " ".join(tokens))
+    if any(word in text for word in GROUP_WORDS):
+        for match in GROUP_EVENT.finditer(text):
+            tokens = trim_name(match.group("who").split()) or match.group("who").split()[:3]
+            if tokens and match.start() not in found:
+                found[match.start()] = f"{match['group']} at {' '.join(tokens)}"
+                groups.add(match.start())
     subjects: set[int] = set()
     for match in SENTENCE_START.finditer(text):
         who = match.group("who")
@@ -259,7 +289,7 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
         _appositions(text, found)
     events: list[tuple[int, str]] = []
     for offset in sorted(found):
-        person = names.resolve(found[offset])
+        person = found[offset] if offset in groups else names.resolve(found[offset])
         if person and (offset not in subjects or " " in person):
             events.append((offset, person))  # a lone capitalised word opening a sentence
     return events  # (`Opposition lawmakers said`) is a person only if named in full

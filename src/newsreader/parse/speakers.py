@@ -102,6 +102,19 @@ def trim_name(tokens: list[str]) -> list[str]:
     return name
 
 
+_GROUP_AT = re.compile(
+    r"(?<![\w’'])(?P<group>(?:[Aa]nalysts|[Ee]conomists|[Ss]trategists|[Rr]esearchers"
+    r"|[Ss]cientists|[Ee]xperts|[Oo]fficials|[Ee]xecutives|[Ll]awyers))\s+(?:at|from)\s+$"
+)
+
+
+def group_at(before: str, organisation: str) -> str | None:
+    """`analysts at Citi` when the text before an organisation's name ends in a group of
+    people at it: they, not the bank, are who speaks (and whom a later `they` means)."""
+    found = _GROUP_AT.search(before[-40:])
+    return f"{found['group']} at {organisation}" if found else None
+
+
 class NameIndex:
     """Every name the article mentions, indexed by surname, to expand short mentions.
 

@@ -63,7 +63,7 @@ _AGENCIES = (
 """Photo agencies whose name ends a credit line (lower case, words single-spaced)."""
 _CREDIT_PREFIX = re.compile(
     r"^(?:©|\(c\)|(?:photo(?:graph)?|image|picture|credit|illustration|foto(?:grafía)?|bild"
-    r"|imagen|graphic)s?(?:\s+credit)?\s*[:/]"
+    r"|imagen|graphic|source|courtesy)s?(?:\s+credit)?\s*[:/]"
     r"|(?:photo(?:graph)?|image|picture|illustration|graphic)s?\s+(?:by|courtesy(?:\s+of)?)\s)",
     re.IGNORECASE,
 )
