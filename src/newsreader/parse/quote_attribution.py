@@ -16,7 +16,6 @@ from newsreader.parse.quote_marks import (
     BlockInfo,
     Span,
     first_char,
-    has_marks,
     pair_marks,
 )
 from newsreader.parse.quote_patterns import (
@@ -50,8 +49,8 @@ def analyse(text: str) -> BlockInfo:
     """Pair the quote marks of one block and read any attribution beside each quotation."""
     info = BlockInfo(text, [span for span in pair_marks(text) if not _title_of_work(text, span)])
     previous: Span | None = None
-    for span in info.spans:
-        _attribute(text, span)
+    for number, span in enumerate(info.spans):
+        _attribute(text, span, first=number == 0)
         if not span.kind and previous is not None and previous.kind and previous.adjacent:
             between = text[previous.close_at + 1 : span.open_at]
             if len(between) <= SAME_SPEAKER_GAP and _tail_speaker(between) is not None:
@@ -61,7 +60,7 @@ def analyse(text: str) -> BlockInfo:
     return info
 
 
-def _attribute(text: str, span: Span) -> None:
+def _attribute(text: str, span: Span, *, first: bool) -> None:
     """Look right after the closing mark, then right before the opening one, for a speaker."""
     if span.closed:
         tail = text[span.close_at + 1 : span.close_at + 200]
@@ -78,9 +77,9 @@ def _attribute(text: str, span: Span) -> None:
     if who_head is not None:
         span.who, span.kind = _classify(who_head)
         span.adjacent = head.rstrip().endswith((":", ","))
-    elif head.rstrip().endswith((".", "!", "?")) and not has_marks(text[: span.open_at]):
+    elif first and span.open_at <= _REPORTED_SPEECH_CHARS and head.rstrip()[-1:] in (".", "!", "?"):
         # `Feld said in a note that the guidance was better than feared. "Investors …"`
-        # (a quotation earlier in the paragraph is its own speaker's: see `analyse`)
+        # (after a quotation earlier in the paragraph it is that one's speaker: `analyse`)
         reported = _reported_speaker(text[: span.open_at])
         if reported is not None:
             span.who, span.kind = reported, "name"

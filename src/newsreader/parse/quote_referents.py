@@ -251,7 +251,8 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
             tokens = trim_name(match.group("who").split())
             if not tokens and match.group("appos"):
                 tokens = trim_name(match.group("appos").split())  # `the UN, Nikki Hailey, said`
-            group = group_at(text[: match.start()], " ".join(tokens)) if tokens else None
+            before = text[max(0, match.start() - 40) : match.start()]  # not a copy of it all
+            group = group_at(before, " ".join(tokens)) if tokens else None
             if group is not None:
                 found[match.start()] = group
                 groups.add(match.start())
