@@ -561,7 +561,7 @@ def test_hostile_names_are_read_in_linear_time(text: str) -> None:
 @pytest.mark.timeout(30)
 def test_an_article_of_millions_of_quotation_marks_is_read_without_quotations() -> None:
     """3.5 MB of `" said` took 10 s (every pair's attribution searched), 10 MB half a
-    minute; past 20,000 marks the rest of an article is read as plain paragraphs."""
+    minute; past 100,000 marks the rest of an article is read as plain paragraphs."""
     blocks, quotes = _run(_SAID, '" said ' * 3_000_000)
     assert [quote.text for quote in quotes] == ["We will read every one of them"]
     assert blocks[1].kind is BlockKind.PARAGRAPH

@@ -40,10 +40,10 @@ _QUOTABLE = (BlockKind.PARAGRAPH, BlockKind.QUOTE)
 """The kinds of block a quotation is looked for in (headings and captions are not)."""
 
 
-_MOST_MARKS = 20_000
-"""Quotation marks read in one article: a long story has a few hundred. Each pair costs its
-attribution search, and a 3.5 MB text of nothing but `" said` took 10 s; past this many the
-rest of the article is read without quotations."""
+_MOST_MARKS = 100_000
+"""Quotation marks read in one article: a long story has a few hundred, a novel's dialogue
+ten or twenty thousand. Each pair costs its attribution search, and a 3.5 MB text of nothing
+but `" said` (500,000 marks) took 10 s; past this many the rest is read without quotations."""
 
 
 def _count_marks(text: str) -> int:
