@@ -272,8 +272,7 @@ def _head_speaker(head: str) -> str | None:
                 return named
         return _person_of(head[: match.start("who")]) or who
     if head.rstrip().endswith(":"):
-        start = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
-        sentence = head[start + 2 if start >= 0 else 0 :].lstrip()
+        sentence = _last_sentence(head).lstrip()
         subject = SENTENCE_START.match(sentence)
         if subject is not None and len(trim_name(subject.group("who").split())) >= 2:
             return subject.group("who")
@@ -286,14 +285,18 @@ def _named_before(before: str, who: str) -> str | None:
     said: "`): the speaker is the named person, not `the nurses’ union`."""
     if PRONOUN_RE.fullmatch(who):
         return None
-    start = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
-    sentence = before[start + 2 if start >= 0 else 0 :]
-    found = HEAD_NAME_IN_APPOSITION.match(sentence.lstrip())
+    found = HEAD_NAME_IN_APPOSITION.match(_last_sentence(before).lstrip())
     if found is None:
         return None
     words = found.group("who").split()
     name = trim_name(words)
     return " ".join(name) if len(name) >= 2 and name[-1] == words[-1] else None
+
+
+def _last_sentence(text: str) -> str:
+    """What follows the last `. `, `? ` or `! ` of `text` (all of it when there is none)."""
+    start = max(text.rfind(". "), text.rfind("? "), text.rfind("! "))
+    return text[start + 2 if start >= 0 else 0 :]
 
 
 _OF_ORGANISATION = re.compile(r"\s(?:of|at|from)\s+(?:the\s+)?$")

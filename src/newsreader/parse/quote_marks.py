@@ -100,6 +100,11 @@ def _plural_possessive(text: str, at: int) -> bool:
     )
 
 
+def count_marks(text: str) -> int:
+    """How many double quotation marks `text` holds (what `pair_marks` pairs first)."""
+    return text.count('"') + text.count("“") + text.count("”") + text.count("«") + text.count("„")
+
+
 def has_marks(text: str) -> bool:
     """Any quote mark at all: substring scans run far faster than one regex search."""
     return '"' in text or "“" in text or "”" in text or "«" in text or "„" in text or "‘" in text

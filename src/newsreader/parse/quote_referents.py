@@ -8,13 +8,14 @@ which attributed quotations are pull quotes rather than scare quotes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from newsreader.model.article import Block
 from newsreader.parse.quote_marks import BlockInfo, Span
 from newsreader.parse.quote_patterns import (
     ACCORDING_EVENT,
     DEFINITE,
     GROUP_EVENT,
-    GROUP_WORDS,
     HAS_VERB,
     INVERTED_EVENT,
     MIN_CLAUSE_WORDS,
@@ -26,7 +27,7 @@ from newsreader.parse.quote_patterns import (
     SENTENCE_START,
     SPEECH_EVENT,
 )
-from newsreader.parse.speakers import NameIndex, group_at, learn_genders, trim_name
+from newsreader.parse.speakers import GROUP_WORDS, NameIndex, learn_genders, trim_name
 
 
 def resolve_speakers(blocks: list[Block], infos: list[BlockInfo | None], names: NameIndex) -> None:
@@ -127,16 +128,21 @@ def _roles(blocks: list[Block], names: NameIndex) -> dict[str, set[str]]:
     """Each role the article gives someone in apposition (`the minister, Rhiannon Pugh,`)."""
     found: dict[str, set[str]] = {}
     for block in blocks:
-        if "," not in block.text:
-            continue
-        text = block.text
-        for match in ROLE_INTRODUCED.finditer(text):
-            role = ROLE_WORD.search(text, max(0, match.start() - 30), match.start())
-            tokens = trim_name(match.group("name").split())
-            if role is not None and len(tokens) >= 2:
-                person = names.resolve(" ".join(tokens)) or " ".join(tokens)
-                found.setdefault(role.group(), set()).add(person)
+        for _, role, name in _role_names(block.text):
+            found.setdefault(role, set()).add(names.resolve(name) or name)
     return found
+
+
+def _role_names(text: str) -> Iterator[tuple[int, str, str]]:
+    """(where, role, name) for each name set beside its role (`the minister, Rhiannon Pugh,`):
+    a full name in commas right after a lower-case role word."""
+    if ", " not in text:
+        return
+    for match in ROLE_INTRODUCED.finditer(text):
+        role = ROLE_WORD.search(text, max(0, match.start() - 30), match.start())
+        tokens = trim_name(match.group("name").split())
+        if role is not None and len(tokens) >= 2:
+            yield match.start("name"), role.group(), " ".join(tokens)
 
 
 def _holder(who: str, roles: dict[str, set[str]]) -> str | None:
@@ -251,12 +257,7 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
             tokens = trim_name(match.group("who").split())
             if not tokens and match.group("appos"):
                 tokens = trim_name(match.group("appos").split())  # `the UN, Nikki Hailey, said`
-            before = text[max(0, match.start() - 40) : match.start()]  # not a copy of it all
-            group = group_at(before, " ".join(tokens)) if tokens else None
-            if group is not None:
-                found[match.start()] = group
-                groups.add(match.start())
-            elif tokens:
+            if tokens:
                 found[match.start()] = " ".join(tokens)
         for match in INVERTED_EVENT.finditer(text):
             who = match.group("who")
@@ -272,6 +273,7 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
         for match in GROUP_EVENT.finditer(text):
             tokens = trim_name(match.group("who").split()) or match.group("who").split()[:3]
             if tokens and match.start() not in found:
+                found.pop(match.start("who"), None)  # `analysts at Citi said`: not Citi
                 found[match.start()] = f"{match['group']} at {' '.join(tokens)}"
                 groups.add(match.start())
     subjects: set[int] = set()
@@ -286,8 +288,7 @@ def _mentions(text: str, names: NameIndex) -> list[tuple[int, str]]:
         if tokens and match.start() not in found:
             found[match.start()] = " ".join(tokens)
             subjects.add(match.start())
-    if ", " in text:
-        _appositions(text, found)
+    _appositions(text, found)
     events: list[tuple[int, str]] = []
     for offset in sorted(found):
         person = found[offset] if offset in groups else names.resolve(found[offset])
@@ -300,13 +301,10 @@ def _appositions(text: str, found: dict[int, str]) -> None:
     """Add the names set beside a role (`…, the company's chief executive, Lauren Whitfield,
     apologised`) in sentences where nobody else is named before them: the subject of
     `Karl Brenner and his son, Jonas Brenner, run the mill` is still Karl."""
-    for match in ROLE_INTRODUCED.finditer(text):
-        tokens = trim_name(match.group("name").split())
-        if len(tokens) < 2 or not ROLE_WORD.search(text, max(0, match.start() - 30), match.start()):
-            continue
-        sentence = max(text.rfind(". ", 0, match.start()), text.rfind("? ", 0, match.start()))
-        if not any(sentence < offset < match.start() for offset in found):
-            found.setdefault(match.start("name"), " ".join(tokens))
+    for offset, _, name in _role_names(text):
+        sentence = max(text.rfind(". ", 0, offset), text.rfind("? ", 0, offset))
+        if not any(sentence < earlier < offset for earlier in found):
+            found.setdefault(offset, name)
 
 
 def _words(text: str, span: Span) -> int:

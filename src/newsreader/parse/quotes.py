@@ -27,6 +27,7 @@ from newsreader.parse.quote_attribution import analyse, from_previous_paragraph
 from newsreader.parse.quote_marks import (
     BlockInfo,
     Span,
+    count_marks,
     has_marks,
     inner_bounds,
     link_continuations,
@@ -46,10 +47,6 @@ ten or twenty thousand. Each pair costs its attribution search, and a 3.5 MB tex
 but `" said` (500,000 marks) took 10 s; past this many the rest is read without quotations."""
 
 
-def _count_marks(text: str) -> int:
-    return text.count('"') + text.count("“") + text.count("”") + text.count("«") + text.count("„")
-
-
 def extract_quotes(
     blocks: list[Block], *, title: str = "", key_points: Sequence[str] = ()
 ) -> tuple[list[Block], list[Quote]]:
@@ -62,7 +59,7 @@ def extract_quotes(
     marks = 0
     for block in blocks:
         if block.kind in _QUOTABLE and has_marks(block.text) and marks < _MOST_MARKS:
-            marks += _count_marks(block.text)
+            marks += count_marks(block.text)
             infos.append(analyse(block.text) if marks < _MOST_MARKS else None)
         else:
             infos.append(None)

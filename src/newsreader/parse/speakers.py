@@ -102,10 +102,16 @@ def trim_name(tokens: list[str]) -> list[str]:
     return name
 
 
-_GROUP_AT = re.compile(
-    r"(?<![\w’'])(?P<group>(?:[Aa]nalysts|[Ee]conomists|[Ss]trategists|[Rr]esearchers"
-    r"|[Ss]cientists|[Ee]xperts|[Oo]fficials|[Ee]xecutives|[Ll]awyers))\s+(?:at|from)\s+$"
-)
+_GROUP_NOUNS = (
+    "analysts", "economists", "strategists", "researchers", "scientists", "experts",
+    "officials", "executives", "lawyers",
+)  # fmt: skip
+"""People who speak as a group for where they work (`analysts at Citi said`)."""
+GROUP = "(?:" + "|".join(f"[{noun[0].upper()}{noun[0]}]{noun[1:]}" for noun in _GROUP_NOUNS) + ")"
+"""One of `_GROUP_NOUNS`, capitalised or not, as a regular expression."""
+GROUP_WORDS = tuple(noun[1:] for noun in _GROUP_NOUNS)
+"""What a text holding a group must contain: substring scans are far cheaper than a search."""
+_GROUP_AT = re.compile(rf"(?<![\w’'])(?P<group>{GROUP})\s+(?:at|from)\s+$")
 
 
 def group_at(before: str, organisation: str) -> str | None:
